@@ -1,0 +1,1 @@
+"""Papote actions layer."""

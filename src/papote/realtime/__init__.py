@@ -1,0 +1,1 @@
+"""Papote realtime layer."""

@@ -1,0 +1,1 @@
+"""Everything that judges content and behaviour. See docs/safety.md."""

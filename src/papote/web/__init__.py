@@ -1,0 +1,1 @@
+"""Papote web layer."""
