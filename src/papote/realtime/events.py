@@ -1,0 +1,158 @@
+"""Server events: one typed model each, encoded once per fan-out.
+
+``encode()`` returns the JSON text of the frame; the hub sends the same string to
+every recipient (Ergo's MessageCache habit). Reply frames to a request (``ack``,
+``joined``...) are built by the gateway; these are the frames sent without a request.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar, Literal
+
+import orjson
+
+
+def encode(frame: dict[str, Any]) -> str:
+    return orjson.dumps(frame).decode()
+
+
+@dataclass(frozen=True, slots=True)
+class PublicUser:
+    id: str
+    pseudo: str
+    age: int
+    gender: str
+    city: str
+    region: str
+    verified_adult: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageView:
+    id: str
+    room: str | None
+    dm: str | None
+    sender: dict[str, Any]  # a PublicUser as JSON
+    text: str
+    media: dict[str, Any] | None
+    ts: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "room": self.room,
+            "dm": self.dm,
+            "from": self.sender,
+            "text": self.text,
+            "media": self.media,
+            "ts": self.ts,
+        }
+
+    def seen_by(self, other: str) -> MessageView:
+        """The same DM as seen by a participant for whom ``other`` is the other person."""
+        return MessageView(self.id, None, other, self.sender, self.text, self.media, self.ts)
+
+
+class Event(ABC):
+    type: ClassVar[str]
+
+    @abstractmethod
+    def frame(self) -> dict[str, Any]: ...
+
+    def encode(self) -> str:
+        return encode(self.frame())
+
+
+@dataclass(frozen=True, slots=True)
+class MessageEvent(Event):
+    type: ClassVar[str] = "message"
+    message: MessageView
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "message": self.message.to_json()}
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceEvent(Event):
+    type: ClassVar[str] = "presence"
+    user: PublicUser
+    status: Literal["online", "offline"]
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "user": self.user.to_json(), "status": self.status}
+
+
+@dataclass(frozen=True, slots=True)
+class MemberEvent(Event):
+    type: ClassVar[str] = "member"
+    joined: bool
+    room: str
+    user: PublicUser
+    member_count: int
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "type": "member_joined" if self.joined else "member_left",
+            "room": self.room,
+            "user": self.user.to_json(),
+            "member_count": self.member_count,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TypingEvent(Event):
+    type: ClassVar[str] = "typing"
+    user: PublicUser
+    room: str | None = None
+    dm: str | None = None  # the typist's id, as seen by the receiver
+
+    def frame(self) -> dict[str, Any]:
+        frame: dict[str, Any] = {"type": self.type, "user": self.user.to_json()}
+        if self.room is not None:
+            frame["room"] = self.room
+        else:
+            frame["dm"] = self.dm
+        return frame
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeEvent(Event):
+    type: ClassVar[str] = "notice"
+    text: str
+    level: Literal["info", "warning"] = "info"
+    key: str = ""
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "level": self.level, "text": self.text, "key": self.key}
+
+
+@dataclass(frozen=True, slots=True)
+class SanctionEvent(Event):
+    type: ClassVar[str] = "sanction"
+    action: Literal["mute", "kick", "ban"]
+    until: int | None
+    reason: str
+    statement: str
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "action": self.action,
+            "until": self.until,
+            "reason": self.reason,
+            "statement": self.statement,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReconnectEvent(Event):
+    type: ClassVar[str] = "reconnect"
+    after_ms: int
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "after_ms": self.after_ms}

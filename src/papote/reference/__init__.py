@@ -1,0 +1,1 @@
+"""Reference data loaded once at start: French places, the seeded rooms."""

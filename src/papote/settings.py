@@ -1,0 +1,87 @@
+"""Settings: every ``PAPOTE_*`` environment variable, validated once at start.
+
+The annotated example of every setting is docs/configuration.md.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PAPOTE_", extra="ignore")
+
+    env: Literal["dev", "test", "prod"] = "dev"
+    data_dir: Path = Path("var")
+    # Default: SQLite file inside data_dir. PostgreSQL: postgresql+asyncpg://user@host/db
+    database_url: str | None = None
+    # Redis for multi-node fan-out, presence, rate limits and conversation memory.
+    redis_url: str | None = None
+    # Secret for signing cookies and hashing IP addresses. Generated into data_dir if unset.
+    secret_key: str | None = Field(default=None, repr=False)
+    node_name: str | None = None
+
+    log_format: Literal["json", "console"] | None = None  # default: console in dev, json otherwise
+    log_level: str = "INFO"
+
+    history_retention_days: int = Field(default=30, ge=1)
+    purge_interval_s: int = Field(default=3600, ge=10)
+    resume_grace_s: int = Field(default=120, ge=5)  # a token outlives its last connection
+    presence_linger_s: float = Field(default=15.0, ge=0)  # offline is announced after this
+    heartbeat_s: float = Field(default=20.0, gt=0)
+
+    max_text: int = 1000
+    max_frame_bytes: int = 16 * 1024
+    send_queue_max: int = 1024  # frames queued for one slow client before it is dropped
+
+    # Rate limits (syntax of the `limits` library; several separated by ';').
+    rate_say: str = "10/5seconds;90/minute"
+    rate_dm: str = "10/5seconds;90/minute"
+    rate_join: str = "20/minute"
+    rate_report: str = "10/minute"
+    rate_entry_ip: str = "12/minute;60/hour"
+    rate_frames: str = "40/5seconds"  # any frame; past it the connection is abusive
+    dm_new_per_10min: int = 20  # new private conversations one user may open
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @cached_property
+    def db_url(self) -> str:
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://") or url.startswith("postgres://"):
+                url = "postgresql+asyncpg://" + url.split("://", 1)[1]
+            return url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'papote.db'}"
+
+    @cached_property
+    def secret(self) -> bytes:
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
+
+    @property
+    def json_logs(self) -> bool:
+        if self.log_format:
+            return self.log_format == "json"
+        return self.env == "prod"
+
+
+def load_settings() -> Settings:
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings

@@ -1,0 +1,58 @@
+"""Queries on messages: insert (durable before ack), history pages, purge."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from papote.store.db import Database
+from papote.store.models import Message
+
+
+async def insert(db: Database, message: Message) -> None:
+    """Commit the message; returns only once it is durable (WAL + synchronous=FULL)."""
+    async with db.session() as s:
+        s.add(message)
+        await s.commit()
+
+
+async def get(db: Database, message_id: str) -> Message | None:
+    async with db.session() as s:
+        return await s.get(Message, message_id)
+
+
+async def page(
+    db: Database,
+    *,
+    room_id: str | None = None,
+    dm_key: str | None = None,
+    before: str | None = None,
+    limit: int = 50,
+) -> list[Message]:
+    """The ``limit`` delivered messages before ``before`` (newest page), oldest first."""
+    query = select(Message).where(Message.state == "delivered")
+    if room_id is not None:
+        query = query.where(Message.room_id == room_id)
+    else:
+        query = query.where(Message.dm_key == dm_key)
+    if before is not None:
+        query = query.where(Message.id < before)
+    query = query.order_by(Message.id.desc()).limit(limit)
+    async with db.session() as s:
+        rows = list((await s.execute(query)).scalars())
+    rows.reverse()
+    return rows
+
+
+async def set_state(db: Database, message_id: str, state: str) -> None:
+    async with db.session() as s:
+        message = await s.get(Message, message_id)
+        if message is not None:
+            message.state = state
+            await s.commit()
+
+
+async def purge_older_than(db: Database, cutoff_ts: int) -> int:
+    async with db.session() as s:
+        result = await s.execute(delete(Message).where(Message.ts < cutoff_ts))
+        await s.commit()
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,75 @@
+"""Queries on rooms and their members."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from papote.store.db import Database
+from papote.store.models import Room, RoomMember
+
+
+async def seed(db: Database, rooms: Iterable[Mapping[str, object]]) -> int:
+    """Create the rooms that do not exist yet; existing ones are left as operators set them."""
+    created = 0
+    async with db.session() as s:
+        existing = set((await s.execute(select(Room.id))).scalars())
+        for position, spec in enumerate(rooms):
+            if spec["id"] in existing:
+                continue
+            s.add(
+                Room(
+                    id=str(spec["id"]),
+                    name=str(spec["name"]),
+                    topic=str(spec.get("topic") or ""),
+                    kind=str(spec["kind"]),
+                    region=spec.get("region"),  # type: ignore[arg-type]
+                    adult=bool(spec.get("adult", False)),
+                    position=position,
+                )
+            )
+            created += 1
+        try:
+            await s.commit()
+        except IntegrityError:  # another node seeded at the same moment
+            await s.rollback()
+            return 0
+    return created
+
+
+async def all_rooms(db: Database) -> list[Room]:
+    async with db.session() as s:
+        return list((await s.execute(select(Room).order_by(Room.position))).scalars())
+
+
+async def add_member(db: Database, room_id: str, user_id: str, *, now: int) -> None:
+    async with db.session() as s:
+        if await s.get(RoomMember, (room_id, user_id)) is None:
+            s.add(RoomMember(room_id=room_id, user_id=user_id, joined_at=now))
+            try:
+                await s.commit()
+            except IntegrityError:
+                await s.rollback()
+
+
+async def remove_member(db: Database, room_id: str, user_id: str) -> None:
+    async with db.session() as s:
+        await s.execute(
+            delete(RoomMember).where(RoomMember.room_id == room_id, RoomMember.user_id == user_id)
+        )
+        await s.commit()
+
+
+async def remove_all_memberships(db: Database, user_id: str) -> None:
+    async with db.session() as s:
+        await s.execute(delete(RoomMember).where(RoomMember.user_id == user_id))
+        await s.commit()
+
+
+async def memberships(db: Database) -> list[tuple[str, str]]:
+    """Every (room_id, user_id): seeds a starting node's membership map."""
+    async with db.session() as s:
+        rows = await s.execute(select(RoomMember.room_id, RoomMember.user_id))
+        return [(r[0], r[1]) for r in rows]

@@ -1,0 +1,68 @@
+"""Queries on the ties between people: blocks and private-conversation openings."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from papote.store.db import Database
+from papote.store.models import Block, DmContact
+
+
+async def block(db: Database, blocker: str, blocked: str, *, now: int) -> None:
+    async with db.session() as s:
+        if await s.get(Block, (blocker, blocked)) is None:
+            s.add(Block(blocker_id=blocker, blocked_id=blocked, created_at=now))
+            try:
+                await s.commit()
+            except IntegrityError:
+                await s.rollback()
+
+
+async def unblock(db: Database, blocker: str, blocked: str) -> None:
+    async with db.session() as s:
+        await s.execute(
+            delete(Block).where(Block.blocker_id == blocker, Block.blocked_id == blocked)
+        )
+        await s.commit()
+
+
+async def blocked_by(db: Database, blocker: str) -> set[str]:
+    async with db.session() as s:
+        rows = await s.execute(select(Block.blocked_id).where(Block.blocker_id == blocker))
+        return {r[0] for r in rows}
+
+
+async def either_blocks(db: Database, a: str, b: str) -> bool:
+    async with db.session() as s:
+        rows = await s.execute(
+            select(func.count()).where(
+                or_(
+                    (Block.blocker_id == a) & (Block.blocked_id == b),
+                    (Block.blocker_id == b) & (Block.blocked_id == a),
+                )
+            )
+        )
+        return bool(rows.scalar_one())
+
+
+async def contact_exists(db: Database, dm_key: str) -> bool:
+    async with db.session() as s:
+        return await s.get(DmContact, dm_key) is not None
+
+
+async def open_contact(db: Database, dm_key: str, opener: str, *, now: int) -> None:
+    async with db.session() as s:
+        s.add(DmContact(dm_key=dm_key, opened_by=opener, opened_at=now))
+        try:
+            await s.commit()
+        except IntegrityError:
+            await s.rollback()
+
+
+async def opened_since(db: Database, opener: str, since: int) -> int:
+    async with db.session() as s:
+        rows = await s.execute(
+            select(func.count()).where(DmContact.opened_by == opener, DmContact.opened_at >= since)
+        )
+        return int(rows.scalar_one())

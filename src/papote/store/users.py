@@ -1,0 +1,104 @@
+"""Queries on users (anonymous sessions)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from papote.store.db import Database
+from papote.store.models import RoomMember, User
+
+
+class PseudoTaken(Exception):
+    pass
+
+
+async def create_user(db: Database, user: User) -> User:
+    """Insert a new session; the partial unique index enforces live-pseudo uniqueness."""
+    async with db.session() as s:
+        s.add(user)
+        try:
+            await s.commit()
+        except IntegrityError as exc:
+            raise PseudoTaken(user.pseudo) from exc
+    return user
+
+
+async def expire_stale(db: Database, *, now: int, idle_ms: int) -> list[str]:
+    """End sessions not seen for ``idle_ms`` (their token is no longer valid)."""
+    cutoff = now - idle_ms
+    async with db.session() as s:
+        rows = await s.execute(
+            select(User.id).where(User.ended_at.is_(None), User.last_seen < cutoff)
+        )
+        ids = [r[0] for r in rows]
+        if ids:
+            await s.execute(update(User).where(User.id.in_(ids)).values(ended_at=now))
+            await s.execute(RoomMember.__table__.delete().where(RoomMember.user_id.in_(ids)))
+            await s.commit()
+    return ids
+
+
+async def live_pseudo_owner(db: Database, pseudo_key: str) -> User | None:
+    async with db.session() as s:
+        result = await s.execute(
+            select(User).where(User.pseudo_key == pseudo_key, User.ended_at.is_(None))
+        )
+        return result.scalar_one_or_none()
+
+
+async def by_token(db: Database, token_hash: str) -> User | None:
+    async with db.session() as s:
+        result = await s.execute(
+            select(User).where(User.token_hash == token_hash, User.ended_at.is_(None))
+        )
+        return result.scalar_one_or_none()
+
+
+async def by_id(db: Database, user_id: str) -> User | None:
+    async with db.session() as s:
+        return await s.get(User, user_id)
+
+
+async def by_ids(db: Database, user_ids: Iterable[str]) -> list[User]:
+    ids = list(user_ids)
+    if not ids:
+        return []
+    async with db.session() as s:
+        return list((await s.execute(select(User).where(User.id.in_(ids)))).scalars())
+
+
+async def end_session(db: Database, user_id: str, *, now: int) -> None:
+    async with db.session() as s:
+        await s.execute(update(User).where(User.id == user_id).values(ended_at=now, last_seen=now))
+        await s.execute(RoomMember.__table__.delete().where(RoomMember.user_id == user_id))
+        await s.commit()
+
+
+async def touch(db: Database, user_ids: Sequence[str], *, now: int) -> None:
+    if not user_ids:
+        return
+    async with db.session() as s:
+        await s.execute(
+            update(User)
+            .where(User.id.in_(list(user_ids)), User.ended_at.is_(None))
+            .values(last_seen=now)
+        )
+        await s.commit()
+
+
+async def recently_seen(db: Database, *, since: int) -> list[User]:
+    """Live sessions seen after ``since``: seeds a starting node's presence directory."""
+    async with db.session() as s:
+        result = await s.execute(
+            select(User).where(User.ended_at.is_(None), User.last_seen >= since)
+        )
+        return list(result.scalars())
+
+
+async def update_fields(db: Database, user_id: str, **values: object) -> None:
+    async with db.session() as s:
+        await s.execute(update(User).where(User.id == user_id).values(**values))
+        await s.commit()
