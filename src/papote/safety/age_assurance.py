@@ -156,8 +156,6 @@ class InMemoryReplayStore:
             self._prune(now)
         return True
 
-    def __len__(self) -> int:
-        return len(self._expiry)
 
     def _prune(self, now: float) -> None:
         self._expiry = {k: exp for k, exp in self._expiry.items() if exp > now}

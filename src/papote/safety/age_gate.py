@@ -151,8 +151,6 @@ class InMemoryAgeGateStore:
         for key in keys:
             self._until.pop(key, None)
 
-    def __len__(self) -> int:
-        return len(self._until)
 
 
 class AgeGate:
