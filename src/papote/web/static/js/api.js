@@ -1,0 +1,65 @@
+// HTTP calls of the protocol (entry, leaving, postal code look-up, media).
+
+export class ApiError extends Error {
+  constructor(code, message, status) {
+    super(message || code);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+async function call(method, path, { body, token, signal } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch (err) {
+    if (err.name === "AbortError") throw err;
+    throw new ApiError("network", "", 0);
+  }
+  if (response.status === 204) return null;
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const error = data && data.error ? data.error : {};
+    throw new ApiError(error.code || "http_" + response.status, error.message || "", response.status);
+  }
+  return data;
+}
+
+export function createSession(fields) {
+  return call("POST", "/api/v1/session", { body: fields });
+}
+
+export function endSession(token) {
+  return call("DELETE", "/api/v1/session", { token });
+}
+
+export function lookupPostal(code, signal) {
+  return call("GET", `/api/v1/postal/${encodeURIComponent(code)}`, { signal });
+}
+
+/** Fetch a media with the bearer token and return an object URL (img-src blob:). */
+export async function mediaUrl(token, id) {
+  const response = await fetch(`/api/v1/media/${encodeURIComponent(id)}`, {
+    headers: { Authorization: `Bearer ${token}` },
+    credentials: "same-origin",
+  });
+  if (!response.ok) throw new ApiError("media_" + response.status, "", response.status);
+  const blob = await response.blob();
+  if (!/^image\/(jpeg|png|webp)$/.test(blob.type)) throw new ApiError("unsupported_media", "", 415);
+  return URL.createObjectURL(blob);
+}

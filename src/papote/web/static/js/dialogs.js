@@ -1,0 +1,195 @@
+// Dialogs: person card, message actions, report, settings, sanction. Each uses the
+// native <dialog> (focus is kept inside; Escape closes) and only sets text.
+
+import { alertSettings, saveAlertSettings } from "./alerts.js";
+import { $, formatDate, h } from "./dom.js";
+import { CATEGORIES, codeText, t } from "./i18n.js";
+import { state } from "./state.js";
+
+let actions = null;
+let current = { user: null, message: null };
+
+function summary(user) {
+  return t("person.summary", { age: user.age, gender: t("gender." + user.gender), city: user.city || user.region || "" }) +
+    (user.verified_adult ? ` · ${t("person.verified")}` : "");
+}
+
+export function openPerson(user) {
+  current = { user, message: null };
+  const mine = user.id === state.me.id;
+  $("#person-name").textContent = user.pseudo;
+  $("#person-summary").textContent = summary(user);
+  $("#person-you").hidden = !mine;
+  $("#person-actions").hidden = mine;
+  $("#person-block").textContent = state.blocked.has(user.id) ? t("person.unblock") : t("person.block");
+  $("#person-dm").disabled = state.blocked.has(user.id);
+  $("#person-dialog").showModal();
+}
+
+export function openMessage(message) {
+  current = { user: message.from, message };
+  $("#message-dialog-title").textContent = message.from.pseudo;
+  $("#message-dialog-quote").textContent = message.text || "";
+  $("#message-block").textContent = t("msg.block", { pseudo: message.from.pseudo });
+  $("#message-profile").textContent = t("msg.profile", { pseudo: message.from.pseudo });
+  $("#message-dialog").showModal();
+}
+
+export function openReport(user, message) {
+  current = { user, message };
+  $("#report-title").textContent = message
+    ? t("report.about.message", { pseudo: user.pseudo })
+    : t("report.about.user", { pseudo: user.pseudo });
+  const quote = $("#report-quote");
+  quote.hidden = !message;
+  quote.textContent = message ? message.text || "" : "";
+  const select = $("#report-reason");
+  select.replaceChildren(...CATEGORIES.map((c) => h("option", { value: c }, t("cat." + c))));
+  select.value = "harassment";
+  $("#report-comment").value = "";
+  $("#report-block").checked = false;
+  $("#report-error").textContent = "";
+  $("#report-dialog").showModal();
+  select.focus();
+}
+
+function fillPrefs() {
+  const dm = state.prefs?.dm || {};
+  const accept = dm.accept === "none" ? "none" : "all";
+  $(`#p-accept-${accept}`).checked = true;
+  const genders = dm.genders || ["homme", "femme", "autre"];
+  for (const g of ["homme", "femme", "autre"]) $(`#p-g-${g}`).checked = genders.includes(g);
+  $("#p-shared").checked = Boolean(dm.only_shared_rooms);
+  $("#p-verified").checked = Boolean(dm.verified_only);
+  $("#p-age-min").value = dm.age_min ?? 18;
+  $("#p-age-max").value = dm.age_max ?? 99;
+  const alerts = alertSettings();
+  $("#p-sound").checked = alerts.sound;
+  $("#p-notify").checked = alerts.notify;
+  $("#p-notify-denied").hidden = true;
+  $("#prefs-error").textContent = "";
+  toggleCriteria();
+  fillBlocked();
+}
+
+function toggleCriteria() {
+  const none = $("#p-accept-none").checked;
+  for (const id of ["#p-criteria", "#p-shared", "#p-verified", "#p-age-min", "#p-age-max"]) {
+    const el = $(id);
+    el.disabled = none;
+  }
+}
+
+function fillBlocked() {
+  const list = $("#blocked-list");
+  if (!state.blocked.size) {
+    list.replaceChildren(h("li", {}, t("prefs.blocked.none")));
+    return;
+  }
+  list.replaceChildren(...Array.from(state.blocked, ([id, pseudo]) => {
+    const name = pseudo || state.users.get(id)?.pseudo || t("prefs.blocked.unknown");
+    const button = h("button", { type: "button", class: "btn" }, t("person.unblock"));
+    button.setAttribute("aria-label", `${t("person.unblock")} ${name}`);
+    button.addEventListener("click", async () => {
+      await actions.unblock(id);
+      fillBlocked();
+    });
+    return h("li", {}, h("span", {}, name), button);
+  }));
+}
+
+export function openPrefs() {
+  fillPrefs();
+  $("#prefs-dialog").showModal();
+}
+
+export function showSanction(frame) {
+  const kind = ["mute", "kick", "ban"].includes(frame.action) ? frame.action : "mute";
+  $("#sanction-title").textContent = t("sanction." + kind);
+  $("#sanction-until").textContent = frame.until
+    ? t("sanction.until", { date: formatDate(frame.until) })
+    : kind === "kick" ? "" : t("sanction.forever");
+  $("#sanction-reason").textContent = frame.reason ? t("cat." + frame.reason) : "";
+  $("#sanction-statement").textContent = frame.statement || "";
+  const dialog = $("#sanction-dialog");
+  if (!dialog.open) dialog.showModal();
+}
+
+/** Wire the dialogs; `acts` holds the chat's verbs (openDm, block, unblock, report, savePrefs, toast). */
+export function initDialogs(acts) {
+  actions = acts;
+  $("#person-dm").addEventListener("click", () => {
+    $("#person-dialog").close();
+    actions.openDm(current.user);
+  });
+  $("#person-block").addEventListener("click", async () => {
+    $("#person-dialog").close();
+    if (state.blocked.has(current.user.id)) await actions.unblock(current.user.id);
+    else await actions.block(current.user);
+  });
+  $("#person-report").addEventListener("click", () => {
+    $("#person-dialog").close();
+    openReport(current.user, null);
+  });
+  $("#message-report").addEventListener("click", () => {
+    $("#message-dialog").close();
+    openReport(current.user, current.message);
+  });
+  $("#message-block").addEventListener("click", async () => {
+    $("#message-dialog").close();
+    await actions.block(current.user);
+  });
+  $("#message-profile").addEventListener("click", () => {
+    $("#message-dialog").close();
+    openPerson(current.user);
+  });
+
+  $("#report-cancel").addEventListener("click", () => $("#report-dialog").close());
+  $("#report-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const frame = { type: "report", reason: $("#report-reason").value };
+    if (current.message) frame.message = current.message.id;
+    else frame.user = current.user.id;
+    const comment = $("#report-comment").value.trim();
+    if (comment) frame.comment = comment;
+    const reply = await actions.request(frame);
+    if (reply.type !== "ok") {
+      $("#report-error").textContent = codeText(reply.code, reply.message);
+      return;
+    }
+    $("#report-dialog").close();
+    actions.toast(t("report.done"));
+    if ($("#report-block").checked) await actions.block(current.user);
+  });
+
+  $("#p-accept-all").addEventListener("change", toggleCriteria);
+  $("#p-accept-none").addEventListener("change", toggleCriteria);
+  $("#prefs-cancel").addEventListener("click", () => $("#prefs-dialog").close());
+  $("#prefs-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const ageMin = Math.max(18, parseInt($("#p-age-min").value, 10) || 18);
+    const ageMax = Math.max(ageMin, parseInt($("#p-age-max").value, 10) || 99);
+    const dm = {
+      accept: $("#p-accept-none").checked ? "none" : "all",
+      genders: ["homme", "femme", "autre"].filter((g) => $(`#p-g-${g}`).checked),
+      only_shared_rooms: $("#p-shared").checked,
+      verified_only: $("#p-verified").checked,
+      age_min: ageMin,
+      age_max: ageMax,
+    };
+    const reply = await actions.request({ type: "prefs", dm });
+    if (reply.type !== "prefs") {
+      $("#prefs-error").textContent = codeText(reply.code, reply.message);
+      return;
+    }
+    state.prefs = reply.prefs;
+    const alerts = await saveAlertSettings({ sound: $("#p-sound").checked, notify: $("#p-notify").checked });
+    if (alerts.notifyDenied) {
+      $("#p-notify").checked = false;
+      $("#p-notify-denied").hidden = false;
+      return;
+    }
+    $("#prefs-dialog").close();
+    actions.toast(t("prefs.saved"));
+  });
+}

@@ -1,0 +1,109 @@
+// The entry form: pseudo, age, gender, postal code (with the commune shown as typed).
+
+import { ApiError, createSession, lookupPostal } from "./api.js";
+import { $ } from "./dom.js";
+import { codeText, t } from "./i18n.js";
+
+const FIELD_OF_CODE = {
+  invalid_pseudo: "pseudo",
+  pseudo_taken: "pseudo",
+  invalid_age: "age",
+  underage: "age",
+  age_gate_locked: "age",
+  invalid_postal_code: "postal",
+};
+
+let postalAbort = null;
+let postalTimer = null;
+
+function showPostal(text, bad = false) {
+  const out = $("#postal-result");
+  out.textContent = text;
+  out.classList.toggle("bad", bad);
+}
+
+async function onPostalInput() {
+  const input = $("#postal");
+  const code = input.value.replace(/\s+/g, "");
+  clearTimeout(postalTimer);
+  if (postalAbort) postalAbort.abort();
+  input.removeAttribute("aria-invalid");
+  if (!/^\d{5}$/.test(code)) {
+    showPostal(code.length > 5 || /\D/.test(code) ? t("postal.unknown") : "", code.length > 5 || /\D/.test(code));
+    return;
+  }
+  showPostal(t("postal.looking"));
+  postalTimer = setTimeout(async () => {
+    postalAbort = new AbortController();
+    try {
+      const info = await lookupPostal(code, postalAbort.signal);
+      const communes = info.communes && info.communes.length ? info.communes : [info.city];
+      const text = communes.length > 3
+        ? t("postal.many", { first: communes.slice(0, 2).join(", "), n: communes.length - 2, region: info.region })
+        : t("postal.found", { communes: communes.join(", "), department: info.department, region: info.region });
+      showPostal(text);
+    } catch (err) {
+      if (err.name === "AbortError") return;
+      if (err instanceof ApiError && err.status === 404) {
+        showPostal(codeText("invalid_postal_code", err.message), true);
+        input.setAttribute("aria-invalid", "true");
+      } else {
+        showPostal("");
+      }
+    }
+  }, 120);
+}
+
+function readForm() {
+  const form = $("#entry-form");
+  const gender = form.querySelector('input[name="gender"]:checked');
+  const ageText = $("#age").value.trim();
+  return {
+    pseudo: $("#pseudo").value.trim(),
+    age: /^\d{1,3}$/.test(ageText) ? Number(ageText) : ageText === "" ? null : ageText,
+    gender: gender ? gender.value : null,
+    postal_code: $("#postal").value.replace(/\s+/g, ""),
+  };
+}
+
+function showError(code, message) {
+  for (const id of ["pseudo", "age", "postal"]) $("#" + id).removeAttribute("aria-invalid");
+  $("#entry-error").textContent = message;
+  const field = FIELD_OF_CODE[code];
+  if (field) {
+    const input = $("#" + field);
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-errormessage", "entry-error");
+    input.focus();
+  }
+}
+
+/** Wire the form; onEntered({token, user, prefs}) is called after a successful entry. */
+export function initEntry(onEntered) {
+  $("#postal").addEventListener("input", onPostalInput);
+  $("#entry-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const fields = readForm();
+    const button = $("#entry-submit");
+    showError(null, "");
+    button.disabled = true;
+    button.textContent = t("entry.sending");
+    try {
+      const session = await createSession(fields);
+      onEntered(session);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        showError(err.code, err.code === "network" ? t("err.network") : codeText(err.code, err.message));
+      } else {
+        showError(null, t("err.generic"));
+      }
+    } finally {
+      button.disabled = false;
+      button.textContent = t("entry.submit");
+    }
+  });
+}
+
+export function showEntryMessage(text) {
+  $("#entry-error").textContent = text;
+}

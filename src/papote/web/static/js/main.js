@@ -1,0 +1,86 @@
+// Entry point: language, the three views (entry, chat, ended), and the session kept in
+// sessionStorage so that a reload within two minutes resumes the same session.
+
+import { loadAlertSettings } from "./alerts.js";
+import { relabel, startChat } from "./chat.js";
+import { $ } from "./dom.js";
+import { initEntry, showEntryMessage } from "./entry.js";
+import { currentLang, initLang, setLang, t } from "./i18n.js";
+
+const SESSION_KEY = "papote.session";
+
+function saveSession(token) {
+  try {
+    if (token) sessionStorage.setItem(SESSION_KEY, token);
+    else sessionStorage.removeItem(SESSION_KEY);
+  } catch {
+    /* private mode: no resume after a reload */
+  }
+}
+
+function savedSession() {
+  try {
+    return sessionStorage.getItem(SESSION_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function showView(name) {
+  $("#entry-view").hidden = name !== "entry";
+  $("#chat-view").hidden = name !== "chat";
+  $("#ended-view").hidden = name !== "ended";
+  const inChat = name === "chat";
+  $("#settings-btn").hidden = !inChat;
+  $("#quit-btn").hidden = !inChat;
+  $("#me").hidden = !inChat;
+  document.body.classList.toggle("in-chat", inChat);
+}
+
+function enterChat(token) {
+  saveSession(token);
+  showView("chat");
+  const conn = startChat(token, {
+    onEnded: ({ reason, sanction }) => {
+      saveSession(null);
+      showView("ended");
+      $("#ended-text").textContent = reason === "quit" ? t("ended.quit") : t("ended.sanction");
+      const statement = $("#ended-statement");
+      statement.hidden = !sanction;
+      statement.textContent = sanction ? sanction.statement || sanction.reason || "" : "";
+      document.title = "Papote";
+      $("#ended-again").focus();
+    },
+    onExpired: () => {
+      saveSession(null);
+      location.replace("/?expired=1");
+    },
+  });
+  // Test and support hook: simulate a network drop (the page reconnects by itself).
+  window.papote = { drop: (holdMs = 0) => conn.drop(holdMs) };
+}
+
+function boot() {
+  initLang();
+  loadAlertSettings();
+  $("#lang-btn").addEventListener("click", () => {
+    setLang(currentLang() === "fr" ? "en" : "fr");
+    $("#lang-btn").setAttribute("lang", currentLang() === "fr" ? "en" : "fr");
+    relabel();
+  });
+  $("#lang-btn").setAttribute("lang", currentLang() === "fr" ? "en" : "fr");
+  $("#ended-again").addEventListener("click", () => location.assign("/"));
+  initEntry((session) => enterChat(session.token));
+  if (new URLSearchParams(location.search).has("expired")) {
+    showEntryMessage(t("err.session_expired"));
+    history.replaceState(null, "", "/");
+  }
+  const token = savedSession();
+  if (token) enterChat(token);
+  else {
+    showView("entry");
+    $("#pseudo").focus();
+  }
+}
+
+boot();

@@ -1,0 +1,95 @@
+// People online: filters (gender, age range, region; default my region), a count, and a
+// windowed list that only keeps the visible rows in the DOM (smooth with thousands).
+
+import { $, frameBatcher, h } from "./dom.js";
+import { REGIONS, t } from "./i18n.js";
+
+const ROW_PX = 48;
+const OVERSCAN = 8;
+
+export function readFilters() {
+  const num = (id, fallback) => {
+    const n = parseInt($(id).value, 10);
+    return Number.isFinite(n) ? n : fallback;
+  };
+  return {
+    scope: $("#f-scope").value,
+    gender: $("#f-gender").value,
+    age_min: num("#f-age-min", 18),
+    age_max: num("#f-age-max", 120),
+    region: $("#f-region").value,
+  };
+}
+
+export function matches(user, filters) {
+  if (filters.gender && user.gender !== filters.gender) return false;
+  if (typeof user.age === "number" && (user.age < filters.age_min || user.age > filters.age_max)) return false;
+  if (filters.region && user.region !== filters.region) return false;
+  return true;
+}
+
+/** The `who` frame for the filters (the room scope is filtered here, from members). */
+export function whoFrame(filters) {
+  const frame = { type: "who", age_min: filters.age_min, age_max: filters.age_max };
+  if (filters.gender) frame.gender = filters.gender;
+  if (filters.region) frame.region = filters.region;
+  return frame;
+}
+
+export function fillRegions(myRegion) {
+  const select = $("#f-region");
+  const first = select.options[0];
+  const names = REGIONS.includes(myRegion) || !myRegion ? REGIONS : [myRegion, ...REGIONS];
+  select.replaceChildren(first, ...names.map((r) => h("option", { value: r }, r)));
+  select.value = myRegion || "";
+}
+
+function describe(user) {
+  const gender = t("gender." + user.gender);
+  return t("person.summary", { age: user.age, gender, city: user.city || user.region || "" });
+}
+
+export class PeopleList {
+  constructor(onPick) {
+    this.box = $("#people-list");
+    this.inner = $("#people-inner");
+    this.items = [];
+    this.onPick = onPick;
+    this.draw = frameBatcher(() => this._draw());
+    this.box.addEventListener("scroll", this.draw, { passive: true });
+    new ResizeObserver(this.draw).observe(this.box);
+    this.inner.addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-user]");
+      if (button) this.onPick(button.dataset.user);
+    });
+  }
+
+  setItems(users) {
+    const collator = new Intl.Collator("fr", { sensitivity: "base" });
+    this.items = users.slice().sort((a, b) => collator.compare(a.pseudo, b.pseudo));
+    const n = this.items.length;
+    $("#people-count").textContent =
+      n === 0 ? t("chat.people.count0") : n === 1 ? t("chat.people.count1") : t("chat.people.count", { n });
+    this.draw();
+  }
+
+  _draw() {
+    const n = this.items.length;
+    this.inner.style.height = `${n * ROW_PX}px`;
+    const first = Math.max(0, Math.floor(this.box.scrollTop / ROW_PX) - OVERSCAN);
+    const last = Math.min(n, Math.ceil((this.box.scrollTop + this.box.clientHeight) / ROW_PX) + OVERSCAN);
+    const focused = document.activeElement?.closest?.("#people-inner button")?.dataset.user;
+    const rows = [];
+    for (let i = first; i < last; i++) {
+      const user = this.items[i];
+      const row = h("li", { class: "person-row", "aria-setsize": n, "aria-posinset": i + 1 },
+        h("button", { type: "button", class: `person-btn g-${user.gender}`, "data-user": user.id },
+          h("span", { class: "pseudo" }, user.pseudo),
+          h("span", { class: "about" }, describe(user), user.verified_adult ? " · ✔" : "")));
+      row.style.top = `${i * ROW_PX}px`;
+      rows.push(row);
+    }
+    this.inner.replaceChildren(...rows);
+    if (focused) this.inner.querySelector(`button[data-user="${CSS.escape(focused)}"]`)?.focus();
+  }
+}
