@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papote.safety.age_assurance import (
     MESSAGES_FR,
@@ -172,6 +174,9 @@ async def test_malformed_attestations(garbage: str) -> None:
         {"iat": "now"},
         {"exp": True},
         {"jti": ""},
+        {"jti": "\ud800"},
+        {"jti": "x" * 257},
+        {"nonce": "n-123\ud800"},
         {"nonce": None},
         {"iat": NOW_S + 3600, "exp": NOW_S + 4000},  # issued in the future
     ],
@@ -350,3 +355,27 @@ def test_dev_issuer_cli_refuses_to_overwrite_and_reports_bad_keys(tmp_path: Path
     bad = _cli("issue", "--key", public, "--issuer", "dev", "--nonce", "n")
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert _cli("issue", "--key", public, "--issuer", "d", "--nonce", "n", "--ttl", "0").returncode
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=80))
+async def test_verifier_only_ever_refuses_garbage(attestation: str, nonce: str) -> None:
+    with pytest.raises(AgeAssuranceError):
+        await _verifier().verify(attestation, nonce=nonce, now=NOW)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=5,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["over18", "nonce", "iat", "exp", "jti"]), _JSON))
+async def test_signed_claims_of_any_shape_never_crash(changes: dict[str, object]) -> None:
+    claims = make_claims("ed-provider", "n-123", now_s=NOW_S) | changes
+    try:
+        await _verifier().verify(sign_attestation(ED_KEY, claims), nonce="n-123", now=NOW)
+    except AgeAssuranceError as error:
+        assert error.code in set(AgeFailure)

@@ -56,6 +56,8 @@ DEFAULT_LEEWAY_S = 60  # clock skew tolerated between the provider and us
 DEFAULT_NONCE_TTL_S = 600
 
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
+# nonce and jti: printable ASCII, so that every store can hold them as they are
+_TOKEN = re.compile(r"[\x21-\x7e]{1,256}")
 _MS_FLOOR = 10**12  # 2001-09-09 in milliseconds: anything below is seconds by mistake
 
 
@@ -156,7 +158,6 @@ class InMemoryReplayStore:
             self._prune(now)
         return True
 
-
     def _prune(self, now: float) -> None:
         self._expiry = {k: exp for k, exp in self._expiry.items() if exp > now}
         self._claims_since_prune = 0
@@ -223,7 +224,9 @@ class NonceIssuer:
         return hmac.new(self._key, b"pad|" + rand, hashlib.sha256).digest()[:8]
 
     def _mac(self, rand: bytes, expiry: int, session_id: str) -> bytes:
-        msg = b"mac|" + rand + expiry.to_bytes(8, "big") + session_id.encode("utf-8", "replace")
+        msg = (
+            b"mac|" + rand + expiry.to_bytes(8, "big") + session_id.encode("utf-8", "surrogatepass")
+        )
         return hmac.new(self._key, msg, hashlib.sha256).digest()[:16]
 
 
@@ -345,17 +348,18 @@ class JwsAgeVerifier:
         if not (
             isinstance(over18, bool)
             and isinstance(claimed_nonce, str)
+            and _TOKEN.fullmatch(claimed_nonce)
             and _is_int(iat)
             and _is_int(exp)
             and isinstance(jti, str)
-            and 0 < len(jti) <= 256
+            and _TOKEN.fullmatch(jti)
         ):
             raise AgeAssuranceError(AgeFailure.INVALID_ATTESTATION)
         if iat > now_s + self.leeway_s or exp < iat:
             raise AgeAssuranceError(AgeFailure.INVALID_ATTESTATION)
         if now_s > exp + self.leeway_s:
             raise AgeAssuranceError(AgeFailure.EXPIRED)
-        if not hmac.compare_digest(claimed_nonce.encode(), nonce.encode()):
+        if not hmac.compare_digest(claimed_nonce.encode(), nonce.encode("utf-8", "surrogatepass")):
             raise AgeAssuranceError(AgeFailure.WRONG_NONCE)
         if over18 is not True:
             raise AgeAssuranceError(AgeFailure.NOT_ADULT)
