@@ -179,6 +179,8 @@ async def test_malformed_attestations(garbage: str) -> None:
         {"nonce": "n-123\ud800"},
         {"nonce": None},
         {"iat": NOW_S + 3600, "exp": NOW_S + 4000},  # issued in the future
+        {"exp": NOW_S - 1},  # expires before it is issued
+        {"exp": NOW_S + 10**30},  # lives longer than a day
     ],
 )
 async def test_ill_typed_claims_are_invalid_even_when_signed(changes: dict[str, object]) -> None:

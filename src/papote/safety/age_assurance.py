@@ -54,6 +54,9 @@ ALGORITHMS = ("EdDSA", "ES256")
 MAX_ATTESTATION_CHARS = 8192
 DEFAULT_LEEWAY_S = 60  # clock skew tolerated between the provider and us
 DEFAULT_NONCE_TTL_S = 600
+# An attestation answers one nonce of a few minutes: a longer life is a provider's bug,
+# and it bounds how long a jti must be remembered.
+MAX_LIFETIME_S = 86400
 
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 # nonce and jti: printable ASCII, so that every store can hold them as they are
@@ -355,7 +358,7 @@ class JwsAgeVerifier:
             and _TOKEN.fullmatch(jti)
         ):
             raise AgeAssuranceError(AgeFailure.INVALID_ATTESTATION)
-        if iat > now_s + self.leeway_s or exp < iat:
+        if iat > now_s + self.leeway_s or not 0 <= exp - iat <= MAX_LIFETIME_S:
             raise AgeAssuranceError(AgeFailure.INVALID_ATTESTATION)
         if now_s > exp + self.leeway_s:
             raise AgeAssuranceError(AgeFailure.EXPIRED)
