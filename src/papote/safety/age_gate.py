@@ -152,7 +152,6 @@ class InMemoryAgeGateStore:
             self._until.pop(key, None)
 
 
-
 class AgeGate:
     """The sticky age gate; one instance per server, built from the server secret."""
 
