@@ -309,7 +309,11 @@ function onMember(frame, joined) {
     else members.delete(frame.user.id);
   }
   const room = state.rooms.get(frame.room);
-  if (room) room.member_count = members ? members.size : Math.max(0, (room.member_count || 0) + (joined ? 1 : -1));
+  if (room) {
+    if (typeof frame.member_count === "number") room.member_count = frame.member_count;
+    else if (members) room.member_count = members.size;
+    else room.member_count = Math.max(0, (room.member_count || 0) + (joined ? 1 : -1));
+  }
   redrawRooms();
   if (readFilters().scope === "room") redrawPeople();
 }

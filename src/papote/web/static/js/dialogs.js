@@ -109,7 +109,7 @@ export function showSanction(frame) {
   $("#sanction-until").textContent = frame.until
     ? t("sanction.until", { date: formatDate(frame.until) })
     : kind === "kick" ? "" : t("sanction.forever");
-  $("#sanction-reason").textContent = frame.reason ? t("cat." + frame.reason) : "";
+  $("#sanction-reason").textContent = CATEGORIES.includes(frame.reason) ? t("cat." + frame.reason) : frame.reason || "";
   $("#sanction-statement").textContent = frame.statement || "";
   const dialog = $("#sanction-dialog");
   if (!dialog.open) dialog.showModal();

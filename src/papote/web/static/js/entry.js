@@ -63,6 +63,8 @@ function readForm() {
     age: /^\d{1,3}$/.test(ageText) ? Number(ageText) : ageText === "" ? null : ageText,
     gender: gender ? gender.value : null,
     postal_code: $("#postal").value.replace(/\s+/g, ""),
+    // A coarse device signal for the sticky age gate (see docs/minors.md).
+    screen: `${window.screen.width}x${window.screen.height}`,
   };
 }
 

@@ -1,0 +1,56 @@
+"""Helpers for the browser tests: enter the chat, send, run axe-core, save screenshots."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def unique_pseudo(prefix: str) -> str:
+    """A pseudo no other test uses (3 to 20 characters)."""
+    return f"{prefix}_{uuid.uuid4().hex[:8]}"
+
+
+def enter(
+    page: Page, pseudo: str, age: int = 30, gender: str = "homme", postal: str = "75011"
+) -> None:
+    """Fill the entry form like a person would, submit, and wait for the chat."""
+    page.goto("/")
+    page.fill("#pseudo", pseudo)
+    page.fill("#age", str(age))
+    page.click(f"label[for=g-{gender}]")
+    page.fill("#postal", postal)
+    page.click("#entry-submit")
+    page.wait_for_selector("#chat-view:not([hidden])")
+    page.wait_for_selector("#conv-tabs .tab.active")
+
+
+def say(page: Page, text: str) -> None:
+    page.fill("#composer-input", text)
+    page.press("#composer-input", "Enter")
+
+
+def run_axe(page: Page) -> list[dict]:
+    """Serious and critical axe-core violations on the page (needs bypass_csp)."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=False)
+    return path

@@ -1,0 +1,173 @@
+"""Two people in a room, a private conversation, unread badges, report and block."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .helpers import enter, say, screenshot, unique_pseudo
+
+pytestmark = pytest.mark.e2e
+
+XSS = "<img src=x onerror=alert(1)> <script>alert(2)</script> <b>gras</b>"
+
+
+def _messages(page: Page):
+    return page.locator("#message-list .msg-text")
+
+
+def _open_profile_from_people(page: Page, pseudo: str) -> None:
+    page.fill("#f-age-min", "18")
+    page.select_option("#f-region", "")
+    page.locator("#people-list .person-btn", has_text=pseudo).click()
+    expect(page.locator("#person-dialog")).to_be_visible()
+    expect(page.locator("#person-name")).to_have_text(pseudo)
+
+
+def test_two_people_chat_dm_unread_report_block(new_page, page_errors):
+    alice, bruno = new_page(), new_page()
+    a_name, b_name = unique_pseudo("Alice"), unique_pseudo("Bruno")
+    enter(alice, a_name, age=31, gender="femme")
+    enter(bruno, b_name, age=35, gender="homme")
+
+    # Both land in Général and see each other in the people list (default: my region).
+    expect(alice.locator("#f-region")).to_have_value("Île-de-France")
+    expect(alice.locator("#people-list .person-btn", has_text=b_name)).to_be_visible()
+    expect(alice.locator("#room-list-theme [data-room=general] .count")).not_to_have_text("0")
+
+    # Room chat, and user text always rendered as text.
+    say(alice, "Bonjour tout le monde")
+    expect(_messages(bruno).filter(has_text="Bonjour tout le monde")).to_have_count(1)
+    say(bruno, XSS)
+    expect(_messages(alice).filter(has_text="onerror=alert(1)")).to_have_count(1)
+    expect(_messages(alice).last).to_have_text(XSS)
+    assert alice.locator("#message-list img, #message-list script, #message-list b").count() == 0
+    assert page_errors.dialogs == []
+    expect(bruno.locator("#composer-input")).to_have_value("")
+
+    # Typing indicator.
+    alice.fill("#composer-input", "j'écris")
+    alice.locator("#composer-input").press_sequentially("…")
+    expect(bruno.locator("#typing")).to_contain_text(a_name)
+    alice.fill("#composer-input", "")
+
+    # Bruno opens a private conversation with Alice from the people list.
+    _open_profile_from_people(bruno, a_name)
+    bruno.click("#person-dm")
+    expect(bruno.locator("#conv-title")).to_contain_text(a_name)
+    say(bruno, "Salut Alice, en privé")
+    expect(
+        bruno.locator("#message-list .msg-text", has_text="Salut Alice, en privé")
+    ).to_have_count(1)
+
+    # Alice gets a tab with an unread badge and the count in the browser tab's title.
+    dm_tab = alice.locator(".tab.dm", has_text=b_name)
+    expect(dm_tab.locator(".badge")).to_have_text("1")
+    expect(alice).to_have_title(re.compile(r"^\(1\) Papote$"))
+    say(bruno, "Tu es là ?")
+    expect(dm_tab.locator(".badge")).to_have_text("2")
+    expect(alice).to_have_title("(2) Papote")
+    screenshot(alice, "chat-desktop.png")
+    dm_tab.locator(".tab-btn").click()
+    expect(_messages(alice).filter(has_text="Salut Alice, en privé")).to_have_count(1)
+    expect(dm_tab.locator(".badge")).to_have_count(0)
+    expect(alice).to_have_title("Papote")
+    say(alice, "Oui, bonjour Bruno")
+    expect(_messages(bruno).filter(has_text="Oui, bonjour Bruno")).to_have_count(1)
+
+    # Alice reports Bruno's message with a category and a comment.
+    alice.locator("#message-list .msg", has_text="Tu es là ?").locator(".msg-more").click()
+    expect(alice.locator("#message-dialog")).to_be_visible()
+    alice.click("#message-report")
+    expect(alice.locator("#report-dialog")).to_be_visible()
+    expect(alice.locator("#report-reason option")).to_have_count(13)
+    expect(alice.locator("#report-reason option[value=grooming]")).to_have_text(
+        "Approche d’un mineur (pédopiégeage)"
+    )
+    alice.select_option("#report-reason", "harassment")
+    alice.fill("#report-comment", "Il insiste en privé.")
+    alice.click("#report-form button[type=submit]")
+    expect(alice.locator("#report-dialog")).to_be_hidden()
+    expect(alice.locator("#toast")).to_contain_text("Signalement envoyé")
+
+    # Alice blocks Bruno from his profile: his messages disappear and no longer arrive.
+    alice.locator(".tab.room .tab-btn").first.click()
+    alice.locator("#message-list .msg-author", has_text=b_name).first.click()
+    expect(alice.locator("#person-dialog")).to_be_visible()
+    alice.click("#person-block")
+    expect(alice.locator("#toast")).to_contain_text("bloqué")
+    expect(alice.locator("#message-list .msg-author", has_text=b_name)).to_have_count(0)
+    expect(alice.locator(".tab.dm", has_text=b_name)).to_have_count(0)
+    say(bruno, "Message après le blocage")
+    expect(_messages(bruno).filter(has_text="Message après le blocage")).to_have_count(1)
+    say(alice, "Contrôle après le blocage")
+    expect(_messages(bruno).filter(has_text="Contrôle après le blocage")).to_have_count(1)
+    expect(_messages(alice).filter(has_text="Contrôle après le blocage")).to_have_count(1)
+    expect(_messages(alice).filter(has_text="Message après le blocage")).to_have_count(0)
+    expect(alice.locator("#people-list .person-btn", has_text=b_name)).to_have_count(0)
+
+    # The block is listed in the settings, where it can be lifted.
+    alice.click("#settings-btn")
+    expect(alice.locator("#blocked-list")).to_contain_text(b_name)
+    alice.click("#prefs-cancel")
+
+    # A private message to someone who blocked you is refused, next to the composer.
+    bruno.locator(".tab.dm .tab-btn").click()
+    say(bruno, "Encore moi")
+    expect(bruno.locator("#composer-status")).not_to_be_empty()
+    expect(_messages(bruno).filter(has_text="Encore moi")).to_have_count(0)
+    assert page_errors.errors == []
+
+
+def test_dm_preferences_refuse_everyone(new_page, page_errors):
+    claire, denis = new_page(), new_page()
+    c_name, d_name = unique_pseudo("Claire"), unique_pseudo("Denis")
+    enter(claire, c_name, gender="femme")
+    enter(denis, d_name, gender="homme")
+
+    claire.click("#settings-btn")
+    expect(claire.locator("#prefs-dialog")).to_be_visible()
+    claire.check("#p-accept-none")
+    expect(claire.locator("#p-criteria")).to_be_disabled()
+    claire.click("#prefs-form button[type=submit]")
+    expect(claire.locator("#prefs-dialog")).to_be_hidden()
+    expect(claire.locator("#toast")).to_contain_text("Réglages enregistrés")
+
+    _open_profile_from_people(denis, c_name)
+    denis.click("#person-dm")
+    say(denis, "Bonjour Claire")
+    status = denis.locator("#composer-status")
+    expect(status).not_to_be_empty()
+    expect(_messages(denis).filter(has_text="Bonjour Claire")).to_have_count(0)
+    expect(claire.locator(".tab.dm")).to_have_count(0)
+
+    # Back to "everyone but men": still refused for Denis, accepted for a woman.
+    claire.click("#settings-btn")
+    expect(claire.locator("#p-accept-none")).to_be_checked()
+    claire.check("#p-accept-all")
+    claire.uncheck("#p-g-homme")
+    claire.click("#prefs-form button[type=submit]")
+    expect(claire.locator("#prefs-dialog")).to_be_hidden()
+    say(denis, "Et maintenant ?")
+    expect(status).not_to_be_empty()
+    expect(claire.locator(".tab.dm")).to_have_count(0)
+    assert page_errors.errors == []
+
+
+def test_leaving_ends_the_session(new_page, base_url):
+    page = new_page()
+    enter(page, unique_pseudo("Emile"))
+    token = page.evaluate("() => sessionStorage.getItem('papote.session')")
+    assert token
+    page.click("#quit-btn")
+    expect(page.locator("#ended-view")).to_be_visible()
+    expect(page.locator("#ended-text")).to_contain_text("Vous avez quitté Papote")
+    assert page.evaluate("() => sessionStorage.getItem('papote.session')") is None
+    # The token no longer opens a session.
+    page.goto("/")
+    page.evaluate("t => sessionStorage.setItem('papote.session', t)", token)
+    page.reload()
+    expect(page.locator("#entry-view")).to_be_visible()
+    expect(page.locator("#entry-error")).to_contain_text("expiré")
