@@ -30,17 +30,19 @@ class Envelope:
     target: str  # "room:<id>" | "user:<id>" | "all" | "nodes" (control only)
     frame: str = ""  # encoded JSON frame, the same string for every recipient
     sender: str | None = None  # recipients who block the sender do not get it
+    echo: bool = True  # False: the sender's own connections do not get it (typing)
     control: dict[str, Any] | None = field(default=None)  # state change for every hub
 
     def pack(self) -> bytes:
-        head = orjson.dumps({"t": self.target, "s": self.sender, "c": self.control})
+        meta = {"t": self.target, "s": self.sender, "c": self.control, "e": self.echo}
+        head = orjson.dumps(meta)
         return head + b"\n" + self.frame.encode()
 
     @classmethod
     def unpack(cls, data: bytes) -> Envelope:
         head, _, frame = data.partition(b"\n")
         meta = orjson.loads(head)
-        return cls(target=meta["t"], frame=frame.decode(), sender=meta["s"], control=meta["c"])
+        return cls(meta["t"], frame.decode(), meta["s"], meta["e"], meta["c"])
 
 
 Handler = Callable[[Envelope], Awaitable[None]]

@@ -17,7 +17,7 @@ from prometheus_client import Counter, Gauge
 
 from papote.realtime.broker import Envelope
 from papote.realtime.connection import Connection
-from papote.realtime.events import PublicUser
+from papote.realtime.events import MemberEvent, PublicUser
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ class Hub:
         self.members: dict[str, set[str]] = {}
         self.rooms_of: dict[str, set[str]] = {}
         self.blocks: dict[str, set[str]] = {}  # local user -> the ids they block
+        self.nodes_of: dict[str, set[str]] = {}  # online user -> nodes holding them
         self.control_handlers: dict[str, ControlHandler] = {}
 
     # -- local connections -------------------------------------------------
@@ -73,15 +74,20 @@ class Hub:
     def share_a_room(self, a: str, b: str) -> bool:
         return bool(self.rooms_of.get(a, set()) & self.rooms_of.get(b, set()))
 
-    def _apply(self, control: dict[str, Any]) -> None:
+    def is_online(self, user_id: str) -> bool:
+        return user_id in self.directory
+
+    def _apply(self, control: dict[str, Any]) -> bool:
+        """Apply a state change; False when the envelope's frame must not be sent."""
         op = control["op"]
+        deliver = True
         if op == "online":
             user = PublicUser(**control["user"])
+            deliver = user.id not in self.directory  # announce only a real arrival
             self.directory[user.id] = user
+            self.nodes_of.setdefault(user.id, set()).add(control["node"])
         elif op == "offline":
-            self.directory.pop(control["user_id"], None)
-            for room in self.rooms_of.pop(control["user_id"], set()):
-                self.members.get(room, set()).discard(control["user_id"])
+            deliver = self._node_left(control["user_id"], control["node"])
         elif op == "join":
             self.members.setdefault(control["room"], set()).add(control["user_id"])
             self.rooms_of.setdefault(control["user_id"], set()).add(control["room"])
@@ -99,12 +105,36 @@ class Hub:
         if handler is not None:
             handler(control)
         ONLINE.set(len(self.directory))
+        return deliver
+
+    def _node_left(self, user_id: str, node: str) -> bool:
+        """A node no longer holds the user; True if the user is now offline everywhere."""
+        nodes = self.nodes_of.get(user_id)
+        if nodes is not None:
+            nodes.discard(node)
+            if nodes:
+                return False
+            del self.nodes_of[user_id]
+        user = self.directory.pop(user_id, None)
+        for room in self.rooms_of.pop(user_id, set()):
+            members = self.members.get(room, set())
+            members.discard(user_id)
+            if user is not None:
+                left = MemberEvent(False, room, user, len(members)).encode()
+                for member in members:
+                    if member in self.conns:
+                        self.send_local(member, left)
+        return user is not None
+
+    def rooms_of_user(self, user_id: str) -> set[str]:
+        return set(self.rooms_of.get(user_id, ()))
 
     # -- delivery ------------------------------------------------------------
     async def deliver(self, envelope: Envelope) -> None:
-        if envelope.control is not None:
-            self._apply(envelope.control)
+        if envelope.control is not None and not self._apply(envelope.control):
+            return
         if not envelope.frame:
+            self._close_if_asked(envelope.control)
             return
         target = envelope.target
         sender = envelope.sender
@@ -122,14 +152,20 @@ class Hub:
             return
         frame = envelope.frame
         sent = 0
+        skip = None if envelope.echo else sender
         for user_id in recipients:
-            if sender is not None and sender in self.blocks.get(user_id, ()):
+            if user_id == skip or (sender is not None and sender in self.blocks.get(user_id, ())):
                 continue
             for conn in tuple(self.conns.get(user_id, ())):
                 conn.push(frame)
                 sent += 1
         if sent:
             FRAMES_OUT.labels(target.split(":", 1)[0]).inc(sent)
-        if envelope.control is not None and envelope.control.get("op") == "kick":
-            for conn in tuple(self.conns.get(envelope.control["user_id"], ())):
-                conn.close_soon(4003, "sanction")
+        self._close_if_asked(envelope.control)
+
+    def _close_if_asked(self, control: dict[str, Any] | None) -> None:
+        if control is not None and control.get("op") == "close":
+            # after the frame (a sanction, say) has been queued: close that user's sockets
+            code = int(control.get("code", 4000))
+            for conn in tuple(self.conns.get(control["user_id"], ())):
+                conn.close_soon(code, str(control.get("reason", "")))

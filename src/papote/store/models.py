@@ -171,3 +171,15 @@ class AuditLog(Base):
     target: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     ts: Mapped[int] = mapped_column(BigInteger)
+
+
+class Ban(Base):
+    """An entry ban on a hashed identifier (IP hash or device key), with its reasons."""
+
+    __tablename__ = "bans"
+
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    until: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # None: permanent
+    reason: Mapped[str] = mapped_column(String(20))
+    statement: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[int] = mapped_column(BigInteger)

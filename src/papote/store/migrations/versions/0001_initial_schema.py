@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: cd20f0d9d6e3
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 04:41:29.238636
+Create Date: 2026-11-23 04:43:28.151674
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = 'cd20f0d9d6e3'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -32,6 +32,14 @@ def upgrade() -> None:
     sa.Column('detail', sa.JSON(), nullable=False),
     sa.Column('ts', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('id')
+    )
+    op.create_table('bans',
+    sa.Column('key', sa.String(length=96), nullable=False),
+    sa.Column('until', sa.BigInteger(), nullable=True),
+    sa.Column('reason', sa.String(length=20), nullable=False),
+    sa.Column('statement', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('key')
     )
     op.create_table('blocks',
     sa.Column('blocker_id', sa.String(length=24), nullable=False),
@@ -157,6 +165,7 @@ def downgrade() -> None:
     op.drop_table('dm_contacts')
     op.drop_table('custom_terms')
     op.drop_table('blocks')
+    op.drop_table('bans')
     op.drop_table('audit_log')
     op.drop_table('age_gate_locks')
     # ### end Alembic commands ###

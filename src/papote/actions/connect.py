@@ -1,0 +1,57 @@
+"""A WebSocket's life on the actions side: hello -> welcome, and goodbye."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from papote import ids
+from papote.actions.errors import ActionError
+from papote.actions.presence import do_come_online, do_disconnect
+from papote.actions.services import Services
+from papote.actions.session import SessionUser
+from papote.actions.views import own_user, room_json
+from papote.realtime.connection import Connection, Transport
+from papote.realtime.events import encode
+from papote.store import social, users
+
+
+async def do_hello(
+    svc: Services, token: Any, transport: Transport, ref: Any = None
+) -> tuple[SessionUser, Connection]:
+    """Authenticate a connection, send it ``welcome``, then announce it online."""
+    if not isinstance(token, str) or not token:
+        raise ActionError("invalid_token")
+    user = await users.by_token(svc.db, ids.token_hash(token))
+    if user is None:
+        raise ActionError("invalid_token")
+    if user.status == "banned":
+        raise ActionError("banned")
+    now = svc.clock()
+    resumed = svc.hub.is_online(user.id) or now - user.last_seen > 1000
+    session = svc.sessions.get(user.id)
+    if session is None:
+        session = SessionUser.from_row(user)
+        svc.sessions[user.id] = session
+    blocked = await social.blocked_by(svc.db, user.id)
+    conn = Connection(transport, user.id, queue_max=svc.settings.send_queue_max)
+    svc.hub.attach(conn, blocked)
+    welcome = {
+        "type": "welcome",
+        "user": own_user(user),
+        "rooms": [room_json(svc, room) for room in svc.rooms.values()],
+        "prefs": {"dm": session.dm_prefs},
+        "resumed": resumed,
+        "blocked": sorted(blocked),
+        "joined": sorted(svc.hub.rooms_of_user(user.id)),
+        "defaults": {"who": {"region": user.region}},
+        "ref": ref,
+    }
+    conn.push(encode(welcome))
+    await do_come_online(svc, session, conn)
+    return session, conn
+
+
+async def do_goodbye(svc: Services, conn: Connection) -> None:
+    await do_disconnect(svc, conn)
+    if not svc.hub.is_local(conn.user_id):
+        svc.sessions.pop(conn.user_id, None)

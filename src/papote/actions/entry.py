@@ -1,0 +1,123 @@
+"""Entry: a pseudo, an age, a gender and a postal code; no e-mail, no password.
+
+``check_entry`` validates and writes nothing; ``do_enter`` creates the session.
+The sticky age gate runs between the two (see actions/age.py).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from papote import ids
+from papote.actions.errors import ActionError
+from papote.actions.presence import do_go_offline
+from papote.actions.services import Services
+from papote.actions.session import DEFAULT_DM_PREFS
+from papote.reference.places import Place
+from papote.store import users
+from papote.store.models import User
+
+GENDERS = ("homme", "femme", "autre")
+_PSEUDO_RE = re.compile(r"[A-Za-z0-9_\-À-ÖØ-öø-ÿĀ-ſ]{3,20}")
+MIN_AGE = 18
+MAX_AGE = 120
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRequest:
+    pseudo: str
+    pseudo_key: str
+    age: int
+    gender: str
+    place: Place
+
+
+def pseudo_key(pseudo: str) -> str:
+    """Case- and accent-insensitive form: "Éloïse" and "eloise" are the same pseudo."""
+    decomposed = unicodedata.normalize("NFKD", pseudo)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def check_pseudo(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ActionError("invalid_pseudo")
+    pseudo = unicodedata.normalize("NFC", value.strip())
+    if not _PSEUDO_RE.fullmatch(pseudo):
+        raise ActionError("invalid_pseudo")
+    return pseudo
+
+
+def check_age(value: Any) -> int:
+    """Return the age; raises ``invalid_age`` (not a plausible integer) or ``underage``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        else:
+            raise ActionError("invalid_age")
+    if value < 1 or value > MAX_AGE:
+        raise ActionError("invalid_age")
+    if value < MIN_AGE:
+        raise ActionError("underage", status=403)
+    return value
+
+
+def check_entry(svc: Services, payload: Any) -> EntryRequest:
+    """Validate an entry; the order of checks gives the most useful error first."""
+    if not isinstance(payload, dict):
+        raise ActionError("bad_request")
+    pseudo = check_pseudo(payload.get("pseudo"))
+    age = check_age(payload.get("age"))
+    gender = payload.get("gender")
+    if gender not in GENDERS:
+        raise ActionError("invalid_gender")
+    code = payload.get("postal_code")
+    place = svc.places.lookup(code.strip()) if isinstance(code, str) else None
+    if place is None:
+        raise ActionError("invalid_postal_code")
+    return EntryRequest(pseudo, pseudo_key(pseudo), age, gender, place)
+
+
+async def do_enter(svc: Services, req: EntryRequest, *, ip_hash: str) -> tuple[str, User]:
+    """Create the session; returns the bearer token (shown once) and the user row."""
+    now = svc.clock()
+    idle_ms = int(svc.settings.resume_grace_s * 1000)
+    owner = await users.live_pseudo_owner(svc.db, req.pseudo_key)
+    if owner is not None:
+        # A pseudo is taken while its session lives: online, or in its reconnection grace.
+        if owner.last_seen >= now - idle_ms or svc.hub.is_local(owner.id):
+            raise ActionError("pseudo_taken", status=409)
+        await users.expire_stale(svc.db, now=now, idle_ms=idle_ms)
+    token = ids.new_token()
+    user = User(
+        id=ids.user_id(),
+        pseudo=req.pseudo,
+        pseudo_key=req.pseudo_key,
+        token_hash=ids.token_hash(token),
+        age=req.age,
+        gender=req.gender,
+        postal_code=req.place.postal_code,
+        city=req.place.city,
+        department=req.place.department,
+        region=req.place.region,
+        ip_hash=ip_hash,
+        verified_adult=False,
+        possibly_minor=False,
+        status="active",
+        dm_prefs=dict(DEFAULT_DM_PREFS),
+        created_at=now,
+        last_seen=now,
+    )
+    try:
+        await users.create_user(svc.db, user)
+    except users.PseudoTaken:
+        raise ActionError("pseudo_taken", status=409) from None
+    return token, user
+
+
+async def do_leave(svc: Services, user_id: str) -> None:
+    """End the session (``DELETE /api/v1/session``): token invalid, rooms left, offline."""
+    await users.end_session(svc.db, user_id, now=svc.clock())
+    await do_go_offline(svc, user_id, close_connections=True)

@@ -1,0 +1,87 @@
+"""Cluster upkeep: state sync between nodes, node departures, retention purge."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from papote.actions.services import Services
+from papote.realtime.broker import Envelope
+from papote.store import messages
+from papote.store.age_locks import SqlAgeGateStore
+from papote.store.models import RoomMember
+
+log = logging.getLogger(__name__)
+DAY_MS = 86_400_000
+
+
+def install(svc: Services) -> None:
+    """Register the control handlers that need the actions layer."""
+    hub = svc.hub
+
+    def on_sync(control: dict[str, Any]) -> None:
+        # A node asks for the cluster's state: every node re-announces its own users.
+        asyncio.get_running_loop().create_task(_announce_local_state(svc))
+
+    def on_node_down(control: dict[str, Any]) -> None:
+        node = control["node"]
+        if node == svc.node:
+            return
+        for user_id, nodes in list(hub.nodes_of.items()):
+            if node in nodes:
+                hub._node_left(user_id, node)
+
+    def on_session(control: dict[str, Any]) -> None:
+        session = svc.sessions.get(control["user_id"])
+        if session is not None:
+            for key, value in control["fields"].items():
+                setattr(session, key, value)
+
+    hub.control_handlers["sync"] = on_sync
+    hub.control_handlers["node_down"] = on_node_down
+    hub.control_handlers["session"] = on_session
+
+
+async def _announce_local_state(svc: Services) -> None:
+    hub = svc.hub
+    for user_id in list(hub.conns):
+        user = hub.directory.get(user_id)
+        if user is None:
+            continue
+        control = {"op": "online", "node": svc.node, "user": user.to_json()}
+        await svc.broker.publish(Envelope("nodes", control=control))
+        for room in hub.rooms_of_user(user_id):
+            await svc.broker.publish(
+                Envelope("nodes", control={"op": "join", "room": room, "user_id": user_id})
+            )
+
+
+async def sync_cluster(svc: Services) -> None:
+    """At start: alone, forget stale memberships; in a cluster, ask the others."""
+    if svc.redis is None:
+        async with svc.db.session() as s:
+            await s.execute(RoomMember.__table__.delete())
+            await s.commit()
+        return
+    await svc.broker.publish(Envelope("nodes", control={"op": "sync"}))
+
+
+async def purge_once(svc: Services) -> int:
+    """Delete messages older than the retention period; expired age-gate locks too."""
+    now = svc.clock()
+    cutoff = now - svc.settings.history_retention_days * DAY_MS
+    removed = await messages.purge_older_than(svc.db, cutoff)
+    await SqlAgeGateStore(svc.db).purge(now)
+    if removed:
+        log.info("retention purge", extra={"removed": removed})
+    return removed
+
+
+async def run_purge(svc: Services) -> None:
+    while True:
+        try:
+            await purge_once(svc)
+        except Exception:
+            log.exception("purge failed")
+        await asyncio.sleep(svc.settings.purge_interval_s)

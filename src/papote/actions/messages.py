@@ -1,0 +1,210 @@
+"""Sending: ``say`` in a room, ``dm`` to a person; and reading history.
+
+Order of a send: validate (writes nothing) -> rate limit -> safety pipeline ->
+store and commit (durable) -> ack -> fan-out, the frame encoded once.
+See docs/architecture.md#sending-a-message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from prometheus_client import Counter
+
+from papote import ids
+from papote.actions.errors import ActionError, Rejected
+from papote.actions.moderation import Draft, judge
+from papote.actions.rooms import check_room
+from papote.actions.services import Services
+from papote.actions.session import SessionUser
+from papote.actions.views import message_view
+from papote.realtime.broker import Envelope
+from papote.realtime.events import MessageEvent, MessageView
+from papote.safety.context import MessageContext, Participant
+from papote.store import messages, social, users
+from papote.store.models import Message, User
+
+MESSAGES_IN = Counter("papote_messages_total", "Messages sent, by channel and outcome",
+                      ["channel", "outcome"])
+HISTORY_MAX = 100
+
+
+def check_text(svc: Services, text: Any) -> str:
+    if not isinstance(text, str):
+        raise ActionError("bad_frame")
+    text = text.strip()
+    if not text:
+        raise Rejected("empty")
+    if len(text) > svc.settings.max_text:
+        raise Rejected("text_too_long")
+    return text
+
+
+def _participant(session: SessionUser) -> Participant:
+    return Participant(
+        id=session.id,
+        age=session.age,
+        verified_adult=session.verified_adult,
+        possibly_minor=session.possibly_minor,
+        since=session.created_at,
+    )
+
+
+def _check_can_speak(svc: Services, session: SessionUser) -> None:
+    if session.status != "active":
+        raise Rejected("suspended")
+    if session.muted_until > svc.clock():
+        raise Rejected("muted")
+
+
+def _new_message(svc: Services, session: SessionUser, text: str, **where: Any) -> Message:
+    return Message(
+        id=svc.ids.next(),
+        sender_id=session.id,
+        sender=session.public.to_json(),
+        text=text,
+        ts=svc.clock(),
+        state="delivered",
+        media_id=None,
+        **where,
+    )
+
+
+def _ignore(_view: MessageView) -> None:
+    return None
+
+
+async def do_say(
+    svc: Services, session: SessionUser, room_id: Any, text: Any, *, confirm: Any = None,
+    ip_hash: str = "", on_stored: Callable[[MessageView], None] = _ignore,
+) -> MessageView:
+    """Send to a room. ``on_stored`` runs once the message is durable, before fan-out."""
+    room = check_room(svc, room_id)
+    text = check_text(svc, text)
+    if not svc.hub.is_member(room.id, session.id):
+        raise Rejected("not_member")
+    _check_can_speak(svc, session)
+    if not await svc.limits.hit("say", session.id):
+        MESSAGES_IN.labels("room", "rate_limited").inc()
+        raise Rejected("rate_limited")
+    message = _new_message(svc, session, text, room_id=room.id)
+    ctx = MessageContext(
+        text=text, channel="room", sender=_participant(session), room=room.id,
+        room_adult=room.adult, conversation=f"room:{room.id}", ts=message.ts,
+    )
+    try:
+        await judge(svc, session, Draft(message, ctx, confirm), ip_hash=ip_hash)
+    except Rejected as rejected:
+        MESSAGES_IN.labels("room", rejected.code).inc()
+        raise
+    await messages.insert(svc.db, message)  # durable before the ack
+    view = message_view(message)
+    on_stored(view)
+    await svc.broker.publish(
+        Envelope(f"room:{room.id}", MessageEvent(view).encode(), sender=session.id)
+    )
+    MESSAGES_IN.labels("room", "delivered").inc()
+    return view
+
+
+async def _check_dm_allowed(
+    svc: Services, session: SessionUser, recipient: User, *, new_conversation: bool
+) -> None:
+    if await social.either_blocks(svc.db, session.id, recipient.id):
+        raise Rejected("blocked")
+    if recipient.status != "active":
+        raise ActionError("unknown_user")
+    guards = svc.extras.get("dm_guards", ())
+    for guard in guards:  # minors protection (see actions/minors.py)
+        await guard(svc, session, recipient, new_conversation)
+    if not new_conversation:
+        return
+    prefs = recipient.dm_prefs or {}
+    refused = (
+        prefs.get("accept") == "none"
+        or session.gender not in prefs.get("genders", [session.gender])
+        or not (prefs.get("age_min", 0) <= session.age <= prefs.get("age_max", 200))
+        or (prefs.get("verified_only") and not session.verified_adult)
+        or (prefs.get("only_shared_rooms") and not svc.hub.share_a_room(session.id, recipient.id))
+    )
+    if refused:
+        raise Rejected("dm_refused")
+    window_start = svc.clock() - 10 * 60 * 1000
+    opened = await social.opened_since(svc.db, session.id, window_start)
+    if opened >= svc.settings.dm_new_per_10min:
+        raise Rejected("too_many_new_dms")
+
+
+async def do_dm(
+    svc: Services, session: SessionUser, to: Any, text: Any, *, confirm: Any = None,
+    ip_hash: str = "", on_stored: Callable[[MessageView], None] = _ignore,
+) -> MessageView:
+    """Send a private message. ``on_stored`` runs once it is durable, before fan-out."""
+    if not isinstance(to, str):
+        raise ActionError("bad_frame")
+    text = check_text(svc, text)
+    if to == session.id:
+        raise Rejected("dm_self")
+    recipient = await users.by_id(svc.db, to)
+    if recipient is None or recipient.ended_at is not None:
+        raise ActionError("unknown_user")
+    _check_can_speak(svc, session)
+    key = ids.dm_key(session.id, recipient.id)
+    new_conversation = not await social.contact_exists(svc.db, key)
+    await _check_dm_allowed(svc, session, recipient, new_conversation=new_conversation)
+    if not await svc.limits.hit("dm", session.id):
+        MESSAGES_IN.labels("dm", "rate_limited").inc()
+        raise Rejected("rate_limited")
+    message = _new_message(svc, session, text, dm_key=key, recipient_id=recipient.id)
+    ctx = MessageContext(
+        text=text, channel="dm", sender=_participant(session),
+        recipient=Participant(
+            id=recipient.id, age=recipient.age, verified_adult=recipient.verified_adult,
+            possibly_minor=recipient.possibly_minor, since=recipient.created_at,
+        ),
+        conversation=f"dm:{key}", first_contact=new_conversation, ts=message.ts,
+    )
+    try:
+        await judge(svc, session, Draft(message, ctx, confirm), ip_hash=ip_hash)
+    except Rejected as rejected:
+        MESSAGES_IN.labels("dm", rejected.code).inc()
+        raise
+    await messages.insert(svc.db, message)
+    if new_conversation:
+        await social.open_contact(svc.db, key, session.id, now=message.ts)
+    view = message_view(message, viewer=session.id)
+    on_stored(view)
+    # the recipient sees dm = sender's id; the sender's other tabs see dm = recipient's id
+    await svc.broker.publish(
+        Envelope(f"user:{recipient.id}", MessageEvent(view.seen_by(session.id)).encode(),
+                 sender=session.id)
+    )
+    await svc.broker.publish(Envelope(f"user:{session.id}", MessageEvent(view).encode()))
+    MESSAGES_IN.labels("dm", "delivered").inc()
+    return view
+
+
+async def history(
+    svc: Services, session: SessionUser, *, room_id: Any = None, with_user: Any = None,
+    before: Any = None, limit: Any = None,
+) -> list[dict[str, Any]]:
+    if limit is None:
+        limit = 50
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= HISTORY_MAX:
+        raise ActionError("bad_frame", "« limit » doit être un entier de 1 à 100.")
+    if before is not None and not isinstance(before, str):
+        raise ActionError("bad_frame")
+    blocked = svc.hub.blocks.get(session.id, set())
+    if room_id is not None:
+        room = check_room(svc, room_id)
+        rows = await messages.page(svc.db, room_id=room.id, before=before, limit=limit)
+    elif isinstance(with_user, str):
+        rows = await messages.page(
+            svc.db, dm_key=ids.dm_key(session.id, with_user), before=before, limit=limit
+        )
+    else:
+        raise ActionError("bad_frame", "Indiquez « room » ou « with ».")
+    return [
+        message_view(m, viewer=session.id).to_json() for m in rows if m.sender_id not in blocked
+    ]

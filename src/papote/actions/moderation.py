@@ -1,0 +1,93 @@
+"""What a safety verdict does to a message before it is delivered.
+
+allow: delivered. warn: rejected with a confirmation token; sent if re-sent with it.
+hold: stored out of sight and queued for a moderator. block: rejected with the
+category. escalate: blocked, stored as evidence, reported at the top of the queue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from papote.actions.errors import Rejected
+from papote.actions.reports import file_safety_report
+from papote.actions.services import Services
+from papote.actions.session import SessionUser
+from papote.realtime.broker import Envelope
+from papote.realtime.events import NoticeEvent
+from papote.safety.context import MessageContext
+from papote.safety.verdict import Action, NoticeTarget, Verdict
+from papote.store import messages
+from papote.store.models import Message
+
+CONFIRM_WINDOW_MS = 10 * 60 * 1000
+
+
+def confirm_token(svc: Services, user_id: str, text: str, window: int) -> str:
+    mac = hmac.new(svc.settings.secret, f"{user_id}|{window}|{text}".encode(), hashlib.sha256)
+    return mac.hexdigest()[:32]
+
+
+def _confirmed(svc: Services, user_id: str, text: str, token: object) -> bool:
+    if not isinstance(token, str):
+        return False
+    window = svc.clock() // CONFIRM_WINDOW_MS
+    return any(
+        hmac.compare_digest(token, confirm_token(svc, user_id, text, w))
+        for w in (window, window - 1)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A message about to be sent: built before judging, stored only if allowed."""
+
+    message: Message
+    ctx: MessageContext
+    confirm: object = None
+
+
+async def send_nudges(svc: Services, verdict: Verdict, sender: str, recipient: str | None) -> None:
+    for nudge in verdict.nudges:
+        frame = NoticeEvent(nudge.text, level=nudge.level, key=nudge.key).encode()  # type: ignore[arg-type]
+        targets = []
+        if nudge.target in (NoticeTarget.SENDER, NoticeTarget.BOTH):
+            targets.append(sender)
+        if recipient is not None and nudge.target in (NoticeTarget.RECIPIENT, NoticeTarget.BOTH):
+            targets.append(recipient)
+        for user_id in targets:
+            await svc.broker.publish(Envelope(f"user:{user_id}", frame))
+
+
+async def judge(svc: Services, session: SessionUser, draft: Draft, *, ip_hash: str) -> Verdict:
+    """Run the pipeline and enforce its verdict; raises Rejected unless delivered."""
+    verdict = await svc.pipeline.judge_message(draft.ctx)
+    hooks = svc.extras.get("verdict_hooks", ())
+    for hook in hooks:  # minors protection reacts to flags (see actions/minors.py)
+        await hook(svc, session, draft, verdict)
+    action = verdict.action
+    category = verdict.category.value if verdict.category else None
+    recipient = draft.ctx.recipient.id if draft.ctx.recipient else None
+    if action is Action.ALLOW:
+        await send_nudges(svc, verdict, session.id, recipient)
+        return verdict
+    if action is Action.WARN:
+        if _confirmed(svc, session.id, draft.message.text, draft.confirm):
+            await send_nudges(svc, verdict, session.id, recipient)
+            return verdict
+        window = svc.clock() // CONFIRM_WINDOW_MS
+        raise Rejected(
+            "confirm",
+            verdict.explanation,
+            category=category,
+            confirm=confirm_token(svc, session.id, draft.message.text, window),
+        )
+    draft.message.state = "held" if action is Action.HOLD else "removed"
+    if action in (Action.HOLD, Action.ESCALATE):
+        await messages.insert(svc.db, draft.message)
+        await file_safety_report(svc, draft.message, verdict, sender_ip_hash=ip_hash)
+    if action is Action.HOLD:
+        raise Rejected("held", category=category)
+    raise Rejected("moderation", verdict.explanation, category=category or "other")

@@ -1,0 +1,125 @@
+"""Rooms: join, leave, who is online, typing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from papote.actions.errors import ActionError, Rejected
+from papote.actions.services import RoomInfo, Services
+from papote.actions.session import SessionUser
+from papote.actions.views import message_view, room_json
+from papote.realtime.broker import Envelope
+from papote.realtime.events import MemberEvent, PublicUser, TypingEvent
+from papote.store import messages, rooms
+
+HISTORY_ON_JOIN = 50
+
+
+def check_room(svc: Services, room_id: Any) -> RoomInfo:
+    room = svc.rooms.get(room_id) if isinstance(room_id, str) else None
+    if room is None:
+        raise ActionError("unknown_room")
+    return room
+
+
+async def do_join(svc: Services, session: SessionUser, room_id: Any) -> dict[str, Any]:
+    """Join a room; returns the ``joined`` payload (room, members, last 50 messages)."""
+    room = check_room(svc, room_id)
+    if room.adult and not session.verified_adult:
+        raise ActionError("adult_room")
+    if not await svc.limits.hit("join", session.id):
+        raise ActionError("rate_limited")
+    if not svc.hub.is_member(room.id, session.id):
+        await rooms.add_member(svc.db, room.id, session.id, now=svc.clock())
+        count = svc.hub.member_count(room.id) + 1
+        frame = MemberEvent(True, room.id, session.public, count).encode()
+        await svc.broker.publish(
+            Envelope(
+                f"room:{room.id}",
+                frame,
+                sender=session.id,
+                echo=False,
+                control={"op": "join", "room": room.id, "user_id": session.id},
+            )
+        )
+    history = await messages.page(svc.db, room_id=room.id, limit=HISTORY_ON_JOIN)
+    blocked = svc.hub.blocks.get(session.id, set())
+    return {
+        "room": room_json(svc, room),
+        "members": [u.to_json() for u in members_of(svc, room.id) if u.id not in blocked],
+        "history": [
+            message_view(m).to_json() for m in history if m.sender_id not in blocked
+        ],
+    }
+
+
+def members_of(svc: Services, room_id: str) -> list[PublicUser]:
+    directory = svc.hub.directory
+    return [directory[u] for u in svc.hub.members.get(room_id, ()) if u in directory]
+
+
+async def do_leave_room(svc: Services, session: SessionUser, room_id: Any) -> str:
+    room = check_room(svc, room_id)
+    if svc.hub.is_member(room.id, session.id):
+        await rooms.remove_member(svc.db, room.id, session.id)
+        count = max(svc.hub.member_count(room.id) - 1, 0)
+        frame = MemberEvent(False, room.id, session.public, count).encode()
+        await svc.broker.publish(
+            Envelope(
+                f"room:{room.id}",
+                frame,
+                sender=session.id,
+                echo=False,
+                control={"op": "leave", "room": room.id, "user_id": session.id},
+            )
+        )
+    return room.id
+
+
+def _region_matches(user: PublicUser, wanted: str, svc: Services) -> bool:
+    if user.region == wanted:
+        return True
+    name = svc.places.regions.get(wanted)
+    return name is not None and user.region == name
+
+
+def who(svc: Services, session: SessionUser, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Online users matching the filters, minus the people the viewer blocks."""
+    gender = filters.get("gender")
+    age_min = filters.get("age_min")
+    age_max = filters.get("age_max")
+    region = filters.get("region")
+    room_id = filters.get("room")
+    if room_id is not None:
+        check_room(svc, room_id)
+        pool = members_of(svc, room_id)
+    else:
+        pool = list(svc.hub.directory.values())
+    blocked = svc.hub.blocks.get(session.id, set())
+    found = [
+        u
+        for u in pool
+        if u.id not in blocked
+        and (gender is None or u.gender == gender)
+        and (age_min is None or u.age >= age_min)
+        and (age_max is None or u.age <= age_max)
+        and (region is None or _region_matches(u, region, svc))
+    ]
+    found.sort(key=lambda u: u.pseudo.casefold())
+    return [u.to_json() for u in found]
+
+
+async def do_typing(
+    svc: Services, session: SessionUser, *, room_id: Any = None, to: Any = None
+) -> None:
+    if room_id is not None:
+        room = check_room(svc, room_id)
+        if not svc.hub.is_member(room.id, session.id):
+            raise Rejected("not_member")
+        frame = TypingEvent(session.public, room=room.id).encode()
+        await svc.broker.publish(Envelope(f"room:{room.id}", frame, sender=session.id, echo=False))
+        return
+    if not isinstance(to, str) or not svc.hub.is_online(to):
+        raise ActionError("unknown_user")
+    frame = TypingEvent(session.public, dm=session.id).encode()
+    await svc.broker.publish(Envelope(f"user:{to}", frame, sender=session.id))

@@ -1,0 +1,57 @@
+"""Shapes of the protocol built from stored rows (public user, room, message)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from papote.actions.services import RoomInfo, Services
+from papote.realtime.events import MessageView, PublicUser
+from papote.store.models import Message, User
+
+
+def public_user(user: User) -> PublicUser:
+    return PublicUser(
+        id=user.id,
+        pseudo=user.pseudo,
+        age=user.age,
+        gender=user.gender,
+        city=user.city,
+        region=user.region,
+        verified_adult=user.verified_adult,
+    )
+
+
+def own_user(user: User) -> dict[str, Any]:
+    """The user as they see themself: public fields plus their own flags."""
+    data = public_user(user).to_json()
+    data["department"] = user.department
+    data["possibly_minor"] = user.possibly_minor
+    return data
+
+
+def room_json(svc: Services, room: RoomInfo) -> dict[str, Any]:
+    return {
+        "id": room.id,
+        "name": room.name,
+        "topic": room.topic,
+        "kind": room.kind,
+        "member_count": svc.hub.member_count(room.id),
+        "adult": room.adult,
+        "region": room.region,
+    }
+
+
+def message_view(message: Message, *, viewer: str | None = None) -> MessageView:
+    other = None
+    if message.dm_key is not None:
+        other = message.recipient_id if message.sender_id == viewer else message.sender_id
+    media = {"id": message.media_id, "blurred": True} if message.media_id else None
+    return MessageView(
+        id=message.id,
+        room=message.room_id,
+        dm=other,
+        sender=dict(message.sender),
+        text=message.text,
+        media=media,
+        ts=message.ts,
+    )

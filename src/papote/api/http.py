@@ -1,0 +1,172 @@
+"""HTTP routes: entry, exit, postal look-up, health and metrics.
+
+Every error answers ``{"error": {"code", "message"}}`` (PROTOCOL.md, Errors).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from papote.actions import entry
+from papote.actions.age import Browser, check_age_gate, refusal
+from papote.actions.errors import MESSAGES_FR, ActionError
+from papote.actions.services import Services
+from papote.actions.views import own_user, room_json
+from papote.api.net import client_ip, client_ip_hash
+from papote.safety.age_gate import COOKIE_NAME, SIGNAL_SCREEN
+from papote.store import bans, users
+
+log = logging.getLogger(__name__)
+MAX_BODY = 16 * 1024
+SIGNAL_HEADERS = ("user-agent", "accept-language", "sec-ch-ua-platform", "sec-ch-ua-mobile")
+
+
+def error_response(exc: ActionError, headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {"error": {"code": exc.code, "message": exc.message}}
+    return JSONResponse(body, status_code=exc.status, headers=headers)
+
+
+def services(request: Request) -> Services:
+    svc: Services = request.app.state.services
+    return svc
+
+
+async def _json_body(request: Request) -> Any:
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise ActionError("bad_request", "Requête trop volumineuse.", status=413)
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise ActionError("bad_request", "Le corps de la requête doit être du JSON.") from None
+
+
+def _browser(request: Request, payload: dict[str, Any]) -> Browser:
+    signals = {h: request.headers.get(h, "") for h in SIGNAL_HEADERS}
+    screen = payload.get("screen")
+    if isinstance(screen, str):
+        signals[SIGNAL_SCREEN] = screen[:32]
+    return Browser(client_ip(request), request.cookies.get(COOKIE_NAME), signals)
+
+
+def _declared_age(value: Any) -> int | None:
+    """The age as the person typed it, if it is a number at all (for the age gate)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+async def create_session(request: Request) -> Response:
+    svc = services(request)
+    try:
+        payload = await _json_body(request)
+        if not isinstance(payload, dict):
+            raise ActionError("bad_request")
+        ip_hash = client_ip_hash(svc, request)
+        if not await svc.limits.hit("entry_ip", ip_hash):
+            raise ActionError("rate_limited", status=429)
+        age = _declared_age(payload.get("age"))
+        cookie_headers: dict[str, str] = {}
+        if age is not None and 0 <= age <= entry.MAX_AGE:
+            decision = await check_age_gate(svc, age, _browser(request, payload))
+            refused = refusal(decision)
+            if refused is not None:
+                response = error_response(refused)
+                if decision.set_cookie:
+                    response.set_cookie(
+                        COOKIE_NAME, decision.set_cookie, max_age=30 * 86400, httponly=True,
+                        samesite="lax", secure=request.url.scheme == "https",
+                    )
+                return response
+            if decision.clear_cookie:
+                cookie_headers = {}
+        req = entry.check_entry(svc, payload)
+        ban = await bans.active_ban(svc.db, [ip_hash], svc.clock())
+        if ban is not None:
+            raise ActionError("banned", status=403)
+        token, user = await entry.do_enter(svc, req, ip_hash=ip_hash)
+    except ActionError as exc:
+        return error_response(exc)
+    body = {"token": token, "user": own_user(user), "prefs": {"dm": user.dm_prefs}}
+    return JSONResponse(body, status_code=201, headers=cookie_headers or None)
+
+
+async def _bearer_user_id(request: Request) -> str:
+    svc = services(request)
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise ActionError("unauthorized", status=401)
+    from papote import ids
+
+    user = await users.by_token(svc.db, ids.token_hash(token.strip()))
+    if user is None:
+        raise ActionError("unauthorized", status=401)
+    return user.id
+
+
+async def delete_session(request: Request) -> Response:
+    svc = services(request)
+    try:
+        user_id = await _bearer_user_id(request)
+        await entry.do_leave(svc, user_id)
+    except ActionError as exc:
+        return error_response(exc)
+    return Response(status_code=204)
+
+
+async def postal(request: Request) -> Response:
+    svc = services(request)
+    place = svc.places.lookup(request.path_params["code"])
+    if place is None:
+        return error_response(ActionError("invalid_postal_code", status=404))
+    return JSONResponse(
+        {
+            "postal_code": place.postal_code,
+            "city": place.city,
+            "department": place.department,
+            "region": place.region,
+            "communes": list(place.communes),
+        },
+        headers={"cache-control": "public, max-age=86400"},
+    )
+
+
+async def list_rooms(request: Request) -> Response:
+    svc = services(request)
+    return JSONResponse({"rooms": [room_json(svc, r) for r in svc.rooms.values()]})
+
+
+async def healthz(request: Request) -> Response:
+    svc = services(request)
+    if not svc.extras.get("ready"):
+        body = {"error": {"code": "starting", "message": "Démarrage en cours."}}
+        return JSONResponse(body, status_code=503)
+    return JSONResponse({"status": "ok"})
+
+
+async def metrics(request: Request) -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return error_response(ActionError("not_found", status=404))
+
+
+async def method_not_allowed(request: Request, exc: Exception) -> Response:
+    return error_response(ActionError("method_not_allowed", status=405))
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    return error_response(ActionError("internal", MESSAGES_FR["internal"], status=500))

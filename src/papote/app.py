@@ -1,0 +1,142 @@
+"""Builds the ASGI app; the lifespan wires the parts together (composition root).
+
+Read this file to see every part of a running Papote node and how they connect:
+settings -> database (migrated) -> reference data -> broker + hub -> safety
+pipeline -> actions' Services -> HTTP routes and the WebSocket gateway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import redis.asyncio as aioredis
+import yaml
+from starlette.applications import Starlette
+from starlette.routing import Route, WebSocketRoute
+
+from papote import logs, web
+from papote.actions import maintenance
+from papote.actions.presence import cancel_timers, run_heartbeat
+from papote.actions.ratelimit import RateLimits
+from papote.actions.services import RoomInfo, Services
+from papote.api import http
+from papote.api.ws import gateway
+from papote.ids import MessageIds
+from papote.realtime.broker import Broker, Envelope, InProcessBroker, RedisBroker
+from papote.realtime.events import ReconnectEvent
+from papote.realtime.hub import Hub
+from papote.reference.places import Places
+from papote.safety.age_gate import AgeGate
+from papote.safety.pipeline import SafetyPipeline
+from papote.settings import Settings, load_settings
+from papote.store import rooms as room_store
+from papote.store.db import Database
+from papote.store.migrate import upgrade
+
+log = logging.getLogger(__name__)
+ROOMS_FILE = Path(__file__).parent / "reference" / "rooms.yaml"
+
+
+async def _load_rooms(db: Database) -> dict[str, RoomInfo]:
+    specs = yaml.safe_load(ROOMS_FILE.read_text(encoding="utf-8"))
+    await room_store.seed(db, specs)
+    return {
+        r.id: RoomInfo(r.id, r.name, r.topic, r.kind, r.region, r.adult)
+        for r in await room_store.all_rooms(db)
+    }
+
+
+def _build_services(settings: Settings, db: Database, redis: Any) -> Services:
+    broker: Broker = RedisBroker(redis) if redis is not None else InProcessBroker()
+    svc = Services(
+        settings=settings,
+        db=db,
+        broker=broker,
+        hub=Hub(),
+        places=Places.load(),
+        limits=RateLimits(settings),
+        pipeline=SafetyPipeline(),
+        rooms={},
+        node=settings.node_name or secrets.token_hex(4),
+        ids=MessageIds(),
+        redis=redis,
+    )
+    svc.extras["age_gate"] = AgeGate(settings.secret)
+    return svc
+
+
+async def notify_shutdown(svc: Services, after_ms: int = 1000) -> None:
+    """Tell every local client to reconnect, then close their sockets (1012)."""
+    frame = ReconnectEvent(after_ms).encode()
+    conns = [c for group in svc.hub.conns.values() for c in group]
+    for conn in conns:
+        conn.push(frame)
+        conn.close_soon(1012, "server restart")
+    await asyncio.gather(*(c.flush(2.0) for c in conns), return_exceptions=True)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    logs.configure(json_logs=settings.json_logs, level=settings.log_level)
+    upgrade(settings)
+    db = Database(settings.db_url)
+    redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
+    svc = _build_services(settings, db, redis)
+    svc.rooms = await _load_rooms(db)
+    maintenance.install(svc)
+    app.state.services = svc
+    await svc.broker.start(svc.hub.deliver)
+    await maintenance.sync_cluster(svc)
+    tasks = [
+        asyncio.create_task(run_heartbeat(svc), name="heartbeat"),
+        asyncio.create_task(maintenance.run_purge(svc), name="purge"),
+    ]
+    svc.extras["ready"] = True
+    log.info("papote ready", extra={"node": svc.node, "db": db.dialect,
+                                    "broker": type(svc.broker).__name__})
+    try:
+        yield
+    finally:
+        svc.extras["ready"] = False
+        await notify_shutdown(svc)
+        cancel_timers(svc)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await svc.broker.publish(Envelope("nodes", control={"op": "node_down", "node": svc.node}))
+        await svc.broker.close()
+        if redis is not None:
+            await redis.aclose()
+        await db.close()
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    routes = [
+        Route("/api/v1/session", http.create_session, methods=["POST"]),
+        Route("/api/v1/session", http.delete_session, methods=["DELETE"]),
+        Route("/api/v1/postal/{code}", http.postal, methods=["GET"]),
+        Route("/api/v1/rooms", http.list_rooms, methods=["GET"]),
+        Route("/healthz", http.healthz, methods=["GET"]),
+        Route("/metrics", http.metrics, methods=["GET"]),
+        WebSocketRoute("/api/v1/ws", gateway),
+        *web.routes(),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            404: http.not_found,
+            405: http.method_not_allowed,
+            500: http.server_error,
+        },
+    )
+    app.state.settings = settings
+    return app

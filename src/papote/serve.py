@@ -1,0 +1,48 @@
+"""``papote serve``: uvicorn with uvloop and httptools, graceful shutdown that tells
+clients to reconnect before their sockets close."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+import uvicorn
+
+from papote.app import create_app, notify_shutdown
+
+
+class _Server(uvicorn.Server):
+    async def shutdown(self, sockets: Any = None) -> None:
+        app = self.config.loaded_app
+        svc = getattr(getattr(app, "state", None), "services", None)
+        if svc is None:  # uvicorn wraps the app in middleware; find ours
+            inner = getattr(app, "app", None)
+            svc = getattr(getattr(inner, "state", None), "services", None)
+        if svc is not None:
+            await notify_shutdown(svc)
+        await super().shutdown(sockets)
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="papote serve")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--proxy", action="store_true",
+                        help="trust X-Forwarded-For from 127.0.0.1 (behind a reverse proxy)")
+    args = parser.parse_args(argv)
+    config = uvicorn.Config(
+        create_app(),
+        host=args.host,
+        port=args.port,
+        loop="uvloop",
+        http="httptools",
+        ws="websockets-sansio",
+        ws_max_size=1024 * 1024,
+        proxy_headers=args.proxy,
+        log_config=None,
+        timeout_graceful_shutdown=5,
+        server_header=False,
+    )
+    _Server(config).run()
+    return 0
