@@ -1,0 +1,240 @@
+"""The text moderation engine: every ``say`` and ``dm`` is judged here before fan-out.
+
+One call, :meth:`ModerationEngine.judge`, pure CPU and far under a millisecond:
+normalise the text (text/normalise.py), scan it once with the compiled rule packs
+(text/matcher.py, rules/*.yaml), add detector features (personal data, links, spam)
+and context flags (room or private, adult room, minor recipient...), evaluate only
+the rules anchored on what was found, then the conversation-level checks (minor
+signals, grooming risk) and the safety notices. The most severe verdict wins.
+
+:func:`install` plugs the engine into the safety pipeline with a conversation
+memory. See docs/moderation.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from papote.safety.context import MessageContext
+from papote.safety.explanations import explanation
+from papote.safety.memory import ConversationMemory, MemoryEntry
+from papote.safety.pipeline import SafetyPipeline
+from papote.safety.text.detectors.links import link_features
+from papote.safety.text.detectors.personal_data import personal_data_features
+from papote.safety.text.grooming import ESCALATE_AT, HOLD_AT, STAGE_WEIGHTS, grooming_risk
+from papote.safety.text.matcher import CompiledRules, Hits, compile_rules
+from papote.safety.text.minors import UNKNOWN_AGE, minor_signal
+from papote.safety.text.normalise import NormalisedText, normalise
+from papote.safety.text.nudges import nudges_for
+from papote.safety.text.rulepack import CustomTerm, Rule, RulePackError, RuleSet, load_rules
+from papote.safety.text.spam import SpamTracker
+from papote.safety.verdict import Action, Category, Verdict, most_severe
+
+RULES_DIR = Path(__file__).parent / "rules"
+MINOR_FLAG = "sender_possibly_minor"
+MINOR_FACT = "minor:"  # facts "minor:<user id>" -> stated age ("0" when unknown)
+NUDGE_FACT = "nudge:"  # facts "nudge:<key>" -> "1" once the notice was shown
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """A verdict with what the conversation memory should keep of the message."""
+
+    verdict: Verdict
+    entry: MemoryEntry
+    facts: dict[str, str] = field(default_factory=dict)
+
+
+class ModerationEngine:
+    def __init__(self, ruleset: RuleSet) -> None:
+        missing = set(STAGE_WEIGHTS) - set(ruleset.concepts)
+        if missing:
+            raise RulePackError(f"grooming stages without a concept: {sorted(missing)}")
+        self._base = ruleset
+        self._compiled: CompiledRules = compile_rules(ruleset)
+        self._spam = SpamTracker()
+
+    @classmethod
+    def load(cls, rules_dir: Path | None = None) -> ModerationEngine:
+        """Load and compile every ``*.yaml`` pack of ``rules_dir`` (default: shipped packs)."""
+        folder = rules_dir or RULES_DIR
+        return cls(load_rules(sorted(folder.glob("*.yaml"))))
+
+    @property
+    def term_count(self) -> int:
+        return self._compiled.size
+
+    def set_custom_terms(self, terms: Sequence[CustomTerm]) -> None:
+        """Replace the run-time terms; the automaton is rebuilt and swapped in one step."""
+        ruleset = RuleSet(
+            concepts=dict(self._base.concepts),
+            patterns=self._base.patterns,
+            rules=list(self._base.rules),
+            remember=self._base.remember,
+        )
+        for term in terms:
+            concept = f"custom:{term.id}"
+            ruleset.concepts[concept] = {term.term}
+            unless = frozenset({"@dm"} if "dm" not in term.channels else set()) | frozenset(
+                {"@room"} if "room" not in term.channels else set()
+            )
+            ruleset.rules.append(
+                Rule(f"custom.{term.id}", term.category, term.action, term.severity,
+                     (frozenset({concept}),), unless)
+            )
+        self._compiled = compile_rules(ruleset)
+
+    def judge(
+        self,
+        ctx: MessageContext,
+        history: Sequence[MemoryEntry] = (),
+        facts: Mapping[str, str] | None = None,
+    ) -> Verdict:
+        return self.assess(ctx, history, facts).verdict
+
+    def assess(
+        self,
+        ctx: MessageContext,
+        history: Sequence[MemoryEntry] = (),
+        facts: Mapping[str, str] | None = None,
+    ) -> Assessment:
+        facts = facts or {}
+        compiled = self._compiled
+        text = normalise(ctx.text)
+        hits = compiled.scan(text)
+        features = personal_data_features(text.folded) | link_features(text.folded)
+        ts = ctx.ts or int(time.time() * 1000)
+        features |= self._spam.observe(ctx.sender.id, text.words, "$link" in features, ts)
+        if _repeated_in(ctx, history):
+            features.add("$repeat")
+
+        learned: dict[str, str] = {}
+        flags: set[str] = set()
+        signal = minor_signal(text.folded, _answers_age_question(ctx, history))
+        contradicts = signal is not None and ctx.sender.age >= 18
+        if signal is not None:
+            flags.add(MINOR_FLAG)
+            learned[f"{MINOR_FACT}{ctx.sender.id}"] = str(signal.age or UNKNOWN_AGE)
+        names = set(hits) | features | _context_flags(ctx, history, facts, signal is not None)
+
+        verdicts = [self._verdict(rule) for rule in self._fired(compiled, text, hits, names)]
+        if ctx.channel == "dm" and "@recipient_minor" not in names:
+            risk = grooming_risk(ctx.sender.id, names, history)
+            if risk >= HOLD_AT:
+                action = Action.ESCALATE if risk >= ESCALATE_AT else Action.HOLD
+                verdicts.append(
+                    Verdict(action, (Category.GROOMING,), risk, "grooming.sequence",
+                            explanation(action, Category.GROOMING))
+                )
+        already = {k.removeprefix(NUDGE_FACT) for k in facts if k.startswith(NUDGE_FACT)}
+        already.update(n for e in history for n in e.nudges)
+        nudges = nudges_for(names, ctx.channel == "dm", ctx.first_contact, already)
+        for nudge in nudges:
+            learned[f"{NUDGE_FACT}{nudge.key}"] = "1"
+
+        verdict = most_severe(verdicts)
+        verdict = replace(verdict, nudges=nudges, flags=frozenset(flags))
+        if contradicts:
+            verdict = replace(verdict, flags=verdict.flags | {"stated_age_contradicts_entry"})
+        entry = MemoryEntry(
+            sender=ctx.sender.id,
+            text=ctx.text,
+            ts=ts,
+            action=verdict.action.label,
+            categories=tuple(c.value for c in verdict.categories),
+            signals=tuple(sorted(compiled.remember.intersection(hits))),
+            nudges=tuple(n.key for n in nudges),
+            flags=tuple(sorted(verdict.flags)),
+        )
+        return Assessment(verdict, entry, learned)
+
+    @staticmethod
+    def _verdict(rule: Rule) -> Verdict:
+        return Verdict(rule.action, (rule.category,), rule.severity, rule.id,
+                       explanation(rule.action, rule.category))
+
+    @staticmethod
+    def _fired(compiled: CompiledRules, text: NormalisedText, hits: Hits, names: set[str]) -> list[Rule]:
+        pattern_cache: dict[str, bool] = {}
+
+        def present(name: str) -> bool:
+            if name in names:
+                return True
+            pattern = compiled.patterns.get(name)
+            if pattern is None:
+                return False
+            if name not in pattern_cache:
+                pattern_cache[name] = pattern.search(text.folded) is not None
+            return pattern_cache[name]
+
+        fired = []
+        for rule in compiled.candidates(names):
+            if not all(any(present(n) for n in cond) for cond in rule.when):
+                continue
+            if any(present(n) for n in rule.unless):
+                continue
+            if any(len(hits.get(c, ())) < n for c, n in rule.min_distinct.items()):
+                continue
+            fired.append(rule)
+        return fired
+
+
+def _context_flags(
+    ctx: MessageContext, history: Sequence[MemoryEntry], facts: Mapping[str, str], sender_minor_now: bool
+) -> set[str]:
+    flags = {"@dm"} if ctx.channel == "dm" else {"@room"}
+    if ctx.room_adult:
+        flags.add("@adult_room")
+    if ctx.first_contact:
+        flags.add("@first_contact")
+    sender = ctx.sender
+    if sender_minor_now or sender.possibly_minor or sender.age < 18 or f"{MINOR_FACT}{sender.id}" in facts:
+        flags.add("@sender_minor")
+    recipient = ctx.recipient
+    if ctx.channel == "dm" and recipient is not None:
+        if (
+            recipient.possibly_minor
+            or recipient.age < 18
+            or f"{MINOR_FACT}{recipient.id}" in facts
+            or any(e.sender == recipient.id and MINOR_FLAG in e.flags for e in history)
+        ):
+            flags.add("@recipient_minor")
+        if any(e.sender == recipient.id and "sexual_explicit" in e.signals for e in history):
+            flags.add("@recipient_explicit")
+    return flags
+
+
+def _answers_age_question(ctx: MessageContext, history: Sequence[MemoryEntry]) -> bool:
+    for entry in reversed(history):
+        if entry.sender != ctx.sender.id:
+            return "g_age_question" in entry.signals
+    return False
+
+
+def _repeated_in(ctx: MessageContext, history: Sequence[MemoryEntry]) -> bool:
+    """The same long text from the same sender twice before in this conversation."""
+    text = ctx.text.strip().lower()
+    if len(text) < 20:
+        return False
+    return sum(1 for e in history if e.sender == ctx.sender.id and e.text.strip().lower() == text) >= 2
+
+
+def install(pipeline: SafetyPipeline, engine: ModerationEngine, memory: ConversationMemory) -> None:
+    """Register the engine as the ``text`` hook of the pipeline's message point."""
+
+    async def judge_text(ctx: MessageContext) -> Verdict:
+        key = ctx.conversation or (f"room:{ctx.room}" if ctx.room else "")
+        if not key:
+            return engine.judge(ctx)
+        history, facts = await asyncio.gather(memory.recent(key), memory.facts(key))
+        assessment = engine.assess(ctx, history, facts)
+        await memory.remember(key, assessment.entry)
+        if assessment.facts:
+            await memory.learn(key, assessment.facts)
+        return assessment.verdict
+
+    pipeline.messages.register("text", judge_text)

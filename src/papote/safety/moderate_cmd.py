@@ -1,0 +1,69 @@
+"""``papote moderate``: judge JSON Lines from standard input with the live engine.
+
+One output line per input line, in order (PROTOCOL.md, "Offline moderation
+command"). ``--explain`` adds the rule that fired, the flags and the notices;
+``--evaluate FILE`` prints precision and recall per category on a labelled corpus
+instead (tests/corpus/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import orjson
+
+from papote.safety.engine import ModerationEngine
+from papote.safety.evaluation import evaluate, report
+from papote.safety.offline import BadInput, judge_line, verdict_json
+
+
+def _error(message: str) -> bytes:
+    return orjson.dumps({"error": {"code": "bad_input", "message": message}})
+
+
+def _moderate(engine: ModerationEngine, explain: bool) -> int:
+    out = sys.stdout.buffer
+    for number, raw in enumerate(sys.stdin.buffer, 1):
+        if not raw.strip():
+            continue
+        try:
+            line = orjson.loads(raw)
+            verdicts = judge_line(engine, line, number)
+        except orjson.JSONDecodeError:
+            result = _error("Cette ligne n'est pas du JSON valide.")
+        except BadInput as exc:
+            result = _error(str(exc))
+        else:
+            result = orjson.dumps({"verdicts": [verdict_json(v, explain) for v in verdicts]})
+        out.write(result + b"\n")
+        out.flush()
+    return 0
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="papote moderate", description=__doc__.splitlines()[0])
+    parser.add_argument("--explain", action="store_true", help="add the rule that fired")
+    parser.add_argument("--evaluate", type=Path, action="append", metavar="FILE",
+                        help="print precision/recall on a labelled corpus (may be repeated)")
+    parser.add_argument("--json", action="store_true", help="with --evaluate: print JSON")
+    parser.add_argument("--rules", type=Path, help="rule packs folder (default: the shipped packs)")
+    args = parser.parse_args(list(argv))
+    engine = ModerationEngine.load(args.rules)
+    if not args.evaluate:
+        return _moderate(engine, args.explain)
+    for path in args.evaluate:
+        scores = evaluate(engine, path.read_bytes().splitlines())
+        if args.json:
+            print(orjson.dumps({"file": str(path), **scores.to_json()}).decode())
+        else:
+            print(report(scores, str(path)))
+            if args.explain:
+                for label, got, text in scores.missed:
+                    print(f"  missed  {label:<15} got {got:<16} {text}")
+                for got, text in scores.false_alarms:
+                    print(f"  false   {got:<34} {text}")
+            print()
+    return 0

@@ -1,0 +1,78 @@
+"""Minor signals: a sender who says, in one way or another, that they are under 18.
+
+Papote is for adults, but children lie about their age at the door and then say it
+in the chat ("jai 13 ans en vrai", "jsuis en 4e", "je revise le brevet"). Those
+sentences are the signal; sentences about someone else or about the past are not
+("ma fille a 14 ans", "j'ai 14 ans de mariage", "je suis prof au college",
+"quand j'avais 14 ans").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+UNKNOWN_AGE = 0  # a signal without a stated age ("jsuis au college")
+
+# "j'ai 14 ans", "jai 13ans", "g 13 ans", "moi 15 ans", "j'ai que 15 ans" (not "14 ans de mariage")
+_SELF_AGE = re.compile(
+    r"(?:\bj\s?'?\s?ai|\bjai|\bg|\bmoi|\bmoi j'?ai|\bje vais avoir|\bj'?vais avoir|\bjvais avoir|\bje fais|\bjfais)"
+    r"\s+(?:que|qu'|seulement|bientot|presque|juste|deja|tout juste)?\s*(\d{1,2})\s*(?:ans?|a)\b"
+    r"(?!\s*(?:de\b|d'|d\s|que\b|qu'|aujourd|ce\b|cette\b|dans\b|avant\b|passes\b|et demi de))"
+)
+# a message that starts with an age: "15 ans et toi", "13 ans en vrai"
+_LEADING_AGE = re.compile(r"^\W*(?:moi\s*)?(\d{1,2})\s*ans?\b(?!\s*(?:de\b|d'|d\s))")
+# a bare number answering an age question: "14", "15 et toi"
+_BARE_AGE = re.compile(r"^\W*(?:moi\s*)?(\d{1,2})\s*(?:ans?)?\s*(?:et toi|et vous|\W*)$|^\W*(\d{1,2})\s+et\s+toi")
+_SCHOOL = re.compile(
+    r"\b(?:je suis|jsuis|j suis|chui|chuis|jss|jsui|suis|je serai|je rentre|jrentre|je vais)\s+"
+    r"(?:qu'?\s?|que\s|juste\s|seulement\s)?(?:en|au|a la|à la)\s+"
+    r"(?:[3-6]\s?(?:e|eme|em|ieme)\b|6eme|sixieme|cinquieme|quatrieme|troisieme|seconde|2nde|1ere|premiere"
+    r"|college|cm1|cm2|primaire|lycee|brevet)"
+    r"|\bje\s+(?:passe|prepare|revise|bosse)\s+(?:pour\s+)?(?:le|mon)\s+brevet"
+    r"|\bj'?\s?(?:passe|prepare|revise)\s+(?:pour\s+)?(?:le|mon)\s+brevet"
+    r"|\bmes\s+(?:parents|darons|rents)\s+(?:veulent|voudront|vont|me laissent|me laisseront)\s+pas"
+    r"|\bmes\s+(?:parents|darons)\s+m'?\s?(?:interdisent|obligent|ont prive)"
+    r"|\bma\s+(?:mere|mere|daronne|mere)\s+(?:veut|voudra|me laisse)\s+pas"
+    r"|\bmon\s+(?:pere|daron)\s+(?:veut|voudra|me laisse)\s+pas"
+    r"|^\W*(?:moi\s+)?(?:au|en)\s+(?:college|[3-6]\s?(?:e|eme)|cm[12])\b"
+    r"|\bje\s+suis\s+mineur|\bjsuis\s+mineur|\bchui\s+mineur|\bpas\s+encore\s+majeur"
+    r"|\bma\s+prof\s+principale|\bmon\s+prof\s+principal|\ba\s+la\s+recre\b|\bdemain\s+j'?\s?ai\s+cours\s+au\s+college"
+)
+# sentences about someone else, about work, or about the past
+_NOT_ABOUT_ME = re.compile(
+    r"\bprof\b|professeu|enseign|instit|travaill|\bbosse\s+(?:au|dans)|surveillant|\bcpe\b|\bprincipal(?:e)?\s+du"
+    r"|\bmon\s+(?:fils|neveu|frere|petit)|\bma\s+(?:fille|niece|soeur|petite)|\bmes\s+(?:enfants|gosses|eleves)"
+    r"|\bquand\s+j|\bj'?\s?etais|\bjetais|a\s+l'?\s?epoque|\bautrefois|\bil\s+y\s+a\s+\d+\s+ans"
+    r"|\bpas\s+au\s+college|\bplus\s+au\s+college"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MinorSignal:
+    age: int  # the stated age, or UNKNOWN_AGE
+
+
+def _minor_age(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    age = int(raw)
+    return age if 5 <= age < 18 else None
+
+
+def minor_signal(folded: str, answers_age_question: bool = False) -> MinorSignal | None:
+    """The minor signal of one message, if any (``folded`` from normalise.fold)."""
+    for pattern in (_SELF_AGE, _LEADING_AGE):
+        for match in pattern.finditer(folded):
+            age = _minor_age(match.group(1))
+            if age is not None:
+                return MinorSignal(age)
+    if answers_age_question:
+        match = _BARE_AGE.match(folded)
+        if match:
+            age = _minor_age(match.group(1) or match.group(2))
+            if age is not None:
+                return MinorSignal(age)
+    if _SCHOOL.search(folded) and not _NOT_ABOUT_ME.search(folded):
+        return MinorSignal(UNKNOWN_AGE)
+    return None

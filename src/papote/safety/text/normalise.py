@@ -1,0 +1,170 @@
+"""Normalisation: the forms of a message that rules are matched against.
+
+People evade filters with look-alike letters (Cyrillic "а", full-width "ｐ",
+mathematical "𝐩"), accents, l33t ("n3gr3"), separators ("p.u.t.e", "n e g r e"),
+repeated letters ("puuuute") and emoji used as words ("🍃❄️ dispo"). The original
+text is kept for display; only these forms are judged:
+
+- ``folded``: zero-width characters removed, emoji spelled as words, NFKC,
+  confusables mapped to Latin (decancer), lower case, no accents. Digits and
+  punctuation stay, so that ages, prices and phone numbers remain readable.
+- ``words``: ``folded`` cut into words; l33t decoded inside words that mix letters
+  and digits or symbols (a bare "14" stays "14"); every run of a repeated
+  character squeezed to one; padded with spaces so that `` term `` matches whole
+  words only.
+- ``variants``: ``words`` plus, when they differ, the same after re-joining letters
+  split by separators, and after reading "1" as "l" rather than "i".
+
+Rule terms go through :func:`normalise_term`, the very same steps, so that a term
+and a text that people read alike always meet. See docs/moderation.md.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import decancer_py
+
+# Emoji used as words. Spelled as tokens that no French word collides with.
+EMOJI_WORDS: dict[str, str] = {
+    "🍃": "emjherbe",
+    "🌿": "emjherbe",
+    "🥦": "emjherbe",
+    "🌲": "emjherbe",
+    "❄": "emjneige",
+    "⛄": "emjneige",
+    "☃": "emjneige",
+    "🍫": "emjchoco",
+    "🟫": "emjchoco",
+    "💊": "emjpilule",
+    "💉": "emjseringue",
+    "🍄": "emjchampi",
+    "💨": "emjfumee",
+    "🔌": "emjplug",
+    "🚬": "emjfumee",
+    "💰": "emjargent",
+    "💸": "emjargent",
+    "💶": "emjargent",
+    "🤑": "emjargent",
+    "🍆": "emjaubergine",
+    "🍑": "emjpeche",
+    "💦": "emjgouttes",
+    "👅": "emjlangue",
+    "🔞": "emjinterdit",
+    "👶": "emjbebe",
+    "🧒": "emjenfant",
+    "👧": "emjfillette",
+    "👦": "emjgarconnet",
+    "🍭": "emjsucette",
+    "🔪": "emjcouteau",
+    "🔫": "emjpistolet",
+    "💣": "emjbombe",
+    "📸": "emjphoto",
+    "📷": "emjphoto",
+    "🎥": "emjvideo",
+    "📹": "emjvideo",
+    "🤫": "emjchut",
+}
+
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x034F, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060]
+    + [0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0xFE0E, 0xFE0F]
+)
+_PRE_TABLE: dict[int, str | int | None] = {
+    **_INVISIBLE,
+    **{ord(k): f" {v} " for k, v in EMOJI_WORDS.items()},
+    ord("ß"): "ss",
+    ord("’"): "'",
+    ord("`"): "'",
+}
+_FRENCH_FOLD = str.maketrans(
+    "àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝ«»",
+    "aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUY\"\"",
+)
+_FRENCH_FOLD.update({ord("œ"): "oe", ord("Œ"): "OE", ord("æ"): "ae", ord("Æ"): "AE"})
+_LEET_CHARS = frozenset("0123456789@$€")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
+                       "@": "a", "$": "s", "€": "e", "8": "b"})
+_LEET_ALT = str.maketrans({"1": "l"})
+# "!" and "|" are letters only between letters ("p!ne", "sa|ope"), punctuation elsewhere
+_INNER_BANG = re.compile(r"(?<=[a-z])[!|](?=[a-z])")
+
+_WORD_CHARS = "a-z0-9@$€"
+_NON_LETTER = re.compile("[^a-z0-9]+")
+# a word where a letter touches a digit or symbol: "s@l0pe", "n3gr3" (not "14", not "10 e")
+_MIXED_WORD = re.compile(f"[{_WORD_CHARS}]*(?:[a-z][0-9@$€]|[0-9@$€][a-z])[{_WORD_CHARS}]*")
+_REPEATS = re.compile(r"([a-z0-9])\1+")
+# separators inside a word: p.u.t.e, pu-te, n*gre (not spaces: see _SPACED_LETTERS)
+_INNER_SEPARATORS = re.compile(f"(?<=[{_WORD_CHARS}])[.\\-_*'~^+=/\\\\]+(?=[{_WORD_CHARS}])")
+# three or more single characters separated by spaces: "n e g r e"
+_SPACED_LETTERS = re.compile(f"(?<![{_WORD_CHARS}])(?:[{_WORD_CHARS}] +){{2,}}[{_WORD_CHARS}](?![{_WORD_CHARS}])")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedText:
+    original: str
+    folded: str
+    words: str
+    variants: tuple[str, ...]
+
+
+def fold(text: str) -> str:
+    """Invisible characters out, emoji as words, confusables and accents folded, lower case."""
+    text = text.translate(_PRE_TABLE)
+    if text.isascii():
+        return text.lower()
+    text = text.translate(_FRENCH_FOLD)  # fast path for ordinary French accents
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = str(decancer_py.parse(text))
+    return text.lower()
+
+
+def _decode(match: re.Match[str]) -> str:
+    return match.group(0).translate(_LEET)
+
+
+def _decode_alt(match: re.Match[str]) -> str:
+    return match.group(0).translate(_LEET_ALT).translate(_LEET)
+
+
+def _words(folded: str, alt: bool = False) -> str:
+    if "!" in folded or "|" in folded:
+        folded = _INNER_BANG.sub(lambda m: "l" if alt or m.group(0) == "|" else "i", folded)
+    # l33t only inside words that also have letters: "p0rn" -> "porn", "14" stays "14"
+    if not _LEET_CHARS.isdisjoint(folded):
+        folded = _MIXED_WORD.sub(_decode_alt if alt else _decode, folded)
+    squeezed = _REPEATS.sub(r"\1", folded)
+    # what is left of the symbols ("@" of a handle, a lone "$") is not a letter
+    return f" {' '.join(_NON_LETTER.sub(' ', squeezed).split())} "
+
+
+def normalise(text: str) -> NormalisedText:
+    folded = fold(text)
+    words = _words(folded)
+    variants = [words]
+    joined_folded = _SPACED_LETTERS.sub(_unspace, _INNER_SEPARATORS.sub("", folded))
+    if joined_folded != folded:
+        joined = _words(joined_folded)
+        if joined != words:
+            variants.append(joined)
+    if "1" in folded or "!" in folded:  # "1" and "!" read as "l" rather than "i"
+        alt = _words(folded, alt=True)
+        if alt not in variants:
+            variants.append(alt)
+    return NormalisedText(text, folded, words, tuple(variants))
+
+
+def _unspace(match: re.Match[str]) -> str:
+    return match.group(0).replace(" ", "")
+
+
+@lru_cache(maxsize=8192)
+def normalise_term(term: str) -> str:
+    """A rule term in the ``words`` form, without its padding spaces."""
+    return _words(fold(term)).strip()
