@@ -36,6 +36,7 @@ from papote.safety.verdict import Action, Category, Verdict, most_severe
 
 RULES_DIR = Path(__file__).parent / "rules"
 MINOR_FLAG = "sender_possibly_minor"
+_CONSENT = frozenset({"sexual_explicit", "flirt"})  # signals that the other welcomes explicit talk
 MINOR_FACT = "minor:"  # facts "minor:<user id>" -> stated age ("0" when unknown)
 NUDGE_FACT = "nudge:"  # facts "nudge:<key>" -> "1" once the notice was shown
 
@@ -203,8 +204,10 @@ def _context_flags(
             or any(e.sender == recipient.id and MINOR_FLAG in e.flags for e in history)
         ):
             flags.add("@recipient_minor")
-        if any(e.sender == recipient.id and "sexual_explicit" in e.signals for e in history):
+        if any(e.sender == recipient.id and not _CONSENT.isdisjoint(e.signals) for e in history):
             flags.add("@recipient_explicit")
+    for entry in history:  # "^concept": said earlier in the conversation, by anyone
+        flags.update(f"^{signal}" for signal in entry.signals)
     return flags
 
 

@@ -21,7 +21,7 @@ from papote.safety.memory import MemoryEntry
 STAGE_WEIGHTS: dict[str, float] = {
     "g_age_question": 1.0,
     "g_young_look": 2.0,
-    "g_isolation": 1.0,
+    "g_isolation": 1.5,
     "g_parents": 2.0,
     "g_school": 2.0,
     "g_secrecy": 2.5,
@@ -34,7 +34,7 @@ STAGE_WEIGHTS: dict[str, float] = {
     "g_experience": 2.0,
 }
 STRONG_STAGES = frozenset({"g_young_look", "g_parents", "g_school", "g_secrecy"})
-FULL_RISK = 8.0  # weight at which the risk is 1.0
+FULL_RISK = 7.0  # weight at which the risk is 1.0
 HOLD_AT = 0.6
 ESCALATE_AT = 0.9
 

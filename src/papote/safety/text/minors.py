@@ -20,6 +20,10 @@ _SELF_AGE = re.compile(
     r"\s+(?:que|qu'|seulement|bientot|presque|juste|deja|tout juste)?\s*(\d{1,2})\s*(?:ans?|a)\b"
     r"(?!\s*(?:de\b|d'|d\s|que\b|qu'|aujourd|ce\b|cette\b|dans\b|avant\b|passes\b|et demi de))"
 )
+# "16 ans et toi"
+_AGE_AND_YOU = re.compile(r"\b(\d{1,2})\s*ans?\s+et\s+(?:toi|vous)\b")
+# an adult age in the same message ("a 35 ans c'est fort") outweighs a school or parents hint
+_ADULT_AGE = re.compile(r"\b(?:1[89]|[2-9]\d)\s*ans\b")
 # a message that starts with an age: "15 ans et toi", "13 ans en vrai"
 _LEADING_AGE = re.compile(r"^\W*(?:moi\s*)?(\d{1,2})\s*ans?\b(?!\s*(?:de\b|d'|d\s))")
 # a bare number answering an age question: "14", "15 et toi"
@@ -62,7 +66,7 @@ def _minor_age(raw: str | None) -> int | None:
 
 def minor_signal(folded: str, answers_age_question: bool = False) -> MinorSignal | None:
     """The minor signal of one message, if any (``folded`` from normalise.fold)."""
-    for pattern in (_SELF_AGE, _LEADING_AGE):
+    for pattern in (_SELF_AGE, _LEADING_AGE, _AGE_AND_YOU):
         for match in pattern.finditer(folded):
             age = _minor_age(match.group(1))
             if age is not None:
@@ -73,6 +77,6 @@ def minor_signal(folded: str, answers_age_question: bool = False) -> MinorSignal
             age = _minor_age(match.group(1) or match.group(2))
             if age is not None:
                 return MinorSignal(age)
-    if _SCHOOL.search(folded) and not _NOT_ABOUT_ME.search(folded):
+    if _SCHOOL.search(folded) and not _NOT_ABOUT_ME.search(folded) and not _ADULT_AGE.search(folded):
         return MinorSignal(UNKNOWN_AGE)
     return None

@@ -139,6 +139,8 @@ def _words(folded: str, alt: bool = False) -> str:
     # l33t only inside words that also have letters: "p0rn" -> "porn", "14" stays "14"
     if not _LEET_CHARS.isdisjoint(folded):
         folded = _MIXED_WORD.sub(_decode_alt if alt else _decode, folded)
+    if "baiss" in folded:  # "baisse" must not squeeze into "baise"
+        folded = folded.replace("baiss", "baisz")
     squeezed = _REPEATS.sub(r"\1", folded)
     # what is left of the symbols ("@" of a handle, a lone "$") is not a letter
     return f" {' '.join(_NON_LETTER.sub(' ', squeezed).split())} "

@@ -95,7 +95,8 @@ class RuleSet:
     remember: set[str] = field(default_factory=set)
 
     def names(self) -> set[str]:
-        return set(self.concepts) | set(self.patterns) | CONTEXT_FLAGS | FEATURES
+        recent = {f"^{name}" for name in self.remember}
+        return set(self.concepts) | set(self.patterns) | CONTEXT_FLAGS | FEATURES | recent
 
 
 def _as_list(value: Any, where: str) -> list[Any]:

@@ -42,7 +42,8 @@ def _iban_valid(candidate: str) -> bool:
 def _phone_features(folded: str) -> set[str]:
     text = _O_AS_ZERO.sub("0", folded)
     found: set[str] = set()
-    for match in phonenumbers.PhoneNumberMatcher(text, "FR"):
+    # POSSIBLE: numbers in ranges not allocated yet are still someone's way to be reached
+    for match in phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.POSSIBLE):
         found.add("$premium_phone" if phonenumbers.number_type(match.number) == _PREMIUM else "$phone")
     return found
 
