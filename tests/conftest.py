@@ -7,6 +7,7 @@ need them fail loudly rather than skip: CI must run the whole suite.
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import uuid
 from collections.abc import Iterator
@@ -38,7 +39,9 @@ def postgres_url() -> str:
         await conn.execute(f'CREATE DATABASE "{name}"')
         await conn.close()
 
-    asyncio.run(create())
+    # may be called from inside a running event loop (async tests): use a thread
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, create()).result()
     return base.rsplit("/", 1)[0] + "/" + name
 
 

@@ -82,8 +82,11 @@ class Client:
             lambda f: f.get("ref") == ref and f["type"] not in ("message",), timeout
         )
 
-    async def wait_for(self, predicate: Any, timeout: float = 5.0) -> dict[str, Any]:
-        seen = 0
+    async def wait_for(
+        self, predicate: Any, timeout: float = 5.0, start: int = 0
+    ) -> dict[str, Any]:
+        """The first frame from position ``start`` on that satisfies ``predicate``."""
+        seen = start
         async with asyncio.timeout(timeout):
             async with self._new:
                 while True:

@@ -41,8 +41,8 @@ class Settings(BaseSettings):
     send_queue_max: int = 1024  # frames queued for one slow client before it is dropped
 
     # Rate limits (syntax of the `limits` library; several separated by ';').
-    rate_say: str = "10/5seconds;90/minute"
-    rate_dm: str = "10/5seconds;90/minute"
+    rate_say: str = "20/10seconds;100/minute"
+    rate_dm: str = "20/10seconds;100/minute"
     rate_join: str = "20/minute"
     rate_report: str = "10/minute"
     rate_entry_ip: str = "12/minute;60/hour"

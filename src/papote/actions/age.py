@@ -34,7 +34,18 @@ async def check_age_gate(svc: Services, age: int, browser: Browser) -> GateDecis
     )
 
 
+HELP_LINE_FR = (
+    " Besoin d'en parler ? Appelle le 3018 (gratuit, anonyme et confidentiel) "
+    "ou va sur 3018.fr."
+)
+
+
 def refusal(decision: GateDecision) -> ActionError | None:
+    """The entry error for a refused decision, with where to find help."""
     if decision.allowed:
         return None
-    return ActionError(decision.code, decision.message, status=403)
+    error = ActionError(decision.code, (decision.message or "") + HELP_LINE_FR, status=403)
+    error.help = [
+        {"name": h.name, "text": h.text, "phone": h.phone, "url": h.url} for h in decision.help
+    ]
+    return error

@@ -58,6 +58,7 @@ class ActionError(Exception):
     """A request that cannot be done; ``code`` is stable, the message is French."""
 
     status = 400
+    help: list[dict[str, str | None]] | None = None  # where to find help (age gate)
 
     def __init__(self, code: str, message: str | None = None, *, status: int | None = None):
         super().__init__(code)

@@ -28,8 +28,10 @@ SIGNAL_HEADERS = ("user-agent", "accept-language", "sec-ch-ua-platform", "sec-ch
 
 
 def error_response(exc: ActionError, headers: dict[str, str] | None = None) -> JSONResponse:
-    body = {"error": {"code": exc.code, "message": exc.message}}
-    return JSONResponse(body, status_code=exc.status, headers=headers)
+    error: dict[str, Any] = {"code": exc.code, "message": exc.message}
+    if exc.help:
+        error["help"] = exc.help
+    return JSONResponse({"error": error}, status_code=exc.status, headers=headers)
 
 
 def services(request: Request) -> Services:
@@ -77,7 +79,7 @@ async def create_session(request: Request) -> Response:
             raise ActionError("rate_limited", status=429)
         age = _declared_age(payload.get("age"))
         cookie_headers: dict[str, str] = {}
-        if age is not None and 0 <= age <= entry.MAX_AGE:
+        if age is not None and 1 <= age <= entry.MAX_AGE:
             decision = await check_age_gate(svc, age, _browser(request, payload))
             refused = refusal(decision)
             if refused is not None:

@@ -1,0 +1,92 @@
+"""Two server processes on different ports sharing Redis and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.conftest import postgres_url, redis_url
+from tests.serverproc import RELAXED, ServerProcess
+from tests.wsclient import Client, unique_pseudo
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    env = {**RELAXED, "PAPOTE_DATABASE_URL": postgres_url(), "PAPOTE_REDIS_URL": redis_url(1)}
+    env["PAPOTE_SECRET_KEY"] = "shared-cluster-secret-for-tests-0123456789"
+    a = ServerProcess({**env, "PAPOTE_NODE_NAME": "node-a"}).start()
+    b = ServerProcess({**env, "PAPOTE_NODE_NAME": "node-b"}).start()
+    yield a, b
+    a.stop()
+    b.stop()
+
+
+async def test_nodes_deliver_rooms_dms_presence(cluster):
+    node_a, node_b = cluster
+    alice = await Client.enter(node_a)
+    bob = await Client.enter(node_b)
+    # presence crosses nodes
+    seen = await alice.wait_for(lambda f: f["type"] == "presence" and f["user"]["id"] == bob.id)
+    assert seen["status"] == "online"
+    who = await bob.request({"type": "who"})
+    assert alice.id in {u["id"] for u in who["users"]}
+
+    await alice.request({"type": "join", "room": "general"})
+    joined = await bob.request({"type": "join", "room": "general"})
+    assert alice.id in {u["id"] for u in joined["members"]}
+    await alice.wait_type("member_joined", room="general")
+
+    await alice.request({"type": "say", "room": "general", "text": "depuis le noeud A"})
+    await bob.message("depuis le noeud A")
+    await bob.request({"type": "say", "room": "general", "text": "depuis le noeud B"})
+    await alice.message("depuis le noeud B")
+
+    ack = await bob.request({"type": "dm", "to": alice.id, "text": "privé entre noeuds"})
+    assert ack["type"] == "ack"
+    dm = await alice.message("privé entre noeuds")
+    assert dm["dm"] == bob.id
+
+    # a block made on node A filters bob's room messages delivered by node A
+    await alice.request({"type": "block", "user": bob.id})
+    await bob.request({"type": "say", "room": "general", "text": "bloqué ?"})
+    await alice.request({"type": "say", "room": "general", "text": "témoin"})
+    await alice.message("témoin")
+    await alice.settle()
+    assert not any(f["type"] == "message" and f["message"]["text"] == "bloqué ?"
+                   for f in alice.frames)
+
+    await bob.close()
+    gone = await alice.wait_for(
+        lambda f: f["type"] == "presence" and f["status"] == "offline"
+        and f["user"]["id"] == bob.id, timeout=10,
+    )
+    assert gone["user"]["id"] == bob.id
+    await alice.close()
+
+
+async def test_pseudo_unique_across_nodes(cluster):
+    node_a, node_b = cluster
+    pseudo = unique_pseudo("Uniq")
+    body = {"pseudo": pseudo, "age": 30, "gender": "femme", "postal_code": "44000"}
+    assert httpx.post(f"{node_a.url}/api/v1/session", json=body).status_code == 201
+    clash = httpx.post(f"{node_b.url}/api/v1/session", json={**body, "pseudo": pseudo.lower()})
+    assert clash.status_code == 409 and clash.json()["error"]["code"] == "pseudo_taken"
+
+
+async def test_new_node_learns_cluster_state(cluster):
+    node_a, _ = cluster
+    early = await Client.enter(node_a)
+    await early.request({"type": "join", "room": "sport"})
+    env = dict(node_a.env)
+    env["PAPOTE_NODE_NAME"] = "node-c"
+    node_c = ServerProcess(env).start()
+    try:
+        late = await Client.enter(node_c)
+        who = await late.request({"type": "who", "room": "sport"})
+        assert early.id in {u["id"] for u in who["users"]}
+        await late.close()
+    finally:
+        node_c.stop()
+    await early.close()
