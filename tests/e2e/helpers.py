@@ -27,7 +27,11 @@ def enter(
     page.click(f"label[for=g-{gender}]")
     page.fill("#postal", postal)
     page.click("#entry-submit")
-    page.wait_for_selector("#chat-view:not([hidden])")
+    try:
+        page.wait_for_selector("#chat-view:not([hidden])")
+    except Exception as exc:
+        refusal = page.locator("#entry-error").inner_text()
+        raise AssertionError(f"entry of {pseudo!r} refused: {refusal!r}") from exc
     page.wait_for_selector("#conv-tabs .tab.active")
 
 

@@ -100,6 +100,7 @@ def test_two_people_chat_dm_unread_report_block(new_page, page_errors):
     expect(alice.locator("#toast")).to_contain_text("bloqué")
     expect(alice.locator("#message-list .msg-author", has_text=b_name)).to_have_count(0)
     expect(alice.locator(".tab.dm", has_text=b_name)).to_have_count(0)
+    bruno.locator(".tab.room .tab-btn").first.click()
     say(bruno, "Message après le blocage")
     expect(_messages(bruno).filter(has_text="Message après le blocage")).to_have_count(1)
     say(alice, "Contrôle après le blocage")
@@ -130,7 +131,7 @@ def test_dm_preferences_refuse_everyone(new_page, page_errors):
     claire.click("#settings-btn")
     expect(claire.locator("#prefs-dialog")).to_be_visible()
     claire.check("#p-accept-none")
-    expect(claire.locator("#p-criteria")).to_be_disabled()
+    expect(claire.locator("#p-g-homme")).to_be_disabled()
     claire.click("#prefs-form button[type=submit]")
     expect(claire.locator("#prefs-dialog")).to_be_hidden()
     expect(claire.locator("#toast")).to_contain_text("Réglages enregistrés")
@@ -171,3 +172,36 @@ def test_leaving_ends_the_session(new_page, base_url):
     page.reload()
     expect(page.locator("#entry-view")).to_be_visible()
     expect(page.locator("#entry-error")).to_contain_text("expiré")
+
+
+def test_people_filters_gender_age_region(new_page, page_errors):
+    paul, rose, yann = new_page(), new_page(), new_page()
+    p_name, r_name, y_name = unique_pseudo("Paul"), unique_pseudo("Rose"), unique_pseudo("Yann")
+    enter(paul, p_name, age=45, gender="homme")
+    enter(rose, r_name, age=25, gender="femme")
+    enter(yann, y_name, age=52, gender="homme", postal="69001")
+    people = paul.locator("#people-list .person-btn")
+
+    # Default: my region. Yann (Lyon) is not listed, Rose (Paris) is.
+    expect(paul.locator("#f-region")).to_have_value("Île-de-France")
+    expect(people.filter(has_text=r_name)).to_have_count(1)
+    expect(people.filter(has_text=y_name)).to_have_count(0)
+    paul.select_option("#f-region", "")
+    expect(people.filter(has_text=y_name)).to_have_count(1)
+    expect(paul.locator("#people-count")).to_contain_text("personnes")
+
+    paul.select_option("#f-gender", "femme")
+    expect(people.filter(has_text=r_name)).to_have_count(1)
+    expect(people.filter(has_text=y_name)).to_have_count(0)
+    expect(people.filter(has_text=p_name)).to_have_count(0)
+
+    paul.select_option("#f-gender", "")
+    paul.fill("#f-age-min", "50")
+    expect(people.filter(has_text=y_name)).to_have_count(1)
+    expect(people.filter(has_text=r_name)).to_have_count(0)
+
+    # Scope "current room": the members of Général.
+    paul.fill("#f-age-min", "18")
+    paul.select_option("#f-scope", "room")
+    expect(people.filter(has_text=r_name)).to_have_count(1)
+    assert page_errors.errors == []

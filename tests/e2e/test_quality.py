@@ -16,7 +16,7 @@ def test_axe_entry_chat_dialogs_and_phone(new_page):
     page = new_page(bypass_csp=True)
     page.goto("/")
     assert run_axe(page) == []
-    page.fill("#age", "12a")
+    page.fill("#pseudo", "x")
     page.fill("#postal", "99999")
     page.click("#entry-submit")
     expect(page.locator("#entry-error")).not_to_be_empty()
@@ -24,7 +24,7 @@ def test_axe_entry_chat_dialogs_and_phone(new_page):
 
     enter(page, unique_pseudo("Kim"))
     say(page, "Un message pour la vérification d'accessibilité")
-    expect(page.locator("#message-list .msg")).to_have_count(1)
+    expect(page.locator("#message-list .msg-text", has_text="accessibilité")).to_have_count(1)
     assert run_axe(page) == []
     page.click("#settings-btn")
     expect(page.locator("#prefs-dialog")).to_be_visible()
@@ -54,6 +54,7 @@ def test_keyboard_alone_enters_and_sends(new_page):
     page.keyboard.type("75011")
     page.keyboard.press("Enter")
     expect(page.locator("#chat-view")).to_be_visible()
+    expect(page.locator("#conv-title")).to_have_text("Général")
     page.locator("#composer-input").focus()
     page.keyboard.type("Envoyé au clavier")
     page.keyboard.press("Enter")
@@ -107,11 +108,12 @@ def test_security_headers_and_no_csp_violation(new_page, base_url, page_errors):
     page.click("#settings-btn")
     page.keyboard.press("Escape")
     assert not [e for e in page_errors.errors if "Content Security Policy" in e], page_errors.errors
-    assert not page.evaluate(
-        "() => [...document.querySelectorAll('[style]')].length "
-        "- document.querySelectorAll('#people-inner [style], "
-        "#people-inner, #composer-input').length"
+    styled = page.evaluate(
+        """() => [...document.querySelectorAll('[style]')]
+            .filter(e => !e.closest('#people-list') && e.id !== 'composer-input')
+            .map(e => e.outerHTML.slice(0, 80))"""
     )
+    assert styled == []
 
 
 def test_people_list_stays_windowed_with_2000_people(new_page, page_errors):
@@ -147,9 +149,6 @@ def test_people_list_stays_windowed_with_2000_people(new_page, page_errors):
     )
     expect(page.locator("#people-inner .person-btn", has_text="Membre1999")).to_be_visible()
     assert rows.count() <= 60
-    page.select_option("#f-gender", "femme")
-    expect(page.locator("#people-inner .person-btn", has_text="Membre0001")).to_have_count(1)
-    expect(page.locator("#people-inner .person-btn", has_text="Membre0000")).to_have_count(0)
     assert page_errors.errors == []
 
 

@@ -583,6 +583,7 @@ export function startChat(token, chatHooks) {
   });
   initDialogs({ openDm, block, unblock, request, toast });
   initComposer({
+    ready: () => state.convs.has(state.active),
     send: (text, confirmToken) => {
       const conv = state.convs.get(state.active);
       if (!conv) return Promise.resolve(null);

@@ -75,7 +75,7 @@ async function send(text, confirmToken) {
   showStatus(message);
 }
 
-/** hooks: send(text, confirmToken) -> Promise<reply frame>, typing() */
+/** hooks: ready() -> bool, send(text, confirmToken) -> Promise<reply frame>, typing() */
 export function initComposer(composerHooks) {
   hooks = composerHooks;
   const el = input();
@@ -97,7 +97,7 @@ export function initComposer(composerHooks) {
   $("#composer").addEventListener("submit", (event) => {
     event.preventDefault();
     const text = el.value.trim();
-    if (!text) return;
+    if (!text || !hooks.ready()) return;
     if (state.muteUntil > Date.now()) {
       showStatus(Number.isFinite(state.muteUntil)
         ? t("composer.muted", { time: formatTime(state.muteUntil) })
