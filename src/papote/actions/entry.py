@@ -17,7 +17,7 @@ from papote.actions.presence import do_go_offline
 from papote.actions.services import Services
 from papote.actions.session import DEFAULT_DM_PREFS
 from papote.reference.places import Place
-from papote.store import users
+from papote.store import bans, users
 from papote.store.models import User
 
 GENDERS = ("homme", "femme", "autre")
@@ -78,6 +78,18 @@ def check_entry(svc: Services, payload: Any) -> EntryRequest:
     if place is None:
         raise ActionError("invalid_postal_code")
     return EntryRequest(pseudo, pseudo_key(pseudo), age, gender, place)
+
+
+async def check_not_banned(svc: Services, ip_hash: str) -> None:
+    if await bans.active_ban(svc.db, [ip_hash], svc.clock()) is not None:
+        raise ActionError("banned", status=403)
+
+
+async def user_id_for_token(svc: Services, token: str) -> str:
+    user = await users.by_token(svc.db, ids.token_hash(token))
+    if user is None:
+        raise ActionError("unauthorized", status=401)
+    return user.id
 
 
 async def do_enter(svc: Services, req: EntryRequest, *, ip_hash: str) -> tuple[str, User]:

@@ -20,7 +20,6 @@ from papote.actions.services import Services
 from papote.actions.views import own_user, room_json
 from papote.api.net import client_ip, client_ip_hash
 from papote.safety.age_gate import COOKIE_NAME, SIGNAL_SCREEN
-from papote.store import bans, users
 
 log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
@@ -78,7 +77,6 @@ async def create_session(request: Request) -> Response:
         if not await svc.limits.hit("entry_ip", ip_hash):
             raise ActionError("rate_limited", status=429)
         age = _declared_age(payload.get("age"))
-        cookie_headers: dict[str, str] = {}
         if age is not None and 1 <= age <= entry.MAX_AGE:
             decision = await check_age_gate(svc, age, _browser(request, payload))
             refused = refusal(decision)
@@ -90,17 +88,13 @@ async def create_session(request: Request) -> Response:
                         samesite="lax", secure=request.url.scheme == "https",
                     )
                 return response
-            if decision.clear_cookie:
-                cookie_headers = {}
         req = entry.check_entry(svc, payload)
-        ban = await bans.active_ban(svc.db, [ip_hash], svc.clock())
-        if ban is not None:
-            raise ActionError("banned", status=403)
+        await entry.check_not_banned(svc, ip_hash)
         token, user = await entry.do_enter(svc, req, ip_hash=ip_hash)
     except ActionError as exc:
         return error_response(exc)
     body = {"token": token, "user": own_user(user), "prefs": {"dm": user.dm_prefs}}
-    return JSONResponse(body, status_code=201, headers=cookie_headers or None)
+    return JSONResponse(body, status_code=201)
 
 
 async def _bearer_user_id(request: Request) -> str:
@@ -109,12 +103,7 @@ async def _bearer_user_id(request: Request) -> str:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise ActionError("unauthorized", status=401)
-    from papote import ids
-
-    user = await users.by_token(svc.db, ids.token_hash(token.strip()))
-    if user is None:
-        raise ActionError("unauthorized", status=401)
-    return user.id
+    return await entry.user_id_for_token(svc, token.strip())
 
 
 async def delete_session(request: Request) -> Response:
