@@ -23,7 +23,7 @@ from papote.safety.context import MessageContext
 from papote.safety.explanations import explanation
 from papote.safety.memory import ConversationMemory, MemoryEntry
 from papote.safety.pipeline import SafetyPipeline
-from papote.safety.text.detectors.links import link_features
+from papote.safety.text.detectors.links import link_features, warm_up
 from papote.safety.text.detectors.personal_data import personal_data_features
 from papote.safety.text.grooming import ESCALATE_AT, HOLD_AT, STAGE_WEIGHTS, grooming_risk
 from papote.safety.text.matcher import CompiledRules, Hits, compile_rules
@@ -32,7 +32,7 @@ from papote.safety.text.normalise import NormalisedText, normalise
 from papote.safety.text.nudges import nudges_for
 from papote.safety.text.rulepack import CustomTerm, Rule, RulePackError, RuleSet, load_rules
 from papote.safety.text.spam import SpamTracker
-from papote.safety.verdict import Action, Category, Verdict, most_severe
+from papote.safety.verdict import ALLOW, Action, Category, Verdict, most_severe
 
 RULES_DIR = Path(__file__).parent / "rules"
 MINOR_FLAG = "sender_possibly_minor"
@@ -58,6 +58,7 @@ class ModerationEngine:
         self._base = ruleset
         self._compiled: CompiledRules = compile_rules(ruleset)
         self._spam = SpamTracker()
+        warm_up()
 
     @classmethod
     def load(cls, rules_dir: Path | None = None) -> ModerationEngine:
@@ -137,10 +138,14 @@ class ModerationEngine:
         for nudge in nudges:
             learned[f"{NUDGE_FACT}{nudge.key}"] = "1"
 
-        verdict = most_severe(verdicts)
-        verdict = replace(verdict, nudges=nudges, flags=frozenset(flags))
         if contradicts:
-            verdict = replace(verdict, flags=verdict.flags | {"stated_age_contradicts_entry"})
+            flags.add("stated_age_contradicts_entry")
+        if verdicts:
+            verdict = replace(most_severe(verdicts), nudges=nudges, flags=frozenset(flags))
+        elif nudges or flags:
+            verdict = Verdict(nudges=nudges, flags=frozenset(flags))
+        else:
+            verdict = ALLOW
         entry = MemoryEntry(
             sender=ctx.sender.id,
             text=ctx.text,
@@ -172,13 +177,17 @@ class ModerationEngine:
                 pattern_cache[name] = pattern.search(text.folded) is not None
             return pattern_cache[name]
 
+        def holds(names_: frozenset[str]) -> bool:
+            if not names_.isdisjoint(names):
+                return True
+            return any(present(n) for n in names_ & pattern_names)
+
+        pattern_names = compiled.pattern_names
         fired = []
         for rule in compiled.candidates(names):
-            if not all(any(present(n) for n in cond) for cond in rule.when):
+            if not all(holds(cond) for cond in rule.when) or holds(rule.unless):
                 continue
-            if any(present(n) for n in rule.unless):
-                continue
-            if any(len(hits.get(c, ())) < n for c, n in rule.min_distinct.items()):
+            if rule.min_distinct and any(len(hits.get(c, ())) < n for c, n in rule.min_distinct.items()):
                 continue
             fired.append(rule)
         return fired
@@ -188,6 +197,8 @@ def _context_flags(
     ctx: MessageContext, history: Sequence[MemoryEntry], facts: Mapping[str, str], sender_minor_now: bool
 ) -> set[str]:
     flags = {"@dm"} if ctx.channel == "dm" else {"@room"}
+    for entry in history:  # "^concept": said earlier in the conversation, by anyone
+        flags.update("^" + signal for signal in entry.signals)
     if ctx.room_adult:
         flags.add("@adult_room")
     if ctx.first_contact:
@@ -197,17 +208,16 @@ def _context_flags(
         flags.add("@sender_minor")
     recipient = ctx.recipient
     if ctx.channel == "dm" and recipient is not None:
-        if (
-            recipient.possibly_minor
-            or recipient.age < 18
-            or f"{MINOR_FACT}{recipient.id}" in facts
-            or any(e.sender == recipient.id and MINOR_FLAG in e.flags for e in history)
-        ):
+        minor = recipient.possibly_minor or recipient.age < 18 or f"{MINOR_FACT}{recipient.id}" in facts
+        explicit = False
+        for entry in history:
+            if entry.sender == recipient.id:
+                minor = minor or MINOR_FLAG in entry.flags
+                explicit = explicit or not _CONSENT.isdisjoint(entry.signals)
+        if minor:
             flags.add("@recipient_minor")
-        if any(e.sender == recipient.id and not _CONSENT.isdisjoint(e.signals) for e in history):
+        if explicit:
             flags.add("@recipient_explicit")
-    for entry in history:  # "^concept": said earlier in the conversation, by anyone
-        flags.update(f"^{signal}" for signal in entry.signals)
     return flags
 
 

@@ -37,6 +37,7 @@ class CompiledRules:
     patterns: Mapping[str, re.Pattern[str]]
     remember: frozenset[str]
     size: int
+    pattern_names: frozenset[str]
 
     def scan(self, text: NormalisedText) -> Hits:
         hits: Hits = {}
@@ -78,4 +79,5 @@ def compile_rules(ruleset: RuleSet) -> CompiledRules:
         patterns=dict(ruleset.patterns),
         remember=frozenset(ruleset.remember),
         size=len(term_concepts),
+        pattern_names=frozenset(ruleset.patterns),
     )

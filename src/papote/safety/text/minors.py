@@ -52,6 +52,10 @@ _NOT_ABOUT_ME = re.compile(
 )
 
 
+_DIGITS = frozenset("0123456789")
+_AGE_GATE = re.compile(r"\d\s*ans?\b|\d\s*a\b")
+
+
 @dataclass(frozen=True, slots=True)
 class MinorSignal:
     age: int  # the stated age, or UNKNOWN_AGE
@@ -64,19 +68,33 @@ def _minor_age(raw: str | None) -> int | None:
     return age if 5 <= age < 18 else None
 
 
+# every school or parents signal needs one of these: a cheap first look
+_HINT = re.compile(r"\d\s?e\b|\d\s?eme|colleg|lycee|brevet|parent|daron|rents|mere|pere|mineur|majeur|recre|prof"
+                   r"|cm[12]|seconde|2nde|premiere|1ere|eme\b|primaire")
+
+
 def minor_signal(folded: str, answers_age_question: bool = False) -> MinorSignal | None:
     """The minor signal of one message, if any (``folded`` from normalise.fold)."""
-    for pattern in (_SELF_AGE, _LEADING_AGE, _AGE_AND_YOU):
-        for match in pattern.finditer(folded):
-            age = _minor_age(match.group(1))
-            if age is not None:
-                return MinorSignal(age)
+    if _DIGITS.isdisjoint(folded):
+        return _school_signal(folded)
+    if _AGE_GATE.search(folded):
+        for pattern in (_SELF_AGE, _LEADING_AGE, _AGE_AND_YOU):
+            for match in pattern.finditer(folded):
+                age = _minor_age(match.group(1))
+                if age is not None:
+                    return MinorSignal(age)
     if answers_age_question:
         match = _BARE_AGE.match(folded)
         if match:
             age = _minor_age(match.group(1) or match.group(2))
             if age is not None:
                 return MinorSignal(age)
-    if _SCHOOL.search(folded) and not _NOT_ABOUT_ME.search(folded) and not _ADULT_AGE.search(folded):
-        return MinorSignal(UNKNOWN_AGE)
-    return None
+    return _school_signal(folded)
+
+
+def _school_signal(folded: str) -> MinorSignal | None:
+    if not _HINT.search(folded) or not _SCHOOL.search(folded):
+        return None
+    if _NOT_ABOUT_ME.search(folded) or _ADULT_AGE.search(folded):
+        return None
+    return MinorSignal(UNKNOWN_AGE)

@@ -97,10 +97,13 @@ _NON_LETTER = re.compile("[^a-z0-9]+")
 # a word where a letter touches a digit or symbol: "s@l0pe", "n3gr3" (not "14", not "10 e")
 _MIXED_WORD = re.compile(f"[{_WORD_CHARS}]*(?:[a-z][0-9@$€]|[0-9@$€][a-z])[{_WORD_CHARS}]*")
 _REPEATS = re.compile(r"([a-z0-9])\1+")
-# separators inside a word: p.u.t.e, pu-te, n*gre (not spaces: see _SPACED_LETTERS)
-_INNER_SEPARATORS = re.compile(f"(?<=[{_WORD_CHARS}])[.\\-_*'~^+=/\\\\]+(?=[{_WORD_CHARS}])")
-# three or more single characters separated by spaces: "n e g r e"
-_SPACED_LETTERS = re.compile(f"(?<![{_WORD_CHARS}])(?:[{_WORD_CHARS}] +){{2,}}[{_WORD_CHARS}](?![{_WORD_CHARS}])")
+# three or more single characters split by separators: "p.u.t.e", "n e g r e", "s-a-l-e"
+# (not "week-end" nor "peut-etre": only single characters are re-joined)
+_SPLIT_LETTERS = re.compile(
+    f"(?<![{_WORD_CHARS}])(?:[{_WORD_CHARS}][\\s.\\-_*~^+=/\\\\]+){{2,}}[{_WORD_CHARS}](?![{_WORD_CHARS}])"
+)
+_SEPARATORS = re.compile(r"[\s.\-_*~^+=/\\]+")
+_ONE_AS_LETTER = re.compile("[a-z][1!]|[1!][a-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,12 +153,12 @@ def normalise(text: str) -> NormalisedText:
     folded = fold(text)
     words = _words(folded)
     variants = [words]
-    joined_folded = _SPACED_LETTERS.sub(_unspace, _INNER_SEPARATORS.sub("", folded))
+    joined_folded = _SPLIT_LETTERS.sub(_unspace, folded)
     if joined_folded != folded:
         joined = _words(joined_folded)
         if joined != words:
             variants.append(joined)
-    if "1" in folded or "!" in folded:  # "1" and "!" read as "l" rather than "i"
+    if _ONE_AS_LETTER.search(folded):  # "1" and "!" read as "l" rather than "i"
         alt = _words(folded, alt=True)
         if alt not in variants:
             variants.append(alt)
@@ -163,7 +166,7 @@ def normalise(text: str) -> NormalisedText:
 
 
 def _unspace(match: re.Match[str]) -> str:
-    return match.group(0).replace(" ", "")
+    return _SEPARATORS.sub("", match.group(0))
 
 
 @lru_cache(maxsize=8192)

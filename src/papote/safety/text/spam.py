@@ -2,13 +2,14 @@
 
 The tracker lives in the engine of each node. A sender talks to one node (their
 WebSocket), so per-node counts are what matters; a sender who spreads over nodes is
-still caught by the conversation memory (repeats within one conversation).
+still caught by the conversation memory (repeats within one conversation). Every
+window is a deque of timestamps trimmed from the left: O(1) per message.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 REPEAT_WINDOW_MS = 10 * 60 * 1000
 REPEAT_MIN_CHARS = 20  # "salut ca va" to ten people is not spam
@@ -17,38 +18,51 @@ BURST_WINDOW_MS = 10 * 1000
 BURST_COUNT = 8
 LINK_WINDOW_MS = 5 * 60 * 1000
 LINK_COUNT = 3
+MAX_FINGERPRINTS = 32  # distinct long texts remembered per sender
 
 
-@dataclass(frozen=True, slots=True)
-class _Seen:
-    ts: int
-    fingerprint: str
-    has_link: bool
+def _trim(times: deque[int], now: int, window: int) -> int:
+    while times and now - times[0] > window:
+        times.popleft()
+    return len(times)
+
+
+@dataclass
+class _Sender:
+    recent: deque[int] = field(default_factory=deque)
+    links: deque[int] = field(default_factory=deque)
+    texts: OrderedDict[str, deque[int]] = field(default_factory=OrderedDict)
 
 
 class SpamTracker:
-    def __init__(self, max_senders: int = 50_000, per_sender: int = 64) -> None:
+    def __init__(self, max_senders: int = 50_000) -> None:
         self._max = max_senders
-        self._per_sender = per_sender
-        self._seen: OrderedDict[str, deque[_Seen]] = OrderedDict()
+        self._senders: OrderedDict[str, _Sender] = OrderedDict()
 
     def observe(self, sender: str, fingerprint: str, has_link: bool, ts: int) -> set[str]:
         """Record one message and return its spam features."""
-        seen = self._seen.get(sender)
-        if seen is None:
-            seen = self._seen[sender] = deque(maxlen=self._per_sender)
-            while len(self._seen) > self._max:
-                self._seen.popitem(last=False)
+        state = self._senders.get(sender)
+        if state is None:
+            state = self._senders[sender] = _Sender()
+            if len(self._senders) > self._max:
+                self._senders.popitem(last=False)
         else:
-            self._seen.move_to_end(sender)
-        seen.append(_Seen(ts, fingerprint, has_link))
+            self._senders.move_to_end(sender)
         found: set[str] = set()
-        if len(fingerprint) >= REPEAT_MIN_CHARS or has_link:
-            same = sum(1 for s in seen if s.fingerprint == fingerprint and ts - s.ts <= REPEAT_WINDOW_MS)
-            if same >= REPEAT_COUNT:
-                found.add("$repeat")
-        if sum(1 for s in seen if ts - s.ts <= BURST_WINDOW_MS) >= BURST_COUNT:
+        state.recent.append(ts)
+        if _trim(state.recent, ts, BURST_WINDOW_MS) >= BURST_COUNT:
             found.add("$burst")
-        if has_link and sum(1 for s in seen if s.has_link and ts - s.ts <= LINK_WINDOW_MS) >= LINK_COUNT:
-            found.add("$link_farm")
+        if has_link:
+            state.links.append(ts)
+            if _trim(state.links, ts, LINK_WINDOW_MS) >= LINK_COUNT:
+                found.add("$link_farm")
+        if len(fingerprint) >= REPEAT_MIN_CHARS or has_link:
+            times = state.texts.get(fingerprint)
+            if times is None:
+                times = state.texts[fingerprint] = deque()
+                if len(state.texts) > MAX_FINGERPRINTS:
+                    state.texts.popitem(last=False)
+            times.append(ts)
+            if _trim(times, ts, REPEAT_WINDOW_MS) >= REPEAT_COUNT:
+                found.add("$repeat")
         return found

@@ -34,6 +34,11 @@ _GATE = re.compile(r"https?:|www\.|\b[a-z0-9\-]{2,}\.[a-z]{2,}\b")
 _IP_HOST = re.compile(r"^(?:https?://)?\d{1,3}(?:\.\d{1,3}){3}")
 
 
+def warm_up() -> None:
+    """Load the TLD lists now rather than on the first message with a link."""
+    link_features("www.papote.fr")
+
+
 @lru_cache(maxsize=1)
 def _extractors() -> tuple[URLExtract, tldextract.TLDExtract]:
     return (
@@ -43,7 +48,7 @@ def _extractors() -> tuple[URLExtract, tldextract.TLDExtract]:
 
 
 def find_urls(text: str) -> list[str]:
-    if not _GATE.search(text):
+    if "." not in text or not _GATE.search(text):
         return []
     urls, _ = _extractors()
     # only the tokens that look like links go to urlextract: it is slow on long texts

@@ -48,10 +48,16 @@ def _phone_features(folded: str) -> set[str]:
     return found
 
 
+_DIGITS = frozenset("0123456789")
+_HANDLE_GATE = re.compile(r"snap|\bsc\b|insta|\big\b|tiktok|telegram|\btg\b|kik|wire|discord|whatsapp|\bwa\b"
+                          r"|signal|skype|facebook|\bfb\b")
+
+
 def personal_data_features(folded: str) -> set[str]:
     """Features of personal data in the folded text (see normalise.fold)."""
     found: set[str] = set()
-    if _PHONE_GATE.search(folded):
+    has_digits = not _DIGITS.isdisjoint(folded)
+    if has_digits and _PHONE_GATE.search(folded):
         found |= _phone_features(folded)
     if "@" in folded or "arob" in folded or "(at)" in folded or "[at]" in folded:
         if _EMAIL.search(folded) or _EMAIL_SPELLED.search(folded):
@@ -59,12 +65,14 @@ def personal_data_features(folded: str) -> set[str]:
         for handle in _BARE_HANDLE.findall(folded):
             if "." not in handle.rstrip(".") or not re.search(r"\.[a-z]{2,4}$", handle):
                 found.add("$handle")
-    if any(ch.isdigit() for ch in folded):
+    if has_digits:
         if _ADDRESS.search(folded):
             found.add("$address")
         for candidate in _IBAN.findall(folded):
             if _iban_valid(candidate):
                 found.add("$iban")
+    if not _HANDLE_GATE.search(folded):
+        return found
     for match in _HANDLE.finditer(folded):
         handle = match.group(1)
         if handle not in _HANDLE_STOPWORDS and (
