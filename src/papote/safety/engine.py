@@ -52,11 +52,11 @@ class Assessment:
 
 class ModerationEngine:
     def __init__(self, ruleset: RuleSet) -> None:
+        self._compiled: CompiledRules = compile_rules(ruleset)
         missing = set(STAGE_WEIGHTS) - set(ruleset.concepts)
         if missing:
             raise RulePackError(f"grooming stages without a concept: {sorted(missing)}")
         self._base = ruleset
-        self._compiled: CompiledRules = compile_rules(ruleset)
         self._spam = SpamTracker()
         warm_up()
 
@@ -85,8 +85,14 @@ class ModerationEngine:
                 {"@room"} if "room" not in term.channels else set()
             )
             ruleset.rules.append(
-                Rule(f"custom.{term.id}", term.category, term.action, term.severity,
-                     (frozenset({concept}),), unless)
+                Rule(
+                    f"custom.{term.id}",
+                    term.category,
+                    term.action,
+                    term.severity,
+                    (frozenset({concept}),),
+                    unless,
+                )
             )
         self._compiled = compile_rules(ruleset)
 
@@ -110,7 +116,7 @@ class ModerationEngine:
         hits = compiled.scan(text)
         features = personal_data_features(text.folded) | link_features(text.folded)
         ts = ctx.ts or int(time.time() * 1000)
-        features |= self._spam.observe(ctx.sender.id, text.words, "$link" in features, ts)
+        features |= self._spam.observe(ctx.sender.id, text.words.strip(), "$link" in features, ts)
         if _repeated_in(ctx, history):
             features.add("$repeat")
 
@@ -129,8 +135,13 @@ class ModerationEngine:
             if risk >= HOLD_AT:
                 action = Action.ESCALATE if risk >= ESCALATE_AT else Action.HOLD
                 verdicts.append(
-                    Verdict(action, (Category.GROOMING,), risk, "grooming.sequence",
-                            explanation(action, Category.GROOMING))
+                    Verdict(
+                        action,
+                        (Category.GROOMING,),
+                        risk,
+                        "grooming.sequence",
+                        explanation(action, Category.GROOMING),
+                    )
                 )
         already = {k.removeprefix(NUDGE_FACT) for k in facts if k.startswith(NUDGE_FACT)}
         already.update(n for e in history for n in e.nudges)
@@ -160,11 +171,18 @@ class ModerationEngine:
 
     @staticmethod
     def _verdict(rule: Rule) -> Verdict:
-        return Verdict(rule.action, (rule.category,), rule.severity, rule.id,
-                       explanation(rule.action, rule.category))
+        return Verdict(
+            rule.action,
+            (rule.category,),
+            rule.severity,
+            rule.id,
+            explanation(rule.action, rule.category),
+        )
 
     @staticmethod
-    def _fired(compiled: CompiledRules, text: NormalisedText, hits: Hits, names: set[str]) -> list[Rule]:
+    def _fired(
+        compiled: CompiledRules, text: NormalisedText, hits: Hits, names: set[str]
+    ) -> list[Rule]:
         pattern_cache: dict[str, bool] = {}
 
         def present(name: str) -> bool:
@@ -187,14 +205,19 @@ class ModerationEngine:
         for rule in compiled.candidates(names):
             if not all(holds(cond) for cond in rule.when) or holds(rule.unless):
                 continue
-            if rule.min_distinct and any(len(hits.get(c, ())) < n for c, n in rule.min_distinct.items()):
+            if rule.min_distinct and any(
+                len(hits.get(c, ())) < n for c, n in rule.min_distinct.items()
+            ):
                 continue
             fired.append(rule)
         return fired
 
 
 def _context_flags(
-    ctx: MessageContext, history: Sequence[MemoryEntry], facts: Mapping[str, str], sender_minor_now: bool
+    ctx: MessageContext,
+    history: Sequence[MemoryEntry],
+    facts: Mapping[str, str],
+    sender_minor_now: bool,
 ) -> set[str]:
     flags = {"@dm"} if ctx.channel == "dm" else {"@room"}
     for entry in history:  # "^concept": said earlier in the conversation, by anyone
@@ -204,11 +227,18 @@ def _context_flags(
     if ctx.first_contact:
         flags.add("@first_contact")
     sender = ctx.sender
-    if sender_minor_now or sender.possibly_minor or sender.age < 18 or f"{MINOR_FACT}{sender.id}" in facts:
+    if (
+        sender_minor_now
+        or sender.possibly_minor
+        or sender.age < 18
+        or f"{MINOR_FACT}{sender.id}" in facts
+    ):
         flags.add("@sender_minor")
     recipient = ctx.recipient
     if ctx.channel == "dm" and recipient is not None:
-        minor = recipient.possibly_minor or recipient.age < 18 or f"{MINOR_FACT}{recipient.id}" in facts
+        minor = (
+            recipient.possibly_minor or recipient.age < 18 or f"{MINOR_FACT}{recipient.id}" in facts
+        )
         explicit = False
         for entry in history:
             if entry.sender == recipient.id:
@@ -233,7 +263,9 @@ def _repeated_in(ctx: MessageContext, history: Sequence[MemoryEntry]) -> bool:
     text = ctx.text.strip().lower()
     if len(text) < 20:
         return False
-    return sum(1 for e in history if e.sender == ctx.sender.id and e.text.strip().lower() == text) >= 2
+    return (
+        sum(1 for e in history if e.sender == ctx.sender.id and e.text.strip().lower() == text) >= 2
+    )
 
 
 def install(pipeline: SafetyPipeline, engine: ModerationEngine, memory: ConversationMemory) -> None:

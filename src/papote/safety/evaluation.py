@@ -89,8 +89,12 @@ class Scores:
         categories = sorted(set(self.labelled) | set(self.flagged))
         return {
             "categories": {
-                c: {"labelled": self.labelled[c], "flagged": self.flagged[c],
-                    "precision": round(self.precision(c), 3), "recall": round(self.recall(c), 3)}
+                c: {
+                    "labelled": self.labelled[c],
+                    "flagged": self.flagged[c],
+                    "precision": round(self.precision(c), 3),
+                    "recall": round(self.recall(c), 3),
+                }
                 for c in categories
             },
             "overall_recall": round(self.overall_recall, 3),
@@ -117,9 +121,13 @@ def evaluate(engine: ModerationEngine, lines: Iterable[bytes | str]) -> Scores:
 def report(scores: Scores, name: str) -> str:
     rows = [f"{name}", f"{'category':<16}{'n':>5}{'flagged':>9}{'precision':>11}{'recall':>8}"]
     for category, data in scores.to_json()["categories"].items():
-        rows.append(f"{category:<16}{data['labelled']:>5}{data['flagged']:>9}"
-                    f"{data['precision']:>11.2f}{data['recall']:>8.2f}")
-    rows.append(f"overall recall {scores.overall_recall:.3f} on {scores.harmful} harmful messages; "
-                f"false positives {scores.benign_flagged}/{scores.benign} benign "
-                f"({scores.false_positive_rate:.1%})")
+        rows.append(
+            f"{category:<16}{data['labelled']:>5}{data['flagged']:>9}"
+            f"{data['precision']:>11.2f}{data['recall']:>8.2f}"
+        )
+    rows.append(
+        f"overall recall {scores.overall_recall:.3f} on {scores.harmful} harmful messages; "
+        f"false positives {scores.benign_flagged}/{scores.benign} benign "
+        f"({scores.false_positive_rate:.1%})"
+    )
     return "\n".join(rows)

@@ -46,8 +46,13 @@ def _moderate(engine: ModerationEngine, explain: bool) -> int:
 def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="papote moderate", description=__doc__.splitlines()[0])
     parser.add_argument("--explain", action="store_true", help="add the rule that fired")
-    parser.add_argument("--evaluate", type=Path, action="append", metavar="FILE",
-                        help="print precision/recall on a labelled corpus (may be repeated)")
+    parser.add_argument(
+        "--evaluate",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="print precision/recall on a labelled corpus (may be repeated)",
+    )
     parser.add_argument("--json", action="store_true", help="with --evaluate: print JSON")
     parser.add_argument("--rules", type=Path, help="rule packs folder (default: the shipped packs)")
     args = parser.parse_args(list(argv))

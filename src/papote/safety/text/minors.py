@@ -27,7 +27,9 @@ _ADULT_AGE = re.compile(r"\b(?:1[89]|[2-9]\d)\s*ans\b")
 # a message that starts with an age: "15 ans et toi", "13 ans en vrai"
 _LEADING_AGE = re.compile(r"^\W*(?:moi\s*)?(\d{1,2})\s*ans?\b(?!\s*(?:de\b|d'|d\s))")
 # a bare number answering an age question: "14", "15 et toi"
-_BARE_AGE = re.compile(r"^\W*(?:moi\s*)?(\d{1,2})\s*(?:ans?)?\s*(?:et toi|et vous|\W*)$|^\W*(\d{1,2})\s+et\s+toi")
+_BARE_AGE = re.compile(
+    r"^\W*(?:moi\s*)?(\d{1,2})\s*(?:ans?)?\s*(?:et toi|et vous|\W*)$|^\W*(\d{1,2})\s+et\s+toi"
+)
 _SCHOOL = re.compile(
     r"\b(?:je suis|jsuis|j suis|chui|chuis|jss|jsui|suis|je serai|je rentre|jrentre|je vais)\s+"
     r"(?:qu'?\s?|que\s|juste\s|seulement\s)?(?:en|au|a la|à la)\s+"
@@ -69,8 +71,10 @@ def _minor_age(raw: str | None) -> int | None:
 
 
 # every school or parents signal needs one of these: a cheap first look
-_HINT = re.compile(r"\d\s?e\b|\d\s?eme|colleg|lycee|brevet|parent|daron|rents|mere|pere|mineur|majeur|recre|prof"
-                   r"|cm[12]|seconde|2nde|premiere|1ere|eme\b|primaire")
+_HINT = re.compile(
+    r"\d\s?e\b|\d\s?eme|colleg|lycee|brevet|parent|daron|rents|mere|pere|mineur|majeur|recre|prof"
+    r"|cm[12]|seconde|2nde|premiere|1ere|eme\b|primaire"
+)
 
 
 def minor_signal(folded: str, answers_age_question: bool = False) -> MinorSignal | None:

@@ -82,12 +82,24 @@ _PRE_TABLE: dict[int, str | int | None] = {
 }
 _FRENCH_FOLD = str.maketrans(
     "àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝ«»",
-    "aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUY\"\"",
+    'aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUY""',
 )
 _FRENCH_FOLD.update({ord("œ"): "oe", ord("Œ"): "OE", ord("æ"): "ae", ord("Æ"): "AE"})
 _LEET_CHARS = frozenset("0123456789@$€")
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
-                       "@": "a", "$": "s", "€": "e", "8": "b"})
+_LEET = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "@": "a",
+        "$": "s",
+        "€": "e",
+        "8": "b",
+    }
+)
 _LEET_ALT = str.maketrans({"1": "l"})
 # "!" and "|" are letters only between letters ("p!ne", "sa|ope"), punctuation elsewhere
 _INNER_BANG = re.compile(r"(?<=[a-z])[!|](?=[a-z])")
@@ -146,7 +158,8 @@ def _words(folded: str, alt: bool = False) -> str:
         folded = folded.replace("baiss", "baisz")
     squeezed = _REPEATS.sub(r"\1", folded)
     # what is left of the symbols ("@" of a handle, a lone "$") is not a letter
-    return f" {' '.join(_NON_LETTER.sub(' ', squeezed).split())} "
+    inner = " ".join(_NON_LETTER.sub(" ", squeezed).split())
+    return f" {inner} " if inner else " "
 
 
 def normalise(text: str) -> NormalisedText:

@@ -41,12 +41,16 @@ _TRIGGERS: tuple[tuple[Nudge, frozenset[str]], ...] = (
 ALL_KEYS = frozenset({FIRST_CONTACT.key} | {n.key for n, _ in _TRIGGERS})
 
 
-def nudges_for(names: Set[str], dm: bool, first_contact: bool, already: Collection[str]) -> tuple[Nudge, ...]:
+def nudges_for(
+    names: Set[str], dm: bool, first_contact: bool, already: Collection[str]
+) -> tuple[Nudge, ...]:
     """The notices this message calls for that the conversation has not had yet."""
     if not dm:
         return ()
     out = []
     if first_contact and FIRST_CONTACT.key not in already:
         out.append(FIRST_CONTACT)
-    out.extend(n for n, names_ in _TRIGGERS if n.key not in already and not names.isdisjoint(names_))
+    out.extend(
+        n for n, names_ in _TRIGGERS if n.key not in already and not names.isdisjoint(names_)
+    )
     return tuple(out)

@@ -112,7 +112,9 @@ def _condition(item: Any, rule_id: str, index: int, ruleset: RuleSet) -> frozens
     if isinstance(item, str):
         return frozenset({item})
     if isinstance(item, list):  # any of: names and inline term lists
-        return frozenset().union(*(_condition(x, rule_id, index * 100 + i, ruleset) for i, x in enumerate(item)))
+        return frozenset().union(
+            *(_condition(x, rule_id, index * 100 + i, ruleset) for i, x in enumerate(item))
+        )
     if isinstance(item, dict) and set(item) == {"terms"}:
         name = f"{rule_id}#{len(ruleset.concepts)}"  # unique: one new concept per inline list
         ruleset.concepts.setdefault(name, set()).update(_as_list(item["terms"], rule_id))
@@ -124,7 +126,9 @@ def _parse_rule(raw: Mapping[str, Any], category: Category, ruleset: RuleSet, sr
     rule_id = str(raw.get("id") or "")
     if not rule_id:
         raise RulePackError(f"{src}: a rule has no id")
-    when = [_condition(x, rule_id, i, ruleset) for i, x in enumerate(_as_list(raw.get("when"), rule_id))]
+    when = [
+        _condition(x, rule_id, i, ruleset) for i, x in enumerate(_as_list(raw.get("when"), rule_id))
+    ]
     if "terms" in raw:
         when.insert(0, _condition({"terms": raw["terms"]}, rule_id, 99, ruleset))
     if not when:
@@ -164,7 +168,9 @@ def load_pack(path: Path, ruleset: RuleSet) -> None:
         except re.error as exc:
             raise RulePackError(f"{src}: pattern {name}: {exc}") from exc
     ruleset.remember.update(_as_list(data.get("remember"), src))
-    ruleset.rules.extend(_parse_rule(r, category, ruleset, src) for r in _as_list(data.get("rules"), src))
+    ruleset.rules.extend(
+        _parse_rule(r, category, ruleset, src) for r in _as_list(data.get("rules"), src)
+    )
 
 
 def check(ruleset: RuleSet) -> None:

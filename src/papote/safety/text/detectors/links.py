@@ -14,14 +14,54 @@ import tldextract
 from urlextract import URLExtract
 
 SHORTENERS = frozenset(
-    {"bit.ly", "tinyurl.com", "t.co", "goo.gl", "cutt.ly", "is.gd", "ow.ly", "rebrand.ly",
-     "shorturl.at", "tiny.cc", "rb.gy", "bl.ink", "s.id", "v.gd", "linktr.ee", "urlz.fr",
-     "qrco.de", "shorturl.com", "t.ly", "lnkd.in", "buff.ly"}
+    {
+        "bit.ly",
+        "tinyurl.com",
+        "t.co",
+        "goo.gl",
+        "cutt.ly",
+        "is.gd",
+        "ow.ly",
+        "rebrand.ly",
+        "shorturl.at",
+        "tiny.cc",
+        "rb.gy",
+        "bl.ink",
+        "s.id",
+        "v.gd",
+        "linktr.ee",
+        "urlz.fr",
+        "qrco.de",
+        "shorturl.com",
+        "t.ly",
+        "lnkd.in",
+        "buff.ly",
+    }
 )
-INVITES = frozenset({"discord.gg", "discord.com", "t.me", "telegram.me", "chat.whatsapp.com",
-                     "wa.me", "snapchat.com", "kik.me", "signal.group"})
-ADULT = frozenset({"onlyfans.com", "mym.fans", "fansly.com", "pornhub.com", "xvideos.com",
-                   "chaturbate.com", "jacquieetmichel.net"})
+INVITES = frozenset(
+    {
+        "discord.gg",
+        "discord.com",
+        "t.me",
+        "telegram.me",
+        "chat.whatsapp.com",
+        "wa.me",
+        "snapchat.com",
+        "kik.me",
+        "signal.group",
+    }
+)
+ADULT = frozenset(
+    {
+        "onlyfans.com",
+        "mym.fans",
+        "fansly.com",
+        "pornhub.com",
+        "xvideos.com",
+        "chaturbate.com",
+        "jacquieetmichel.net",
+    }
+)
 OWN_DOMAINS = frozenset({"papote.fr"})
 # words that phishing pages put in their domain or path
 _PHISHING_WORDS = re.compile(

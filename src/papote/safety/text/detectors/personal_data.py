@@ -26,8 +26,30 @@ _EMAIL_SPELLED = re.compile(
     r"\b[a-z0-9._\-]{2,}\s*(?:\(at\)|\[at\]|arobase|arobaz)\s*[a-z0-9\-]+\s*(?:\.|point|dot)\s*[a-z]{2,4}\b"
 )
 _HANDLE_STOPWORDS = frozenset(
-    {"moi", "toi", "stp", "plutot", "mieux", "plus", "pour", "avec", "dessus", "aussi", "ici",
-     "pas", "non", "oui", "ok", "direct", "car", "parce", "mais", "c'est", "cest", "est"}
+    {
+        "moi",
+        "toi",
+        "stp",
+        "plutot",
+        "mieux",
+        "plus",
+        "pour",
+        "avec",
+        "dessus",
+        "aussi",
+        "ici",
+        "pas",
+        "non",
+        "oui",
+        "ok",
+        "direct",
+        "car",
+        "parce",
+        "mais",
+        "c'est",
+        "cest",
+        "est",
+    }
 )
 
 
@@ -43,14 +65,20 @@ def _phone_features(folded: str) -> set[str]:
     text = _O_AS_ZERO.sub("0", folded)
     found: set[str] = set()
     # POSSIBLE: numbers in ranges not allocated yet are still someone's way to be reached
-    for match in phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.POSSIBLE):
-        found.add("$premium_phone" if phonenumbers.number_type(match.number) == _PREMIUM else "$phone")
+    for match in phonenumbers.PhoneNumberMatcher(
+        text, "FR", leniency=phonenumbers.Leniency.POSSIBLE
+    ):
+        found.add(
+            "$premium_phone" if phonenumbers.number_type(match.number) == _PREMIUM else "$phone"
+        )
     return found
 
 
 _DIGITS = frozenset("0123456789")
-_HANDLE_GATE = re.compile(r"snap|\bsc\b|insta|\big\b|tiktok|telegram|\btg\b|kik|wire|discord|whatsapp|\bwa\b"
-                          r"|signal|skype|facebook|\bfb\b")
+_HANDLE_GATE = re.compile(
+    r"snap|\bsc\b|insta|\big\b|tiktok|telegram|\btg\b|kik|wire|discord|whatsapp|\bwa\b"
+    r"|signal|skype|facebook|\bfb\b"
+)
 
 
 def personal_data_features(folded: str) -> set[str]:
@@ -76,7 +104,9 @@ def personal_data_features(folded: str) -> set[str]:
     for match in _HANDLE.finditer(folded):
         handle = match.group(1)
         if handle not in _HANDLE_STOPWORDS and (
-            any(c in handle for c in "._-0123456789") or ":" in match.group(0) or "@" in match.group(0)
+            any(c in handle for c in "._-0123456789")
+            or ":" in match.group(0)
+            or "@" in match.group(0)
         ):
             found.add("$handle")
     return found
