@@ -38,9 +38,15 @@ def judge(
     ts = next(_CLOCK)
     sender = sender or Participant(id=f"adult{ts}", age=41)  # spam windows are per sender
     ctx = MessageContext(
-        text=text, channel=channel, sender=sender, recipient=recipient if channel == "dm" else None,
-        room=None if channel == "dm" else "general", room_adult=room_adult,
-        conversation="c", first_contact=first_contact, ts=ts,
+        text=text,
+        channel=channel,
+        sender=sender,
+        recipient=recipient if channel == "dm" else None,
+        room=None if channel == "dm" else "general",
+        room_adult=room_adult,
+        conversation="c",
+        first_contact=first_contact,
+        ts=ts,
     )
     return engine.judge(ctx, history)
 
@@ -63,7 +69,9 @@ def judge(
         ("qui veut me sucer ce soir", Category.SEXUAL_CONTENT, Action.BLOCK),
     ],
 )
-def test_categories(engine: ModerationEngine, text: str, category: Category, action: Action) -> None:
+def test_categories(
+    engine: ModerationEngine, text: str, category: Category, action: Action
+) -> None:
     verdict = judge(engine, text)
     assert verdict.action is action
     assert verdict.category is category
@@ -91,7 +99,10 @@ def test_hard_benign_cases_are_allowed(engine: ModerationEngine, text: str) -> N
 
 def test_explanation_is_french_and_reveals_no_detail(engine: ModerationEngine) -> None:
     verdict = judge(engine, "sale bougnoule")
-    assert verdict.explanation == "Ce message enfreint la charte de Papote (haine). Il n'a pas été envoyé."
+    assert (
+        verdict.explanation
+        == "Ce message enfreint la charte de Papote (haine). Il n'a pas été envoyé."
+    )
     assert "bougnoule" not in verdict.explanation
     assert set(CATEGORY_LABELS) == set(Category)
 
@@ -100,10 +111,15 @@ def test_adult_room_allows_explicit_talk(engine: ModerationEngine) -> None:
     assert judge(engine, "grosse envie de baiser ce soir").action is Action.BLOCK
     assert judge(engine, "grosse envie de baiser ce soir", room_adult=True).action is Action.ALLOW
     # what is a crime stays a crime in an adult room
-    assert judge(engine, "ma femme sera droguee, venez la baiser", room_adult=True).action is Action.ESCALATE
+    assert (
+        judge(engine, "ma femme sera droguee, venez la baiser", room_adult=True).action
+        is Action.ESCALATE
+    )
 
 
-def test_explicit_private_message_asks_first_unless_the_other_was_explicit(engine: ModerationEngine) -> None:
+def test_explicit_private_message_asks_first_unless_the_other_was_explicit(
+    engine: ModerationEngine,
+) -> None:
     assert judge(engine, "j'ai envie de te baiser", "dm").action is Action.WARN
     history = [MemoryEntry(sender=OTHER.id, text="j'ai envie de toi", signals=("flirt",))]
     assert judge(engine, "j'ai envie de te baiser", "dm", history=history).action is Action.ALLOW
@@ -118,12 +134,21 @@ def test_minor_self_disclosure_flags_sender(engine: ModerationEngine) -> None:
 
 def test_grooming_a_minor_escalates_every_move(engine: ModerationEngine) -> None:
     history = [MemoryEntry(sender=OTHER.id, text="jai 13 ans", flags=(MINOR_FLAG,))]
-    for text in ["t'es seule chez toi ?", "ajoute moi sur snap", "dis rien a tes parents",
-                 "envoie une photo de toi", "on se voit demain ?", "je t'offre un iphone"]:
+    for text in [
+        "t'es seule chez toi ?",
+        "ajoute moi sur snap",
+        "dis rien a tes parents",
+        "envoie une photo de toi",
+        "on se voit demain ?",
+        "je t'offre un iphone",
+    ]:
         verdict = judge(engine, text, "dm", history=history)
         assert verdict.action is Action.ESCALATE, text
         assert verdict.category is Category.CHILD_SAFETY
-    assert judge(engine, "tu aimes quel genre de musique ?", "dm", history=history).action is Action.ALLOW
+    assert (
+        judge(engine, "tu aimes quel genre de musique ?", "dm", history=history).action
+        is Action.ALLOW
+    )
 
 
 def test_recipient_known_minor_from_context(engine: ModerationEngine) -> None:
@@ -134,12 +159,23 @@ def test_recipient_known_minor_from_context(engine: ModerationEngine) -> None:
 
 def test_grooming_sequence_between_adults_is_held(engine: ModerationEngine) -> None:
     history: list[MemoryEntry] = []
-    texts = ["t'as quel age ?", "tu fais plus jeune", "t'es toute seule chez toi ?", "ca reste entre nous"]
+    texts = [
+        "t'as quel age ?",
+        "tu fais plus jeune",
+        "t'es toute seule chez toi ?",
+        "ca reste entre nous",
+    ]
     actions = []
     for text in texts:
         assessment = engine.assess(
-            MessageContext(text=text, channel="dm", sender=ADULT, recipient=OTHER, conversation="g",
-                           ts=next(_CLOCK)),
+            MessageContext(
+                text=text,
+                channel="dm",
+                sender=ADULT,
+                recipient=OTHER,
+                conversation="g",
+                ts=next(_CLOCK),
+            ),
             history,
         )
         history.append(assessment.entry)
@@ -152,11 +188,22 @@ def test_grooming_sequence_between_adults_is_held(engine: ModerationEngine) -> N
 def test_adults_flirting_and_arranging_a_date_are_allowed(engine: ModerationEngine) -> None:
     history: list[MemoryEntry] = []
     nudges: list[str] = []
-    for text in ["t'as quel age ?", "34, tu habites ou ?", "t'es seule ce soir ?", "on se voit jeudi au bar ?",
-                 "on se voit jeudi au bar ?"]:
+    for text in [
+        "t'as quel age ?",
+        "34, tu habites ou ?",
+        "t'es seule ce soir ?",
+        "on se voit jeudi au bar ?",
+        "on se voit jeudi au bar ?",
+    ]:
         assessment = engine.assess(
-            MessageContext(text=text, channel="dm", sender=ADULT, recipient=OTHER, conversation="d",
-                           ts=next(_CLOCK)),
+            MessageContext(
+                text=text,
+                channel="dm",
+                sender=ADULT,
+                recipient=OTHER,
+                conversation="d",
+                ts=next(_CLOCK),
+            ),
             history,
         )
         history.append(assessment.entry)
@@ -168,7 +215,9 @@ def test_adults_flirting_and_arranging_a_date_are_allowed(engine: ModerationEngi
 def test_nudges_first_contact_money_and_other_app(engine: ModerationEngine) -> None:
     keys = {n.key for n in judge(engine, "salut !", "dm", first_contact=True).nudges}
     assert keys == {"first_contact"}
-    assert "money" in {n.key for n in judge(engine, "tu peux me faire un virement paypal ?", "dm").nudges}
+    assert "money" in {
+        n.key for n in judge(engine, "tu peux me faire un virement paypal ?", "dm").nudges
+    }
     assert "other_app" in {n.key for n in judge(engine, "on passe sur whatsapp ?", "dm").nudges}
     assert judge(engine, "on passe sur whatsapp ?", "room").nudges == ()
 
@@ -182,7 +231,10 @@ def test_spam_repeated_text_is_held(engine: ModerationEngine) -> None:
 
 
 def test_links(engine: ModerationEngine) -> None:
-    assert judge(engine, "connecte toi ici http://papote-securite.com/login", "dm").category is Category.SCAM
+    assert (
+        judge(engine, "connecte toi ici http://papote-securite.com/login", "dm").category
+        is Category.SCAM
+    )
     assert judge(engine, "gagne 500 euros bit.ly/xyz", "room").action is Action.BLOCK
     assert judge(engine, "regarde https://www.legifrance.gouv.fr", "room").action is Action.ALLOW
 
@@ -190,10 +242,18 @@ def test_links(engine: ModerationEngine) -> None:
 def test_custom_terms_apply_at_once_and_can_be_removed(engine: ModerationEngine) -> None:
     fresh = ModerationEngine.load()
     assert judge(fresh, "achete mon zorglub").action is Action.ALLOW
-    fresh.set_custom_terms([CustomTerm(id="1", term="zorglub", category=Category.SCAM, action=Action.HOLD)])
+    fresh.set_custom_terms(
+        [CustomTerm(id="1", term="zorglub", category=Category.SCAM, action=Action.HOLD)]
+    )
     verdict = judge(fresh, "achete mon Z0RGLUB")
-    assert (verdict.action, verdict.category, verdict.rule) == (Action.HOLD, Category.SCAM, "custom.1")
-    fresh.set_custom_terms([CustomTerm(id="2", term="zorglub", category=Category.SPAM, channels=("dm",))])
+    assert (verdict.action, verdict.category, verdict.rule) == (
+        Action.HOLD,
+        Category.SCAM,
+        "custom.1",
+    )
+    fresh.set_custom_terms(
+        [CustomTerm(id="2", term="zorglub", category=Category.SPAM, channels=("dm",))]
+    )
     assert judge(fresh, "achete mon zorglub").action is Action.ALLOW
     assert judge(fresh, "achete mon zorglub", "dm").category is Category.SPAM
     fresh.set_custom_terms([])

@@ -27,9 +27,21 @@ def redis_socket() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="papote-redis-"))
     sock = folder / "redis.sock"
     proc = subprocess.Popen(
-        [REDIS_SERVER, "--port", "0", "--unixsocket", str(sock), "--save", "", "--appendonly", "no",
-         "--dir", str(folder)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            REDIS_SERVER,
+            "--port",
+            "0",
+            "--unixsocket",
+            str(sock),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 10
@@ -53,7 +65,9 @@ async def redis_client(redis_socket: Path) -> AsyncIterator[redis.asyncio.Redis]
 
 
 @pytest.fixture(params=["inprocess", "redis"])
-async def memory(request: pytest.FixtureRequest, redis_socket: Path) -> AsyncIterator[ConversationMemory]:
+async def memory(
+    request: pytest.FixtureRequest, redis_socket: Path
+) -> AsyncIterator[ConversationMemory]:
     if request.param == "inprocess":
         yield InProcessMemory()
         return
@@ -65,7 +79,9 @@ async def memory(request: pytest.FixtureRequest, redis_socket: Path) -> AsyncIte
 
 async def test_keeps_the_last_messages_in_order(memory: ConversationMemory) -> None:
     for i in range(KEEP + 5):
-        await memory.remember("c1", MemoryEntry(sender="a", text=f"m{i}", ts=i, signals=("g_meeting",)))
+        await memory.remember(
+            "c1", MemoryEntry(sender="a", text=f"m{i}", ts=i, signals=("g_meeting",))
+        )
     recent = await memory.recent("c1")
     assert [e.text for e in recent] == [f"m{i}" for i in range(5, KEEP + 5)]
     assert recent[0].signals == ("g_meeting",)
@@ -87,7 +103,9 @@ async def test_two_nodes_share_redis_memory(redis_client: redis.asyncio.Redis) -
 
 
 def test_entries_round_trip_as_json() -> None:
-    entry = MemoryEntry(sender="a", text="é ✓", ts=3, action="warn", categories=("spam",), nudges=("money",))
+    entry = MemoryEntry(
+        sender="a", text="é ✓", ts=3, action="warn", categories=("spam",), nudges=("money",)
+    )
     assert MemoryEntry.from_json(entry.to_json()) == entry
 
 
@@ -97,8 +115,14 @@ async def test_installed_hook_judges_with_what_came_before(memory: ConversationM
     adult, kid = Participant(id="adult", age=40), Participant(id="kid", age=18)
 
     def dm(text: str, sender: Participant, recipient: Participant, ts: int) -> MessageContext:
-        return MessageContext(text=text, channel="dm", sender=sender, recipient=recipient,
-                              conversation="adult|kid", ts=ts)
+        return MessageContext(
+            text=text,
+            channel="dm",
+            sender=sender,
+            recipient=recipient,
+            conversation="adult|kid",
+            ts=ts,
+        )
 
     first = await pipeline.judge_message(dm("on continue sur snap ?", adult, kid, 1_000))
     assert first.action is Action.ALLOW

@@ -13,20 +13,28 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 def run(lines: list[str], *args: str) -> list[dict[str, object]]:
     proc = subprocess.run(
         [sys.executable, "-m", "papote.cli", "moderate", *args],
-        input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120, check=True,
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return [json.loads(line) for line in proc.stdout.splitlines()]
 
 
 def test_one_output_line_per_input_line_in_order_and_bad_lines_go_on() -> None:
-    out = run([
-        json.dumps({"text": "salut tout le monde"}),
-        "{not json",
-        json.dumps({"text": "sale bougnoule", "channel": "room", "room": "general"}),
-        json.dumps({"text": 42}),
-        json.dumps({"text": "on se voit ?", "channel": "dm", "sender_age": 40, "recipient_age": 15}),
-        json.dumps({"messages": []}),
-    ])
+    out = run(
+        [
+            json.dumps({"text": "salut tout le monde"}),
+            "{not json",
+            json.dumps({"text": "sale bougnoule", "channel": "room", "room": "general"}),
+            json.dumps({"text": 42}),
+            json.dumps(
+                {"text": "on se voit ?", "channel": "dm", "sender_age": 40, "recipient_age": 15}
+            ),
+            json.dumps({"messages": []}),
+        ]
+    )
     assert len(out) == 6
     assert out[0] == {"verdicts": [{"action": "allow", "categories": [], "score": 0.0}]}
     assert out[1]["error"]["code"] == "bad_input"  # type: ignore[index]
@@ -37,12 +45,18 @@ def test_one_output_line_per_input_line_in_order_and_bad_lines_go_on() -> None:
 
 
 def test_a_conversation_is_judged_with_what_came_before() -> None:
-    conversation = {"channel": "dm", "messages": [
-        {"sender": "a", "age": 41, "text": "t'as quel age ?"},
-        {"sender": "b", "age": 18, "text": "14"},
-        {"sender": "a", "age": 41, "text": "t'es seule chez toi ?"},
-    ]}
-    same_alone = {"channel": "dm", "messages": [{"sender": "a", "age": 41, "text": "t'es seule chez toi ?"}]}
+    conversation = {
+        "channel": "dm",
+        "messages": [
+            {"sender": "a", "age": 41, "text": "t'as quel age ?"},
+            {"sender": "b", "age": 18, "text": "14"},
+            {"sender": "a", "age": 41, "text": "t'es seule chez toi ?"},
+        ],
+    }
+    same_alone = {
+        "channel": "dm",
+        "messages": [{"sender": "a", "age": 41, "text": "t'es seule chez toi ?"}],
+    }
     out = run([json.dumps(conversation), json.dumps(same_alone)])
     verdicts = out[0]["verdicts"]
     assert [v["action"] for v in verdicts] == ["allow", "allow", "escalate"]  # type: ignore[index]
@@ -59,8 +73,19 @@ def test_explain_adds_the_rule() -> None:
 
 def test_evaluate_prints_precision_and_recall(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "papote.cli", "moderate", "--evaluate", str(CORPUS / "heldout.jsonl"), "--json"],
-        capture_output=True, text=True, timeout=120, check=True,
+        [
+            sys.executable,
+            "-m",
+            "papote.cli",
+            "moderate",
+            "--evaluate",
+            str(CORPUS / "heldout.jsonl"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     report = json.loads(proc.stdout)
     assert report["categories"]["child_safety"]["labelled"] > 10

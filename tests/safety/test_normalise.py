@@ -69,7 +69,11 @@ def test_any_text_normalises_to_padded_lowercase_words(text: str) -> None:
         assert all(ch.isalnum() or ch == " " for ch in variant)
 
 
-@given(st.text(alphabet=st.characters(whitelist_categories=("Ll", "Lu", "Nd")), min_size=2, max_size=30))
+@given(
+    st.text(
+        alphabet=st.characters(whitelist_categories=("Ll", "Lu", "Nd")), min_size=2, max_size=30
+    )
+)
 def test_a_word_always_matches_its_own_term(word: str) -> None:
     term = normalise_term(word)
     if len(term.replace(" ", "")) >= 2:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from papote.safety.engine import RULES_DIR, ModerationEngine
-from papote.safety.verdict import Action, Category
 from papote.safety.text.rulepack import RulePackError
+from papote.safety.verdict import Action, Category
 
 
 def _pack(tmp_path: Path, text: str) -> Path:
@@ -22,7 +22,9 @@ def test_every_category_has_a_shipped_pack() -> None:
 
 
 def test_a_pack_with_terms_patterns_exceptions_and_contexts(tmp_path: Path) -> None:
-    folder = _pack(tmp_path, """
+    folder = _pack(
+        tmp_path,
+        """
 category: drugs
 concepts:
   drug: [beuh, "champi*"]
@@ -39,7 +41,8 @@ rules:
     terms: [zut alors]
     when: ["@room"]
     action: warn
-""")
+""",
+    )
     # the grooming stages are required by the engine: bring the real packs too
     for path in RULES_DIR.glob("*.yaml"):
         if path.stem in {"grooming", "sexual_content", "scam"}:
@@ -60,7 +63,10 @@ rules:
         ("rules: []", "category"),
         ("category: hate\nrules:\n  - id: x\n    when: [nowhere]\n", "unknown name"),
         ("category: hate\nrules:\n  - id: x\n    terms: [a]\n", "too short"),
-        ("category: hate\nrules:\n  - id: x\n    terms: [abc]\n    action: zap\n", "unknown action"),
+        (
+            "category: hate\nrules:\n  - id: x\n    terms: [abc]\n    action: zap\n",
+            "unknown action",
+        ),
         ("category: hate\nrules:\n  - id: x\n    when: ['@room']\n", "needs a concept"),
         ("category: hate\npatterns:\n  p: '('\n", "pattern"),
     ],

@@ -11,10 +11,17 @@ from papote.safety.text.normalise import fold
 @pytest.mark.parametrize(
     ("text", "age"),
     [
-        ("j'ai 14 ans", 14), ("g 13 ans", 13), ("jai 12ans", 12), ("15 ans et toi", 15),
-        ("bsr, 16 ans et toi", 16), ("jsuis en 4e", UNKNOWN_AGE), ("au collège moi", UNKNOWN_AGE),
-        ("mes parents veulent pas", UNKNOWN_AGE), ("je passe le brevet", UNKNOWN_AGE),
-        ("je suis mineure", UNKNOWN_AGE), ("chui en 3eme", UNKNOWN_AGE),
+        ("j'ai 14 ans", 14),
+        ("g 13 ans", 13),
+        ("jai 12ans", 12),
+        ("15 ans et toi", 15),
+        ("bsr, 16 ans et toi", 16),
+        ("jsuis en 4e", UNKNOWN_AGE),
+        ("au collège moi", UNKNOWN_AGE),
+        ("mes parents veulent pas", UNKNOWN_AGE),
+        ("je passe le brevet", UNKNOWN_AGE),
+        ("je suis mineure", UNKNOWN_AGE),
+        ("chui en 3eme", UNKNOWN_AGE),
     ],
 )
 def test_self_disclosure(text: str, age: int) -> None:
@@ -25,9 +32,16 @@ def test_self_disclosure(text: str, age: int) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "ma fille a 14 ans", "j'ai 14 ans de mariage", "je suis prof au collège", "quand j'avais 14 ans",
-        "j'ai 34 ans", "mon fils est en 4e", "j'ai passé le brevet en 1998", "tu as 14 ans ?",
-        "ma mère veut pas que je déménage, à 35 ans", "j'ai 15 ans d'expérience",
+        "ma fille a 14 ans",
+        "j'ai 14 ans de mariage",
+        "je suis prof au collège",
+        "quand j'avais 14 ans",
+        "j'ai 34 ans",
+        "mon fils est en 4e",
+        "j'ai passé le brevet en 1998",
+        "tu as 14 ans ?",
+        "ma mère veut pas que je déménage, à 35 ans",
+        "j'ai 15 ans d'expérience",
     ],
 )
 def test_not_about_a_minor_sender(text: str) -> None:

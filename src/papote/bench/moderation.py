@@ -27,11 +27,27 @@ from papote.safety.memory import MemoryEntry
 CORPUS_DIR = Path(__file__).resolve().parents[3] / "tests" / "corpus"
 # ordinary chat, the bulk of real traffic
 EVERYDAY = [
-    "salut ca va ?", "qqn de lyon ?", "mdr", "trop bien", "tu fais quoi ce soir", "bonne nuit",
-    "j'ai faim", "il pleut encore", "t'as vu le match ?", "c'est qui ton chanteur prefere",
-    "je reviens dans 5 min", "ptdr t'es grave", "on se capte plus tard", "ok", "bisous",
-    "quelqu'un a un bon film a conseiller ?", "Je suis à Bordeaux pour le week-end, des idées ?",
-    "Bonjour à tous, je découvre Papote 🙂", "t as quel age ?", "34 et toi", "jsuis crevé",
+    "salut ca va ?",
+    "qqn de lyon ?",
+    "mdr",
+    "trop bien",
+    "tu fais quoi ce soir",
+    "bonne nuit",
+    "j'ai faim",
+    "il pleut encore",
+    "t'as vu le match ?",
+    "c'est qui ton chanteur prefere",
+    "je reviens dans 5 min",
+    "ptdr t'es grave",
+    "on se capte plus tard",
+    "ok",
+    "bisous",
+    "quelqu'un a un bon film a conseiller ?",
+    "Je suis à Bordeaux pour le week-end, des idées ?",
+    "Bonjour à tous, je découvre Papote 🙂",
+    "t as quel age ?",
+    "34 et toi",
+    "jsuis crevé",
 ]
 
 
@@ -59,7 +75,12 @@ def _frames(count: int, seed: int) -> list[bytes]:
 
 def _history(rng: random.Random) -> list[MemoryEntry]:
     return [
-        MemoryEntry(sender=f"u{rng.randrange(50)}", text=t, ts=i, signals=("g_age_question",) if i == 3 else ())
+        MemoryEntry(
+            sender=f"u{rng.randrange(50)}",
+            text=t,
+            ts=i,
+            signals=("g_age_question",) if i == 3 else (),
+        )
         for i, t in enumerate(rng.sample(EVERYDAY, 10))
     ]
 
@@ -69,7 +90,9 @@ def _percentile(sorted_ns: list[int], q: float) -> float:
 
 
 def main(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="papote bench moderation", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="papote bench moderation", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--messages", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
@@ -103,9 +126,13 @@ def main(argv: Sequence[str]) -> int:
             data = orjson.loads(frame)
             dm = data["type"] == "dm"
             ctx = MessageContext(
-                text=data["text"], channel="dm" if dm else "room", sender=alice,
-                recipient=bob if dm else None, room=None if dm else data["room"],
-                conversation="alice:bob" if dm else "general", ts=1_763_870_000_000 + i * 1000,
+                text=data["text"],
+                channel="dm" if dm else "room",
+                sender=alice,
+                recipient=bob if dm else None,
+                room=None if dm else data["room"],
+                conversation="alice:bob" if dm else "general",
+                ts=1_763_870_000_000 + i * 1000,
             )
             engine.judge(ctx, history)
             latencies.append(clock() - t0)
@@ -128,8 +155,10 @@ def main(argv: Sequence[str]) -> int:
         print(orjson.dumps(figures).decode())
     else:
         print(f"moderation: {figures['messages']} messages on one core")
-        print(f"  whole text pipeline: {figures['messages_per_second']:>10,} msg/s   "
-              f"p50 {figures['p50_us']} µs   p99 {figures['p99_us']} µs   max {figures['max_us']} µs")
+        print(
+            f"  whole text pipeline: {figures['messages_per_second']:>10,} msg/s   "
+            f"p50 {figures['p50_us']} µs   p99 {figures['p99_us']} µs   max {figures['max_us']} µs"
+        )
         print(f"  orjson decode only:  {figures['decode_only_messages_per_second']:>10,} msg/s")
         print(f"  ratio (pipeline / decode only): {figures['ratio_to_decode']}x")
         ok = figures["p99_us"] < 1000 and figures["messages_per_second"] >= 20_000

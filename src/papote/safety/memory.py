@@ -99,7 +99,7 @@ class RedisMemory:
 
     async def recent(self, key: str) -> list[MemoryEntry]:
         msgs, _ = self._keys(key)
-        raw: list[bytes] = await self._redis.lrange(msgs, -KEEP, -1)  # type: ignore[misc]
+        raw: list[bytes | str] = await self._redis.lrange(msgs, -KEEP, -1)  # type: ignore[misc,unused-ignore]
         return [MemoryEntry.from_json(r) for r in raw]
 
     async def remember(self, key: str, entry: MemoryEntry) -> None:
@@ -112,7 +112,7 @@ class RedisMemory:
 
     async def facts(self, key: str) -> dict[str, str]:
         _, facts = self._keys(key)
-        raw: dict[bytes | str, bytes | str] = await self._redis.hgetall(facts)  # type: ignore[misc]
+        raw: dict[bytes | str, bytes | str] = await self._redis.hgetall(facts)  # type: ignore[misc,unused-ignore]
         return {_text(k): _text(v) for k, v in raw.items()}
 
     async def learn(self, key: str, facts: Mapping[str, str]) -> None:
@@ -120,7 +120,7 @@ class RedisMemory:
             return
         _, facts_key = self._keys(key)
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(facts_key, mapping=dict(facts))
+            pipe.hset(facts_key, mapping=dict(facts))  # type: ignore[arg-type,unused-ignore]
             pipe.expire(facts_key, TTL_SECONDS)
             await pipe.execute()
 

@@ -16,7 +16,8 @@ UNKNOWN_AGE = 0  # a signal without a stated age ("jsuis au college")
 
 # "j'ai 14 ans", "jai 13ans", "g 13 ans", "moi 15 ans", "j'ai que 15 ans" (not "14 ans de mariage")
 _SELF_AGE = re.compile(
-    r"(?:\bj\s?'?\s?ai|\bjai|\bg|\bmoi|\bmoi j'?ai|\bje vais avoir|\bj'?vais avoir|\bjvais avoir|\bje fais|\bjfais)"
+    r"(?:\bj\s?'?\s?ai|\bjai|\bg|\bmoi|\bmoi j'?ai|\bje vais avoir|\bj'?vais avoir|\bjvais avoir"
+    r"|\bje fais|\bjfais)"
     r"\s+(?:que|qu'|seulement|bientot|presque|juste|deja|tout juste)?\s*(\d{1,2})\s*(?:ans?|a)\b"
     r"(?!\s*(?:de\b|d'|d\s|que\b|qu'|aujourd|ce\b|cette\b|dans\b|avant\b|passes\b|et demi de))"
 )
@@ -88,9 +89,9 @@ def minor_signal(folded: str, answers_age_question: bool = False) -> MinorSignal
                 if age is not None:
                     return MinorSignal(age)
     if answers_age_question:
-        match = _BARE_AGE.match(folded)
-        if match:
-            age = _minor_age(match.group(1) or match.group(2))
+        bare = _BARE_AGE.match(folded)
+        if bare:
+            age = _minor_age(bare.group(1) or bare.group(2))
             if age is not None:
                 return MinorSignal(age)
     return _school_signal(folded)

@@ -69,9 +69,26 @@ EMOJI_WORDS: dict[str, str] = {
     "🤫": "emjchut",
 }
 
+# soft hyphen, joiners, direction marks, word joiner, BOM, variation selectors
 _INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x034F, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060]
-    + [0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0xFE0E, 0xFE0F]
+    (
+        0x00AD,
+        0x034F,
+        0x180E,
+        0x200B,
+        0x200C,
+        0x200D,
+        0x200E,
+        0x200F,
+        0x2060,
+        0x2061,
+        0x2062,
+        0x2063,
+        0x2064,
+        0xFEFF,
+        0xFE0E,
+        0xFE0F,
+    )
 )
 _PRE_TABLE: dict[int, str | int | None] = {
     **_INVISIBLE,
@@ -80,11 +97,16 @@ _PRE_TABLE: dict[int, str | int | None] = {
     ord("’"): "'",
     ord("`"): "'",
 }
-_FRENCH_FOLD = str.maketrans(
-    "àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝ«»",
-    'aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUY""',
-)
-_FRENCH_FOLD.update({ord("œ"): "oe", ord("Œ"): "OE", ord("æ"): "ae", ord("Æ"): "AE"})
+_FRENCH_FOLD: dict[int, str | int | None] = {
+    **str.maketrans(
+        "àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝ«»",
+        'aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUY""',
+    ),
+    ord("œ"): "oe",
+    ord("Œ"): "OE",
+    ord("æ"): "ae",
+    ord("Æ"): "AE",
+}
 _LEET_CHARS = frozenset("0123456789@$€")
 _LEET = str.maketrans(
     {

@@ -107,14 +107,12 @@ def _as_list(value: Any, where: str) -> list[Any]:
     return value
 
 
-def _condition(item: Any, rule_id: str, index: int, ruleset: RuleSet) -> frozenset[str]:
+def _condition(item: Any, rule_id: str, ruleset: RuleSet) -> frozenset[str]:
     """A ``when``/``unless`` item: a name, {"terms": [...]}, or a list of those (any of)."""
     if isinstance(item, str):
         return frozenset({item})
     if isinstance(item, list):  # any of: names and inline term lists
-        return frozenset().union(
-            *(_condition(x, rule_id, index * 100 + i, ruleset) for i, x in enumerate(item))
-        )
+        return frozenset().union(*(_condition(x, rule_id, ruleset) for x in item))
     if isinstance(item, dict) and set(item) == {"terms"}:
         name = f"{rule_id}#{len(ruleset.concepts)}"  # unique: one new concept per inline list
         ruleset.concepts.setdefault(name, set()).update(_as_list(item["terms"], rule_id))
@@ -126,16 +124,14 @@ def _parse_rule(raw: Mapping[str, Any], category: Category, ruleset: RuleSet, sr
     rule_id = str(raw.get("id") or "")
     if not rule_id:
         raise RulePackError(f"{src}: a rule has no id")
-    when = [
-        _condition(x, rule_id, i, ruleset) for i, x in enumerate(_as_list(raw.get("when"), rule_id))
-    ]
+    when = [_condition(x, rule_id, ruleset) for x in (_as_list(raw.get("when"), rule_id))]
     if "terms" in raw:
-        when.insert(0, _condition({"terms": raw["terms"]}, rule_id, 99, ruleset))
+        when.insert(0, _condition({"terms": raw["terms"]}, rule_id, ruleset))
     if not when:
         raise RulePackError(f"{rule_id}: empty 'when' and no 'terms'")
     unless: set[str] = set()
-    for i, x in enumerate(_as_list(raw.get("unless"), rule_id)):
-        unless |= _condition(x, rule_id, 100 + i, ruleset)
+    for x in _as_list(raw.get("unless"), rule_id):
+        unless |= _condition(x, rule_id, ruleset)
     action_name = str(raw.get("action", "block"))
     if action_name not in _ACTIONS:
         raise RulePackError(f"{rule_id}: unknown action {action_name!r}")
