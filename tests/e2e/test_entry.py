@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from playwright.sync_api import expect
@@ -114,3 +116,19 @@ def test_english_switch(new_page):
     expect(page.locator("label[for=pseudo]")).to_have_text("Nickname")
     page.click("#lang-btn")
     expect(page.locator("label[for=pseudo]")).to_have_text("Pseudo")
+
+
+def test_english_switch_in_the_chat(new_page, page_errors):
+    page = new_page()
+    enter(page, unique_pseudo("Zoe"), gender="femme")
+    page.click("#lang-btn")
+    expect(page.locator("#quit-btn")).to_have_text("Leave")
+    expect(page.locator("#rooms-title")).to_have_text("Rooms")
+    expect(page.locator("#me")).to_contain_text("Signed in as")
+    expect(page.locator("#people-count")).to_have_text(re.compile(r"(people|person|Nobody)"))
+    page.click("#settings-btn")
+    expect(page.locator("#prefs-title")).to_have_text("Settings")
+    page.keyboard.press("Escape")
+    page.click("#lang-btn")
+    expect(page.locator("#quit-btn")).to_have_text("Quitter")
+    assert page_errors.errors == []

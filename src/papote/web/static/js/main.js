@@ -79,7 +79,8 @@ function boot() {
   if (token) enterChat(token);
   else {
     showView("entry");
-    $("#pseudo").focus();
+    // On a phone, focusing would open the keyboard over the rules: desktop only.
+    if (window.matchMedia("(min-width: 761px)").matches) $("#pseudo").focus();
   }
 }
 

@@ -1,0 +1,111 @@
+"""Notices and sanctions from the server are shown as such, never as chat messages.
+
+The page's socket goes through a Playwright WebSocket route connected to the real
+server; the test adds `notice` and `sanction` frames to what the server sends, as the
+moderation side would.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from playwright.sync_api import WebSocketRoute, expect
+
+from .helpers import enter, say, unique_pseudo
+
+pytestmark = pytest.mark.e2e
+
+STATEMENT = (
+    "Décision : mise en sourdine de 10 minutes.\n"
+    "Faits : insultes répétées dans le salon Général. <b>pas du HTML</b>\n"
+    "Recours : répondez à cette décision depuis la page des règles."
+)
+
+
+def _proxied(page):
+    sockets: list[WebSocketRoute] = []
+
+    def _route(ws: WebSocketRoute) -> None:
+        ws.connect_to_server()
+        sockets.append(ws)
+
+    page.route_web_socket("**/api/v1/ws", _route)
+    return sockets
+
+
+def test_notice_and_mute_are_shown_apart(new_page, page_errors):
+    page = new_page()
+    sockets = _proxied(page)
+    enter(page, unique_pseudo("Vera"), gender="femme")
+    say(page, "Avant la sanction")
+    expect(page.locator("#message-list .msg-text", has_text="Avant la sanction")).to_have_count(1)
+    server_side = sockets[-1]
+
+    server_side.send(
+        json.dumps(
+            {
+                "type": "notice",
+                "level": "warning",
+                "text": "N'envoie jamais d'argent à quelqu'un rencontré en ligne.",
+                "key": "money",
+            }
+        )
+    )
+    notice = page.locator("#notices .notice.warning")
+    expect(notice).to_contain_text("N'envoie jamais d'argent")
+    expect(page.locator("#message-list")).not_to_contain_text("N'envoie jamais")
+
+    until = int(time.time() * 1000) + 600_000
+    server_side.send(
+        json.dumps(
+            {
+                "type": "sanction",
+                "action": "mute",
+                "until": until,
+                "reason": "harassment",
+                "statement": STATEMENT,
+            }
+        )
+    )
+    dialog = page.locator("#sanction-dialog")
+    expect(dialog).to_be_visible()
+    expect(page.locator("#sanction-title")).to_have_text("Vous êtes en sourdine")
+    expect(page.locator("#sanction-reason")).to_have_text("Harcèlement")
+    expect(page.locator("#sanction-statement")).to_have_text(STATEMENT)
+    assert page.locator("#sanction-statement b").count() == 0
+    expect(page.locator("#message-list")).not_to_contain_text("Décision")
+    dialog.get_by_role("button", name="J’ai compris").click()
+    expect(dialog).to_be_hidden()
+
+    say(page, "Pendant la sourdine")
+    expect(page.locator("#composer-status")).to_contain_text("sourdine")
+    expect(page.locator("#message-list .msg-text", has_text="Pendant la sourdine")).to_have_count(0)
+    assert page_errors.errors == []
+
+
+def test_ban_ends_the_session_with_the_statement(new_page, page_errors):
+    page = new_page()
+    sockets = _proxied(page)
+    enter(page, unique_pseudo("Wim"))
+    before = len(sockets)
+    sockets[-1].send(
+        json.dumps(
+            {
+                "type": "sanction",
+                "action": "ban",
+                "until": None,
+                "reason": "hate",
+                "statement": "Bannissement : propos racistes répétés.",
+            }
+        )
+    )
+    expect(page.locator("#sanction-title")).to_have_text("Vous êtes banni·e")
+    expect(page.locator("#sanction-until")).to_have_text("Sans limite de durée")
+    sockets[-1].close(code=1008, reason="banned")
+    expect(page.locator("#ended-view")).to_be_visible()
+    expect(page.locator("#ended-statement")).to_have_text("Bannissement : propos racistes répétés.")
+    page.wait_for_timeout(2_000)
+    assert len(sockets) == before, "the page reconnected after a ban"
+    assert page_errors.errors == []
