@@ -129,7 +129,7 @@ class ModerationEngine:
             learned[f"{MINOR_FACT}{ctx.sender.id}"] = str(signal.age or UNKNOWN_AGE)
         names = set(hits) | features | _context_flags(ctx, history, facts, signal is not None)
 
-        verdicts = [self._verdict(rule) for rule in self._fired(compiled, text, hits, names)]
+        verdicts = [_rule_verdict(rule) for rule in self._fired(compiled, text, hits, names)]
         if ctx.channel == "dm" and "@recipient_minor" not in names:
             risk = grooming_risk(ctx.sender.id, names, history)
             if risk >= HOLD_AT:
@@ -170,16 +170,6 @@ class ModerationEngine:
         return Assessment(verdict, entry, learned)
 
     @staticmethod
-    def _verdict(rule: Rule) -> Verdict:
-        return Verdict(
-            rule.action,
-            (rule.category,),
-            rule.severity,
-            rule.id,
-            explanation(rule.action, rule.category),
-        )
-
-    @staticmethod
     def _fired(
         compiled: CompiledRules, text: NormalisedText, hits: Hits, names: set[str]
     ) -> list[Rule]:
@@ -213,6 +203,20 @@ class ModerationEngine:
         return fired
 
 
+_VERDICTS: dict[tuple[str, Action, Category, float], Verdict] = {}
+
+
+def _rule_verdict(rule: Rule) -> Verdict:
+    """The verdict of a rule, built once (rules are immutable)."""
+    key = (rule.id, rule.action, rule.category, rule.severity)
+    verdict = _VERDICTS.get(key)
+    if verdict is None:
+        explained = explanation(rule.action, rule.category)
+        verdict = Verdict(rule.action, (rule.category,), rule.severity, rule.id, explained)
+        _VERDICTS[key] = verdict
+    return verdict
+
+
 def _context_flags(
     ctx: MessageContext,
     history: Sequence[MemoryEntry],
@@ -221,7 +225,8 @@ def _context_flags(
 ) -> set[str]:
     flags = {"@dm"} if ctx.channel == "dm" else {"@room"}
     for entry in history:  # "^concept": said earlier in the conversation, by anyone
-        flags.update("^" + signal for signal in entry.signals)
+        if entry.signals:
+            flags.update("^" + signal for signal in entry.signals)
     if ctx.room_adult:
         flags.add("@adult_room")
     if ctx.first_contact:

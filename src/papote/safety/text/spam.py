@@ -9,13 +9,12 @@ window is a deque of timestamps trimmed from the left: O(1) per message.
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from dataclasses import dataclass, field
 
 REPEAT_WINDOW_MS = 10 * 60 * 1000
 REPEAT_MIN_CHARS = 20  # "salut ca va" to ten people is not spam
 REPEAT_COUNT = 3  # the third identical message within the window
 BURST_WINDOW_MS = 10 * 1000
-BURST_COUNT = 8
+BURST_COUNT = 15  # above a fast human pace (about one line a second)
 LINK_WINDOW_MS = 5 * 60 * 1000
 LINK_COUNT = 3
 MAX_FINGERPRINTS = 32  # distinct long texts remembered per sender
@@ -27,11 +26,13 @@ def _trim(times: deque[int], now: int, window: int) -> int:
     return len(times)
 
 
-@dataclass
 class _Sender:
-    recent: deque[int] = field(default_factory=deque)
-    links: deque[int] = field(default_factory=deque)
-    texts: OrderedDict[str, deque[int]] = field(default_factory=OrderedDict)
+    __slots__ = ("links", "recent", "texts")
+
+    def __init__(self) -> None:
+        self.recent: deque[int] = deque()
+        self.links: deque[int] = deque()
+        self.texts: OrderedDict[str, deque[int]] = OrderedDict()
 
 
 class SpamTracker:
