@@ -1,26 +1,22 @@
-"""Real-browser fixtures: a Papote server in a subprocess and Debian's Chromium.
+"""Real-browser fixtures: Debian's Chromium against a real ``papote serve``.
 
-The server is ``papote serve`` on a free port with a temporary data directory and
-``PAPOTE_ENV=test`` (relaxed rate limits). Set ``PAPOTE_E2E_URL`` to test a server that
-is already running instead.
+The server is the shared ``sqlite_server`` of ``tests/conftest.py`` (a subprocess on a
+free port, temporary data directory, ``PAPOTE_ENV=test``, relaxed rate limits). Set
+``PAPOTE_E2E_URL`` to test a server that is already running instead.
 """
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.serverproc import ServerProcess
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -37,66 +33,27 @@ PHONE = {"width": 390, "height": 844}
 START_TIMEOUT_S = 60.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes] | None, log: Path | None) -> None:
+def _wait_healthy(url: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            output = log.read_text(errors="replace")[-4000:] if log else ""
-            raise RuntimeError(f"papote serve exited with {proc.returncode}:\n{output}")
         try:
             if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"papote serve did not answer /healthz within {START_TIMEOUT_S} s")
+    raise RuntimeError(f"{url}/healthz did not answer within {START_TIMEOUT_S} s")
 
 
 @pytest.fixture(scope="session")
-def base_url() -> Iterator[str]:
-    """The URL of a running Papote server (started here unless PAPOTE_E2E_URL is set)."""
+def base_url(request: pytest.FixtureRequest) -> str:
+    """A running Papote server: the shared SQLite one, unless PAPOTE_E2E_URL is set."""
     external = os.environ.get("PAPOTE_E2E_URL")
     if external:
-        _wait_healthy(external.rstrip("/"), None, None)
-        yield external.rstrip("/")
-        return
-    port = _free_port()
-    with tempfile.TemporaryDirectory(prefix="papote-e2e-") as data_dir:
-        log = Path(data_dir) / "server.log"
-        env = {
-            **os.environ,
-            "PAPOTE_DATA_DIR": data_dir,
-            "PAPOTE_ENV": "test",
-            # Every browser of the suite enters from 127.0.0.1: a whole household at once.
-            "PAPOTE_RATE_ENTRY_IP": "600/minute",
-            "PAPOTE_RATE_JOIN": "600/minute",
-        }
-        papote = Path(sys.executable).parent / "papote"
-        with log.open("wb") as out:
-            proc = subprocess.Popen(
-                [str(papote), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(url, proc, log)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        _wait_healthy(external.rstrip("/"))
+        return external.rstrip("/")
+    server: ServerProcess = request.getfixturevalue("sqlite_server")
+    return server.url
 
 
 @pytest.fixture(scope="session")
@@ -151,12 +108,12 @@ def page_errors() -> PageErrors:
 def new_page(
     browser: Browser, base_url: str, page_errors: PageErrors
 ) -> Iterator[Callable[..., Page]]:
-    """Factory: new_page(phone=False, bypass_csp=False) -> a page in a fresh context."""
+    """Factory: new_page(phone=False, bypass_csp=False, url=None) -> a page, fresh context."""
     contexts: list[BrowserContext] = []
 
-    def _make(phone: bool = False, bypass_csp: bool = False) -> Page:
+    def _make(phone: bool = False, bypass_csp: bool = False, url: str | None = None) -> Page:
         options: dict[str, object] = {
-            "base_url": base_url,
+            "base_url": url or base_url,
             "viewport": PHONE if phone else DESKTOP,
             "locale": "fr-FR",
             "bypass_csp": bypass_csp,

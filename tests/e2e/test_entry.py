@@ -86,6 +86,9 @@ def test_underage_is_refused_and_the_refusal_sticks(browser, base_url):
         page.click("#entry-submit")
         expect(page.locator("#entry-error")).to_contain_text("18")
         expect(page.locator("#age")).to_have_attribute("aria-invalid", "true")
+        # Where to find help, with a phone number to call.
+        expect(page.locator("#entry-error a[href='tel:3018']")).to_have_count(1)
+        expect(page.locator("#entry-error a[href^='https://']").first).to_be_visible()
         page.fill("#age", "18")
         page.click("#entry-submit")
         expect(page.locator("#entry-error")).not_to_be_empty()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -52,6 +54,37 @@ def test_reload_resumes_the_session(new_page, page_errors):
     expect(page.locator("#chat-view")).to_be_visible()
     expect(page.locator("#me")).to_contain_text(name)
     expect(page.locator("#message-list .msg-text", has_text="Avant le rechargement")).to_have_count(
+        1
+    )
+    assert page_errors.errors == []
+
+
+def test_server_restart_reconnects_and_resumes(new_page, fresh_server, page_errors):
+    fresh_server.start()
+    kate, leo = new_page(url=fresh_server.url), new_page(url=fresh_server.url)
+    k_name = unique_pseudo("Kate")
+    enter(kate, k_name, gender="femme")
+    enter(leo, unique_pseudo("Leo"))
+    say(leo, "Avant le redémarrage")
+    expect(kate.locator("#message-list .msg-text", has_text="Avant le redémarrage")).to_have_count(
+        1
+    )
+
+    # A graceful stop sends `reconnect` then closes with 1012; the page says so.
+    fresh_server.stop()
+    banner = kate.locator("#conn-banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text(re.compile("redémarre|Connexion perdue"))
+    fresh_server.start()
+
+    expect(banner).to_contain_text("Connexion rétablie", timeout=20_000)
+    expect(leo.locator("#conn-banner")).to_contain_text("Connexion rétablie", timeout=20_000)
+    expect(kate.locator("#me")).to_contain_text(k_name)
+    say(leo, "Après le redémarrage")
+    expect(kate.locator("#message-list .msg-text", has_text="Après le redémarrage")).to_have_count(
+        1
+    )
+    expect(kate.locator("#message-list .msg-text", has_text="Avant le redémarrage")).to_have_count(
         1
     )
     assert page_errors.errors == []

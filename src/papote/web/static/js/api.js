@@ -1,10 +1,11 @@
 // HTTP calls of the protocol (entry, leaving, postal code look-up, media).
 
 export class ApiError extends Error {
-  constructor(code, message, status) {
+  constructor(code, message, status, help = null) {
     super(message || code);
     this.code = code;
     this.status = status;
+    this.help = Array.isArray(help) ? help : null; // where to find help (age gate)
   }
 }
 
@@ -35,7 +36,7 @@ async function call(method, path, { body, token, signal } = {}) {
   }
   if (!response.ok) {
     const error = data && data.error ? data.error : {};
-    throw new ApiError(error.code || "http_" + response.status, error.message || "", response.status);
+    throw new ApiError(error.code || "http_" + response.status, error.message || "", response.status, error.help);
   }
   return data;
 }

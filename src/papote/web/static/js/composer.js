@@ -7,7 +7,7 @@ import { codeText, t } from "./i18n.js";
 import { state } from "./state.js";
 
 const TYPING_EVERY_MS = 3000;
-const RESTORE_ON = new Set(["rate_limited", "text_too_long", "not_member", "disconnected", "timeout", "confirm"]);
+const RESTORE_ON = new Set(["rate_limited", "text_too_long", "not_member", "disconnected", "timeout"]);
 
 let hooks = null;
 let lastTyping = 0;

@@ -1,7 +1,7 @@
 // The entry form: pseudo, age, gender, postal code (with the commune shown as typed).
 
 import { ApiError, createSession, lookupPostal } from "./api.js";
-import { $ } from "./dom.js";
+import { $, h } from "./dom.js";
 import { codeText, t } from "./i18n.js";
 
 const FIELD_OF_CODE = {
@@ -68,9 +68,24 @@ function readForm() {
   };
 }
 
-function showError(code, message) {
+/** Help resources sent with an age-gate refusal: name, text, phone and https link. */
+function helpList(help) {
+  if (!help || !help.length) return null;
+  return h("ul", { class: "help-list" }, ...help.map((item) => {
+    const phone = typeof item.phone === "string" && /^[0-9 +]{3,20}$/.test(item.phone)
+      ? h("a", { href: "tel:" + item.phone.replace(/\s+/g, "") }, item.phone) : null;
+    const link = typeof item.url === "string" && /^https:\/\/[^\s]+$/.test(item.url)
+      ? h("a", { href: item.url, target: "_blank", rel: "noopener noreferrer" }, item.url.replace(/^https:\/\//, ""))
+      : null;
+    return h("li", {}, h("strong", {}, item.name || ""), " ", item.text || "", " ", phone, phone && link ? " · " : "", link);
+  }));
+}
+
+function showError(code, message, help = null) {
   for (const id of ["pseudo", "age", "postal"]) $("#" + id).removeAttribute("aria-invalid");
-  $("#entry-error").textContent = message;
+  const box = $("#entry-error");
+  box.replaceChildren(h("p", {}, message), helpList(help) || "");
+  if (!message) box.replaceChildren();
   const field = FIELD_OF_CODE[code];
   if (field) {
     const input = $("#" + field);
@@ -95,7 +110,7 @@ export function initEntry(onEntered) {
       onEntered(session);
     } catch (err) {
       if (err instanceof ApiError) {
-        showError(err.code, err.code === "network" ? t("err.network") : codeText(err.code, err.message));
+        showError(err.code, err.code === "network" ? t("err.network") : codeText(err.code, err.message), err.help);
       } else {
         showError(null, t("err.generic"));
       }
