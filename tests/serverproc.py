@@ -58,7 +58,10 @@ class ServerProcess:
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the process's life
         self.proc = subprocess.Popen(
             [str(PAPOTE), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(ROOT),
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=str(ROOT),
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -33,6 +33,9 @@ from papote.realtime.events import ReconnectEvent
 from papote.realtime.hub import Hub
 from papote.reference.places import Places
 from papote.safety.age_gate import AgeGate
+from papote.safety.engine import ModerationEngine
+from papote.safety.engine import install as install_text_moderation
+from papote.safety.memory import InProcessMemory, RedisMemory
 from papote.safety.pipeline import SafetyPipeline
 from papote.settings import Settings, load_settings
 from papote.store import rooms as room_store
@@ -68,6 +71,10 @@ def _build_services(settings: Settings, db: Database, redis: Any) -> Services:
         redis=redis,
     )
     svc.extras["age_gate"] = AgeGate(settings.secret)
+    engine = ModerationEngine.load()
+    memory = RedisMemory(redis) if redis is not None else InProcessMemory()
+    install_text_moderation(svc.pipeline, engine, memory)
+    svc.extras["engine"] = engine
     return svc
 
 
@@ -99,8 +106,10 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         asyncio.create_task(maintenance.run_purge(svc), name="purge"),
     ]
     svc.extras["ready"] = True
-    log.info("papote ready", extra={"node": svc.node, "db": db.dialect,
-                                    "broker": type(svc.broker).__name__})
+    log.info(
+        "papote ready",
+        extra={"node": svc.node, "db": db.dialect, "broker": type(svc.broker).__name__},
+    )
     try:
         yield
     finally:

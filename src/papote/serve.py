@@ -28,8 +28,11 @@ def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="papote serve")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--proxy", action="store_true",
-                        help="trust X-Forwarded-For from 127.0.0.1 (behind a reverse proxy)")
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="trust X-Forwarded-For from 127.0.0.1 (behind a reverse proxy)",
+    )
     args = parser.parse_args(argv)
     config = uvicorn.Config(
         create_app(),

@@ -8,8 +8,15 @@ from hypothesis import strategies as st
 from papote.actions.entry import MAX_AGE, check_age, check_pseudo, pseudo_key
 from papote.actions.errors import ActionError
 
-anything = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(),
-                     st.lists(st.integers(), max_size=3), st.binary(max_size=10))
+anything = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(),
+    st.lists(st.integers(), max_size=3),
+    st.binary(max_size=10),
+)
 
 
 @given(anything)

@@ -37,8 +37,9 @@ async def test_protocol_errors_keep_connection_usable(sqlite_server):
     await expect_error(c, {"type": "dm", "to": "u-nobody", "text": "allo"}, "unknown_user")
     await expect_error(c, {"type": "who", "age_min": "dix"}, "bad_frame")
     await expect_error(c, "x" * 20_000, "frame_too_large")
-    await expect_error(c, json.dumps({"type": "say", "room": "general", "text": "é" * 9000}),
-                       "frame_too_large")
+    await expect_error(
+        c, json.dumps({"type": "say", "room": "general", "text": "é" * 9000}), "frame_too_large"
+    )
     await c.ws.send(b"\x00\x01binary")
     await c.wait_for(lambda f: f["type"] == "error" and f["code"] == "bad_frame")
     reply = await c.request({"type": "ping"})
@@ -83,8 +84,9 @@ async def test_rate_limited_say_is_rejected_not_closed(fresh_server: ServerProce
     server = fresh_server.start()
     c = await Client.enter(server)
     await c.request({"type": "join", "room": "general"})
-    replies = [await c.request({"type": "say", "room": "general", "text": f"m{i}"})
-               for i in range(7)]
+    replies = [
+        await c.request({"type": "say", "room": "general", "text": f"m{i}"}) for i in range(7)
+    ]
     assert [r["type"] for r in replies[:5]] == ["ack"] * 5
     assert replies[5]["type"] == "rejected" and replies[5]["code"] == "rate_limited"
     assert replies[5]["message"]
@@ -108,16 +110,49 @@ async def test_human_pace_is_never_limited(fresh_server: ServerProcess):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 frames = st.fixed_dictionaries(
-    {"type": st.sampled_from(["join", "leave", "say", "dm", "history", "who", "typing",
-                              "block", "unblock", "report", "ping", "prefs", "zzz"])},
-    optional={k: json_values for k in ["room", "text", "to", "with", "before", "limit",
-                                       "user", "message", "reason", "gender", "age_min",
-                                       "dm", "ref"]},
+    {
+        "type": st.sampled_from(
+            [
+                "join",
+                "leave",
+                "say",
+                "dm",
+                "history",
+                "who",
+                "typing",
+                "block",
+                "unblock",
+                "report",
+                "ping",
+                "prefs",
+                "zzz",
+            ]
+        )
+    },
+    optional={
+        k: json_values
+        for k in [
+            "room",
+            "text",
+            "to",
+            "with",
+            "before",
+            "limit",
+            "user",
+            "message",
+            "reason",
+            "gender",
+            "age_min",
+            "dm",
+            "ref",
+        ]
+    },
 )
 
 
@@ -127,8 +162,9 @@ async def test_fuzzed_frames_never_break_the_server(sqlite_server):
     client = await Client.connect(sqlite_server.ws_url, session)
     sent: list[dict] = []
 
-    @settings(max_examples=150, deadline=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(frames)
     def collect(frame):
         sent.append(frame)

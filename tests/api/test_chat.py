@@ -25,8 +25,15 @@ async def test_room_chat_private_chat_and_block(server):
     await bob.request({"type": "join", "room": "general"})
     seen = await alice.wait_type("member_joined", room="general")
     assert seen["user"]["id"] == bob.id
-    assert set(seen["user"]) >= {"id", "pseudo", "age", "gender", "city", "region",
-                                 "verified_adult"}
+    assert set(seen["user"]) >= {
+        "id",
+        "pseudo",
+        "age",
+        "gender",
+        "city",
+        "region",
+        "verified_adult",
+    }
 
     ack = await alice.request({"type": "say", "room": "general", "text": "Salut Bob !"})
     assert ack["type"] == "ack"
@@ -70,8 +77,10 @@ async def test_room_chat_private_chat_and_block(server):
     # carol sees bob go offline when he leaves for good
     await bob.close()
     offline = await carol.wait_for(
-        lambda f: f["type"] == "presence" and f["status"] == "offline"
-        and f["user"]["id"] == bob.id, timeout=10,
+        lambda f: (
+            f["type"] == "presence" and f["status"] == "offline" and f["user"]["id"] == bob.id
+        ),
+        timeout=10,
     )
     assert offline["user"]["pseudo"] == bob.user["pseudo"]
     for client in (alice, carol):
@@ -155,8 +164,12 @@ async def test_report_is_stored_and_answers_like_any_other(server):
     await b.request({"type": "join", "room": "general"})
     ack = await b.request({"type": "say", "room": "general", "text": "message signalé"})
     report = await a.request(
-        {"type": "report", "message": ack["message"]["id"], "reason": "harassment",
-         "comment": "insistant"}
+        {
+            "type": "report",
+            "message": ack["message"]["id"],
+            "reason": "harassment",
+            "comment": "insistant",
+        }
     )
     assert report["type"] == "ok" and report["report"]
     ghost = await a.request({"type": "report", "user": "u-does-not-exist", "reason": "spam"})

@@ -25,8 +25,9 @@ async def test_acked_messages_survive_kill_9(backend):
         async def pump() -> None:
             i = 0
             while True:
-                reply = await writer.request({"type": "say", "room": "general",
-                                              "text": f"durable {i}"})
+                reply = await writer.request(
+                    {"type": "say", "room": "general", "text": f"durable {i}"}
+                )
                 if reply["type"] == "ack":
                     acked.append(reply["message"]["id"])
                 i += 1

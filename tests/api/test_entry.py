@@ -23,8 +23,9 @@ def assert_error(response, status, code):
 
 
 def test_entry_success_derives_place(sqlite_server):
-    r = post(sqlite_server, {"pseudo": "Éloïse-97", "age": 27, "gender": "femme",
-                             "postal_code": "97200"})
+    r = post(
+        sqlite_server, {"pseudo": "Éloïse-97", "age": 27, "gender": "femme", "postal_code": "97200"}
+    )
     assert r.status_code == 201
     body = r.json()
     assert body["token"] and body["user"]["pseudo"] == "Éloïse-97"
@@ -71,42 +72,65 @@ def test_invalid_gender_and_body(sqlite_server):
 def test_underage_then_locked_even_when_retyping_18(fresh_server):
     server = fresh_server.start()
     with httpx.Client(base_url=server.url) as browser:  # keeps cookies, like a browser
-        r = browser.post("/api/v1/session", json={"pseudo": "Lea14", "age": 14,
-                                                  "gender": "femme", "postal_code": "59000"})
+        r = browser.post(
+            "/api/v1/session",
+            json={"pseudo": "Lea14", "age": 14, "gender": "femme", "postal_code": "59000"},
+        )
         assert_error(r, 403, "underage")
         error = r.json()["error"]
         assert "3018" in error["message"]
         assert any(h["phone"] == "3018" for h in error["help"])
-        r = browser.post("/api/v1/session", json={"pseudo": "Lea18", "age": 18,
-                                                  "gender": "femme", "postal_code": "59000"})
+        r = browser.post(
+            "/api/v1/session",
+            json={"pseudo": "Lea18", "age": 18, "gender": "femme", "postal_code": "59000"},
+        )
         assert_error(r, 403, "age_gate_locked")
     # same device and network without the cookie (private window): still locked
     r = post(server, {"pseudo": "Lea_bis", "age": 19, "gender": "femme", "postal_code": "59000"})
     assert_error(r, 403, "age_gate_locked")
     # another device signature on the same network is not locked
-    other = {"user-agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Firefox/130.0",
-             "accept-language": "de-DE"}
-    r = post(server, {"pseudo": "Papa_59", "age": 45, "gender": "homme",
-                      "postal_code": "59000", "screen": "1920x1080"}, headers=other)
+    other = {
+        "user-agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Firefox/130.0",
+        "accept-language": "de-DE",
+    }
+    r = post(
+        server,
+        {
+            "pseudo": "Papa_59",
+            "age": 45,
+            "gender": "homme",
+            "postal_code": "59000",
+            "screen": "1920x1080",
+        },
+        headers=other,
+    )
     assert r.status_code == 201
 
 
 def test_banned(fresh_server):
     import asyncio
 
+    from papote.safety.age_gate import hash_ip
     from papote.settings import Settings
     from papote.store.bans import add
     from papote.store.db import Database
     from papote.store.models import Ban
-    from papote.safety.age_gate import hash_ip
 
     server = fresh_server.start()
     settings = Settings(data_dir=server.data_dir)
 
     async def ban_loopback() -> None:
         db = Database(settings.db_url)
-        await add(db, Ban(key=hash_ip("127.0.0.1", settings.secret), until=None, reason="hate",
-                          statement="Propos haineux répétés.", created_at=0))
+        await add(
+            db,
+            Ban(
+                key=hash_ip("127.0.0.1", settings.secret),
+                until=None,
+                reason="hate",
+                statement="Propos haineux répétés.",
+                created_at=0,
+            ),
+        )
         await db.close()
 
     asyncio.run(ban_loopback())
@@ -144,8 +168,13 @@ def test_http_errors_have_the_error_shape(sqlite_server):
 def test_healthz_and_metrics(sqlite_server):
     assert httpx.get(f"{sqlite_server.url}/healthz").json() == {"status": "ok"}
     text = httpx.get(f"{sqlite_server.url}/metrics").text
-    for name in ("papote_connections", "papote_online_users", "papote_handler_seconds",
-                 "papote_messages_total", "papote_frames_in_total"):
+    for name in (
+        "papote_connections",
+        "papote_online_users",
+        "papote_handler_seconds",
+        "papote_messages_total",
+        "papote_frames_in_total",
+    ):
         assert name in text
 
 

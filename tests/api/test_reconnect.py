@@ -24,7 +24,7 @@ async def test_reconnect_keeps_identity_and_fetches_missed(sqlite_server):
     assert again.welcome["resumed"] is True
     missed = await again.request({"type": "history", "room": "amitie"})
     texts = [m["text"] for m in missed["messages"]]
-    after = texts[texts.index(last["message"]["text"]) + 1:]
+    after = texts[texts.index(last["message"]["text"]) + 1 :]
     assert after == [f"pendant ton absence {i}" for i in range(3)]
     await again.close()
     await friend.close()

@@ -32,8 +32,9 @@ async def test_room_frame_is_the_same_object_for_every_member():
     for uid in ("a", "b", "c", "d"):
         transports[uid] = FakeTransport()
         hub.attach(Connection(transports[uid], uid), blocked={"x"} if uid == "d" else set())
-        await hub.deliver(Envelope("nodes", control={"op": "online", "node": "n",
-                                                     "user": user(uid).to_json()}))
+        await hub.deliver(
+            Envelope("nodes", control={"op": "online", "node": "n", "user": user(uid).to_json()})
+        )
         await hub.deliver(Envelope("nodes", control={"op": "join", "room": "r", "user_id": uid}))
     hub.attach(Connection(FakeTransport(), "outsider"), blocked=set())
     view = MessageView("1", "r", None, user("x").to_json(), "salut", None, 1)
@@ -63,10 +64,12 @@ async def test_slow_client_is_dropped_not_waited_for():
 
 async def test_offline_on_one_node_keeps_user_online_elsewhere():
     hub = Hub()
-    await hub.deliver(Envelope("nodes", control={"op": "online", "node": "n1",
-                                                 "user": user("a").to_json()}))
-    await hub.deliver(Envelope("nodes", control={"op": "online", "node": "n2",
-                                                 "user": user("a").to_json()}))
+    await hub.deliver(
+        Envelope("nodes", control={"op": "online", "node": "n1", "user": user("a").to_json()})
+    )
+    await hub.deliver(
+        Envelope("nodes", control={"op": "online", "node": "n2", "user": user("a").to_json()})
+    )
     await hub.deliver(Envelope("nodes", control={"op": "offline", "node": "n1", "user_id": "a"}))
     assert hub.is_online("a")
     await hub.deliver(Envelope("nodes", control={"op": "offline", "node": "n2", "user_id": "a"}))

@@ -54,13 +54,16 @@ async def test_nodes_deliver_rooms_dms_presence(cluster):
     await alice.request({"type": "say", "room": "general", "text": "témoin"})
     await alice.message("témoin")
     await alice.settle()
-    assert not any(f["type"] == "message" and f["message"]["text"] == "bloqué ?"
-                   for f in alice.frames)
+    assert not any(
+        f["type"] == "message" and f["message"]["text"] == "bloqué ?" for f in alice.frames
+    )
 
     await bob.close()
     gone = await alice.wait_for(
-        lambda f: f["type"] == "presence" and f["status"] == "offline"
-        and f["user"]["id"] == bob.id, timeout=10,
+        lambda f: (
+            f["type"] == "presence" and f["status"] == "offline" and f["user"]["id"] == bob.id
+        ),
+        timeout=10,
     )
     assert gone["user"]["id"] == bob.id
     await alice.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
 from papote.actions.errors import ActionError
 from papote.actions.services import Services
 from papote.safety.age_gate import AgeGate, GateDecision
@@ -35,8 +36,7 @@ async def check_age_gate(svc: Services, age: int, browser: Browser) -> GateDecis
 
 
 HELP_LINE_FR = (
-    " Besoin d'en parler ? Appelle le 3018 (gratuit, anonyme et confidentiel) "
-    "ou va sur 3018.fr."
+    " Besoin d'en parler ? Appelle le 3018 (gratuit, anonyme et confidentiel) ou va sur 3018.fr."
 )
 
 

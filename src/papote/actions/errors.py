@@ -6,7 +6,8 @@ MESSAGES_FR: dict[str, str] = {
     # entry
     "invalid_pseudo": "Le pseudo doit faire de 3 à 20 caractères : lettres (accents permis), "
     "chiffres, _ et -.",
-    "pseudo_taken": "Ce pseudo est déjà utilisé par une personne connectée. Choisissez-en un autre.",
+    "pseudo_taken": "Ce pseudo est déjà utilisé par une personne connectée. "
+    "Choisissez-en un autre.",
     "invalid_age": "L'âge doit être un nombre entier, par exemple 34.",
     "underage": "Papote est réservé aux adultes (18 ans et plus). Si tu as moins de 18 ans, "
     "tu peux parler gratuitement et anonymement au 3018 (appel, tchat ou appli 3018), "

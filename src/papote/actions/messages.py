@@ -13,8 +13,10 @@ from typing import Any
 from prometheus_client import Counter
 
 from papote import ids
+from papote.actions.draft import Draft
 from papote.actions.errors import ActionError, Rejected
-from papote.actions.moderation import Draft, judge
+from papote.actions.minors import guard_new_dm
+from papote.actions.moderation import judge
 from papote.actions.rooms import check_room
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
@@ -25,8 +27,9 @@ from papote.safety.context import MessageContext, Participant
 from papote.store import messages, social, users
 from papote.store.models import Message, User
 
-MESSAGES_IN = Counter("papote_messages_total", "Messages sent, by channel and outcome",
-                      ["channel", "outcome"])
+MESSAGES_IN = Counter(
+    "papote_messages_total", "Messages sent, by channel and outcome", ["channel", "outcome"]
+)
 HISTORY_MAX = 100
 
 
@@ -76,8 +79,14 @@ def _ignore(_view: MessageView) -> None:
 
 
 async def do_say(
-    svc: Services, session: SessionUser, room_id: Any, text: Any, *, confirm: Any = None,
-    ip_hash: str = "", on_stored: Callable[[MessageView], None] = _ignore,
+    svc: Services,
+    session: SessionUser,
+    room_id: Any,
+    text: Any,
+    *,
+    confirm: Any = None,
+    ip_hash: str = "",
+    on_stored: Callable[[MessageView], None] = _ignore,
 ) -> MessageView:
     """Send to a room. ``on_stored`` runs once the message is durable, before fan-out."""
     room = check_room(svc, room_id)
@@ -90,8 +99,13 @@ async def do_say(
         raise Rejected("rate_limited")
     message = _new_message(svc, session, text, room_id=room.id)
     ctx = MessageContext(
-        text=text, channel="room", sender=_participant(session), room=room.id,
-        room_adult=room.adult, conversation=f"room:{room.id}", ts=message.ts,
+        text=text,
+        channel="room",
+        sender=_participant(session),
+        room=room.id,
+        room_adult=room.adult,
+        conversation=f"room:{room.id}",
+        ts=message.ts,
     )
     try:
         await judge(svc, session, Draft(message, ctx, confirm), ip_hash=ip_hash)
@@ -115,9 +129,7 @@ async def _check_dm_allowed(
         raise Rejected("blocked")
     if recipient.status != "active":
         raise ActionError("unknown_user")
-    guards = svc.extras.get("dm_guards", ())
-    for guard in guards:  # minors protection (see actions/minors.py)
-        await guard(svc, session, recipient, new_conversation)
+    await guard_new_dm(svc, session, recipient, new_conversation)
     if not new_conversation:
         return
     prefs = recipient.dm_prefs or {}
@@ -137,8 +149,14 @@ async def _check_dm_allowed(
 
 
 async def do_dm(
-    svc: Services, session: SessionUser, to: Any, text: Any, *, confirm: Any = None,
-    ip_hash: str = "", on_stored: Callable[[MessageView], None] = _ignore,
+    svc: Services,
+    session: SessionUser,
+    to: Any,
+    text: Any,
+    *,
+    confirm: Any = None,
+    ip_hash: str = "",
+    on_stored: Callable[[MessageView], None] = _ignore,
 ) -> MessageView:
     """Send a private message. ``on_stored`` runs once it is durable, before fan-out."""
     if not isinstance(to, str):
@@ -158,12 +176,19 @@ async def do_dm(
         raise Rejected("rate_limited")
     message = _new_message(svc, session, text, dm_key=key, recipient_id=recipient.id)
     ctx = MessageContext(
-        text=text, channel="dm", sender=_participant(session),
+        text=text,
+        channel="dm",
+        sender=_participant(session),
         recipient=Participant(
-            id=recipient.id, age=recipient.age, verified_adult=recipient.verified_adult,
-            possibly_minor=recipient.possibly_minor, since=recipient.created_at,
+            id=recipient.id,
+            age=recipient.age,
+            verified_adult=recipient.verified_adult,
+            possibly_minor=recipient.possibly_minor,
+            since=recipient.created_at,
         ),
-        conversation=f"dm:{key}", first_contact=new_conversation, ts=message.ts,
+        conversation=f"dm:{key}",
+        first_contact=new_conversation,
+        ts=message.ts,
     )
     try:
         await judge(svc, session, Draft(message, ctx, confirm), ip_hash=ip_hash)
@@ -177,8 +202,11 @@ async def do_dm(
     on_stored(view)
     # the recipient sees dm = sender's id; the sender's other tabs see dm = recipient's id
     await svc.broker.publish(
-        Envelope(f"user:{recipient.id}", MessageEvent(view.seen_by(session.id)).encode(),
-                 sender=session.id)
+        Envelope(
+            f"user:{recipient.id}",
+            MessageEvent(view.seen_by(session.id)).encode(),
+            sender=session.id,
+        )
     )
     await svc.broker.publish(Envelope(f"user:{session.id}", MessageEvent(view).encode()))
     MESSAGES_IN.labels("dm", "delivered").inc()
@@ -186,8 +214,13 @@ async def do_dm(
 
 
 async def history(
-    svc: Services, session: SessionUser, *, room_id: Any = None, with_user: Any = None,
-    before: Any = None, limit: Any = None,
+    svc: Services,
+    session: SessionUser,
+    *,
+    room_id: Any = None,
+    with_user: Any = None,
+    before: Any = None,
+    limit: Any = None,
 ) -> list[dict[str, Any]]:
     if limit is None:
         limit = 50

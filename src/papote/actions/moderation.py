@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
 
+from papote.actions.draft import Draft
 from papote.actions.errors import Rejected
+from papote.actions.minors import react_to_verdict
 from papote.actions.reports import file_safety_report
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
 from papote.realtime.broker import Envelope
 from papote.realtime.events import NoticeEvent
-from papote.safety.context import MessageContext
 from papote.safety.verdict import Action, NoticeTarget, Verdict
 from papote.store import messages
-from papote.store.models import Message
 
 CONFIRM_WINDOW_MS = 10 * 60 * 1000
 
@@ -40,15 +39,6 @@ def _confirmed(svc: Services, user_id: str, text: str, token: object) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """A message about to be sent: built before judging, stored only if allowed."""
-
-    message: Message
-    ctx: MessageContext
-    confirm: object = None
-
-
 async def send_nudges(svc: Services, verdict: Verdict, sender: str, recipient: str | None) -> None:
     for nudge in verdict.nudges:
         frame = NoticeEvent(nudge.text, level=nudge.level, key=nudge.key).encode()  # type: ignore[arg-type]
@@ -64,9 +54,7 @@ async def send_nudges(svc: Services, verdict: Verdict, sender: str, recipient: s
 async def judge(svc: Services, session: SessionUser, draft: Draft, *, ip_hash: str) -> Verdict:
     """Run the pipeline and enforce its verdict; raises Rejected unless delivered."""
     verdict = await svc.pipeline.judge_message(draft.ctx)
-    hooks = svc.extras.get("verdict_hooks", ())
-    for hook in hooks:  # minors protection reacts to flags (see actions/minors.py)
-        await hook(svc, session, draft, verdict)
+    await react_to_verdict(svc, session, draft, verdict, ip_hash)
     action = verdict.action
     category = verdict.category.value if verdict.category else None
     recipient = draft.ctx.recipient.id if draft.ctx.recipient else None

@@ -21,6 +21,7 @@ from papote.store import rooms, users
 
 log = logging.getLogger(__name__)
 
+
 async def do_come_online(svc: Services, session: SessionUser, conn: Connection) -> None:
     timer = svc.linger.pop(session.id, None)
     if timer is not None:

@@ -75,8 +75,11 @@ async def do_report(
         reported = await users.by_id(svc.db, target)
         if reported is not None:
             evidence["reported_ip_hash"] = reported.ip_hash
-            evidence["reported_user"] = {"id": reported.id, "pseudo": reported.pseudo,
-                                         "age": reported.age}
+            evidence["reported_user"] = {
+                "id": reported.id,
+                "pseudo": reported.pseudo,
+                "age": reported.age,
+            }
     report = Report(
         id=ids.report_id(),
         reporter_id=session.id,

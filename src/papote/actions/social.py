@@ -15,7 +15,9 @@ from papote.store import social, users
 async def _publish_blocks(svc: Services, session: SessionUser) -> None:
     blocked = await social.blocked_by(svc.db, session.id)
     await svc.broker.publish(
-        Envelope("nodes", control={"op": "blocks", "user_id": session.id, "blocked": sorted(blocked)})
+        Envelope(
+            "nodes", control={"op": "blocks", "user_id": session.id, "blocked": sorted(blocked)}
+        )
     )
 
 
@@ -34,24 +36,27 @@ async def do_unblock(svc: Services, session: SessionUser, target: Any) -> None:
     await _publish_blocks(svc, session)
 
 
+def _valid_pref(key: str, value: Any) -> bool:
+    if key == "accept":
+        return value in ("all", "none")
+    if key == "genders":
+        return isinstance(value, list) and set(value) <= set(GENDERS)
+    if key in ("only_shared_rooms", "verified_only"):
+        return isinstance(value, bool)
+    if key in ("age_min", "age_max"):
+        return isinstance(value, int) and not isinstance(value, bool) and 18 <= value <= 120
+    return False
+
+
 def check_prefs(current: dict[str, Any], changes: Any) -> dict[str, Any]:
     """Merge a partial ``dm`` preference object into the current one, validating it."""
     if not isinstance(changes, dict):
         raise ActionError("bad_frame", "« dm » doit être un objet.")
     prefs = full_prefs(current)
     for key, value in changes.items():
-        if key == "accept" and value in ("all", "none"):
-            prefs[key] = value
-        elif key == "genders" and isinstance(value, list) and set(value) <= set(GENDERS):
-            prefs[key] = [g for g in GENDERS if g in value]
-        elif key in ("only_shared_rooms", "verified_only") and isinstance(value, bool):
-            prefs[key] = value
-        elif key in ("age_min", "age_max") and isinstance(value, int) and not isinstance(
-            value, bool
-        ) and 18 <= value <= 120:
-            prefs[key] = value
-        else:
+        if not _valid_pref(key, value):
             raise ActionError("bad_frame", f"Préférence invalide : {key}.")
+        prefs[key] = [g for g in GENDERS if g in value] if key == "genders" else value
     if prefs["age_min"] > prefs["age_max"]:
         raise ActionError("bad_frame", "L'âge minimum dépasse l'âge maximum.")
     return prefs

@@ -51,7 +51,11 @@ class Command:
 def check_fields(command: Command, frame: dict[str, Any]) -> None:
     for name, kind in command.required.items():
         value = frame.get(name)
-        if value is None or not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+        if (
+            value is None
+            or not isinstance(value, kind)
+            or (isinstance(value, bool) and kind is int)
+        ):
             raise ActionError("bad_frame", f"Champ « {name} » manquant ou invalide.")
     for name, kind in command.optional.items():
         value = frame.get(name)
@@ -75,7 +79,12 @@ def _ack(c: Caller) -> Callable[[MessageView], None]:
 
 async def _say(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
     await messages.do_say(
-        svc, c.session, f["room"], f["text"], confirm=f.get("confirm"), ip_hash=c.ip_hash,
+        svc,
+        c.session,
+        f["room"],
+        f["text"],
+        confirm=f.get("confirm"),
+        ip_hash=c.ip_hash,
         on_stored=_ack(c),
     )
     return None
@@ -83,7 +92,12 @@ async def _say(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
 
 async def _dm(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
     await messages.do_dm(
-        svc, c.session, f["to"], f["text"], confirm=f.get("confirm"), ip_hash=c.ip_hash,
+        svc,
+        c.session,
+        f["to"],
+        f["text"],
+        confirm=f.get("confirm"),
+        ip_hash=c.ip_hash,
         on_stored=_ack(c),
     )
     return None
@@ -91,8 +105,12 @@ async def _dm(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
 
 async def _history(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
     found = await messages.history(
-        svc, c.session, room_id=f.get("room"), with_user=f.get("with"),
-        before=f.get("before"), limit=f.get("limit"),
+        svc,
+        c.session,
+        room_id=f.get("room"),
+        with_user=f.get("with"),
+        before=f.get("before"),
+        limit=f.get("limit"),
     )
     return {"type": "history", "messages": found, "room": f.get("room"), "with": f.get("with")}
 
@@ -120,7 +138,11 @@ async def _unblock(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
 
 async def _report(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
     report_id = await do_report(
-        svc, c.session, reason=f["reason"], message_id=f.get("message"), user_id=f.get("user"),
+        svc,
+        c.session,
+        reason=f["reason"],
+        message_id=f.get("message"),
+        user_id=f.get("user"),
         comment=f.get("comment"),
     )
     return {"type": "ok", "report": report_id}
@@ -145,7 +167,9 @@ COMMANDS: dict[str, Command] = {
         _history, {}, {"room": str, "with": str, "before": str, "limit": int}, cost=2
     ),
     "who": Command(
-        _who, {}, {"gender": str, "age_min": int, "age_max": int, "region": str, "room": str},
+        _who,
+        {},
+        {"gender": str, "age_min": int, "age_max": int, "region": str, "room": str},
         cost=2,
     ),
     "typing": Command(_typing, {}, {"room": str, "to": str}, cost=0),

@@ -84,8 +84,12 @@ async def create_session(request: Request) -> Response:
                 response = error_response(refused)
                 if decision.set_cookie:
                     response.set_cookie(
-                        COOKIE_NAME, decision.set_cookie, max_age=30 * 86400, httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https",
+                        COOKIE_NAME,
+                        decision.set_cookie,
+                        max_age=30 * 86400,
+                        httponly=True,
+                        samesite="lax",
+                        secure=request.url.scheme == "https",
                     )
                 return response
         req = entry.check_entry(svc, payload)

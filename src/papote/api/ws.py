@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 
 FRAMES_IN = Counter("papote_frames_in_total", "Frames received", ["type"])
 HANDLER_SECONDS = Histogram(
-    "papote_handler_seconds", "Time to handle one client frame", ["type"],
+    "papote_handler_seconds",
+    "Time to handle one client frame",
+    ["type"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.0),
 )
 HELLO_TIMEOUT_S = 15.0
@@ -42,8 +44,13 @@ def error_frame(code: str, ref: Any = None, message: str | None = None) -> str:
 
 
 def _rejected_frame(exc: Rejected, ref: Any) -> str:
-    frame: dict[str, Any] = {"type": "rejected", "ref": ref, "code": exc.code,
-                             "category": exc.category, "message": exc.message}
+    frame: dict[str, Any] = {
+        "type": "rejected",
+        "ref": ref,
+        "code": exc.code,
+        "category": exc.category,
+        "message": exc.message,
+    }
     if exc.confirm is not None:
         frame["confirm"] = exc.confirm
     return encode(frame)

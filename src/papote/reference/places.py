@@ -64,7 +64,9 @@ class Places:
     def load(cls, data_dir: Path | None = None) -> Places:
         folder = data_dir or _default_data_dir()
         communes = orjson.loads((folder / "communes.json").read_bytes())
-        regions = {r["code"]: r["nom"] for r in orjson.loads((folder / "regions.json").read_bytes())}
+        regions = {
+            r["code"]: r["nom"] for r in orjson.loads((folder / "regions.json").read_bytes())
+        }
         grouped: dict[str, list[dict[str, object]]] = {}
         for commune in communes:
             if commune.get("type") != "commune-actuelle":

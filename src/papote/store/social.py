@@ -66,3 +66,15 @@ async def opened_since(db: Database, opener: str, since: int) -> int:
             select(func.count()).where(DmContact.opened_by == opener, DmContact.opened_at >= since)
         )
         return int(rows.scalar_one())
+
+
+async def contacts_of(db: Database, user_id: str) -> list[str]:
+    """The other participants of every private conversation of ``user_id``."""
+    async with db.session() as s:
+        rows = await s.execute(
+            select(DmContact.dm_key).where(
+                or_(DmContact.dm_key.like(f"{user_id}:%"), DmContact.dm_key.like(f"%:{user_id}"))
+            )
+        )
+        keys = [r[0] for r in rows]
+    return [a if b == user_id else b for a, b in (k.split(":", 1) for k in keys)]
