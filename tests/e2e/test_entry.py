@@ -89,6 +89,7 @@ def test_underage_is_refused_and_the_refusal_sticks(browser, base_url):
         # Where to find help, with a phone number to call.
         expect(page.locator("#entry-error a[href='tel:3018']")).to_have_count(1)
         expect(page.locator("#entry-error a[href^='https://']").first).to_be_visible()
+        screenshot(page, "entry-underage.png")
         page.fill("#age", "18")
         page.click("#entry-submit")
         expect(page.locator("#entry-error")).not_to_be_empty()
