@@ -32,6 +32,7 @@ from papote.realtime.broker import Broker, Envelope, InProcessBroker, RedisBroke
 from papote.realtime.events import ReconnectEvent
 from papote.realtime.hub import Hub
 from papote.reference.places import Places
+from papote.safety.age_assurance import AgeAssurance, JwsAgeVerifier, NonceIssuer
 from papote.safety.age_gate import AgeGate
 from papote.safety.engine import ModerationEngine
 from papote.safety.engine import install as install_text_moderation
@@ -41,6 +42,7 @@ from papote.settings import Settings, load_settings
 from papote.store import rooms as room_store
 from papote.store.db import Database
 from papote.store.migrate import upgrade
+from papote.store.replays import SqlReplayStore
 
 log = logging.getLogger(__name__)
 ROOMS_FILE = Path(__file__).parent / "reference" / "rooms.yaml"
@@ -71,6 +73,11 @@ def _build_services(settings: Settings, db: Database, redis: Any) -> Services:
         redis=redis,
     )
     svc.extras["age_gate"] = AgeGate(settings.secret)
+    issuers = settings.trusted_age_issuers()
+    if issuers:
+        replays = SqlReplayStore(db)
+        verifier = JwsAgeVerifier(issuers, replays)  # type: ignore[arg-type]
+        svc.extras["age_assurance"] = AgeAssurance(verifier, NonceIssuer(settings.secret, replays))
     engine = ModerationEngine.load()
     memory = RedisMemory(redis) if redis is not None else InProcessMemory()
     install_text_moderation(svc.pipeline, engine, memory)
@@ -133,6 +140,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/v1/session", http.delete_session, methods=["DELETE"]),
         Route("/api/v1/postal/{code}", http.postal, methods=["GET"]),
         Route("/api/v1/rooms", http.list_rooms, methods=["GET"]),
+        Route("/api/v1/age/nonce", http.age_nonce, methods=["POST"]),
+        Route("/api/v1/age/verify", http.age_verify, methods=["POST"]),
         Route("/healthz", http.healthz, methods=["GET"]),
         Route("/metrics", http.metrics, methods=["GET"]),
         WebSocketRoute("/api/v1/ws", gateway),

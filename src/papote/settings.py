@@ -5,6 +5,7 @@ The annotated example of every setting is docs/configuration.md.
 
 from __future__ import annotations
 
+import json
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -48,6 +49,12 @@ class Settings(BaseSettings):
     rate_entry_ip: str = "12/minute;60/hour"
     rate_frames: str = "40/5seconds"  # any frame; past it the connection is abusive
     dm_new_per_10min: int = 20  # new private conversations one user may open
+    dm_new_per_10min_newcomer: int = 8  # the same during a session's first 10 minutes
+
+    # Anonymous age assurance: trusted issuers of over-18 attestations, as a JSON object
+    # {"issuer id": "<public key PEM or JWK>" | [keys...]}, inline or in a file.
+    age_issuers: str | None = None
+    age_issuers_file: Path | None = None
 
     @field_validator("data_dir")
     @classmethod
@@ -73,6 +80,12 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip().encode()
+
+    def trusted_age_issuers(self) -> dict[str, object]:
+        raw = self.age_issuers
+        if self.age_issuers_file is not None:
+            raw = self.age_issuers_file.read_text(encoding="utf-8")
+        return dict(json.loads(raw)) if raw else {}
 
     @property
     def json_logs(self) -> bool:

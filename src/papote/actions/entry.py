@@ -92,7 +92,9 @@ async def user_id_for_token(svc: Services, token: str) -> str:
     return user.id
 
 
-async def do_enter(svc: Services, req: EntryRequest, *, ip_hash: str) -> tuple[str, User]:
+async def do_enter(
+    svc: Services, req: EntryRequest, *, ip_hash: str, verified_adult: bool = False
+) -> tuple[str, User]:
     """Create the session; returns the bearer token (shown once) and the user row."""
     now = svc.clock()
     idle_ms = int(svc.settings.resume_grace_s * 1000)
@@ -115,7 +117,7 @@ async def do_enter(svc: Services, req: EntryRequest, *, ip_hash: str) -> tuple[s
         department=req.place.department,
         region=req.place.region,
         ip_hash=ip_hash,
-        verified_adult=False,
+        verified_adult=verified_adult,
         possibly_minor=False,
         status="active",
         dm_prefs=dict(DEFAULT_DM_PREFS),

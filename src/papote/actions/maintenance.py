@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import fields, replace
 from typing import Any
 
 from papote.actions.services import Services
 from papote.realtime.broker import Envelope
+from papote.realtime.events import PublicUser
 from papote.store import messages
 from papote.store.age_locks import SqlAgeGateStore
 from papote.store.models import RoomMember
 
 log = logging.getLogger(__name__)
 DAY_MS = 86_400_000
+PUBLIC_FIELDS = {f.name for f in fields(PublicUser)}
 
 
 def install(svc: Services) -> None:
@@ -34,9 +37,12 @@ def install(svc: Services) -> None:
 
     def on_session(control: dict[str, Any]) -> None:
         session = svc.sessions.get(control["user_id"])
-        if session is not None:
-            for key, value in control["fields"].items():
-                setattr(session, key, value)
+        if session is None:
+            return
+        for key, value in control["fields"].items():
+            setattr(session, key, value)
+            if key in PUBLIC_FIELDS:  # e.g. the verified_adult badge
+                session.public = replace(session.public, **{key: value})
 
     hub.control_handlers["sync"] = on_sync
     hub.control_handlers["node_down"] = on_node_down

@@ -14,7 +14,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from papote.actions import entry
-from papote.actions.age import Browser, check_age_gate, refusal
+from papote.actions.age import (
+    Browser,
+    check_age_gate,
+    check_attestation,
+    do_issue_nonce,
+    do_verify_age,
+    new_presession_id,
+    refusal,
+)
 from papote.actions.errors import MESSAGES_FR, ActionError
 from papote.actions.services import Services
 from papote.actions.views import own_user, room_json
@@ -23,6 +31,8 @@ from papote.safety.age_gate import COOKIE_NAME, SIGNAL_SCREEN
 
 log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
+PRESESSION_COOKIE = "papote_pre"
+NONCE_TTL_S = 600
 SIGNAL_HEADERS = ("user-agent", "accept-language", "sec-ch-ua-platform", "sec-ch-ua-mobile")
 
 
@@ -77,8 +87,16 @@ async def create_session(request: Request) -> Response:
         if not await svc.limits.hit("entry_ip", ip_hash):
             raise ActionError("rate_limited", status=429)
         age = _declared_age(payload.get("age"))
+        verified = False
+        if "attestation" in payload:  # a locked browser proving it is an adult's
+            presession = request.cookies.get(PRESESSION_COOKIE, "")
+            await check_attestation(svc, payload["attestation"], payload.get("nonce"), presession)
+            verified = True
+        clear_gate_cookie = False
         if age is not None and 1 <= age <= entry.MAX_AGE:
-            decision = await check_age_gate(svc, age, _browser(request, payload))
+            decision = await check_age_gate(
+                svc, age, _browser(request, payload), verified_adult=verified
+            )
             refused = refusal(decision)
             if refused is not None:
                 response = error_response(refused)
@@ -92,13 +110,65 @@ async def create_session(request: Request) -> Response:
                         secure=request.url.scheme == "https",
                     )
                 return response
+            clear_gate_cookie = decision.clear_cookie
         req = entry.check_entry(svc, payload)
         await entry.check_not_banned(svc, ip_hash)
-        token, user = await entry.do_enter(svc, req, ip_hash=ip_hash)
+        token, user = await entry.do_enter(svc, req, ip_hash=ip_hash, verified_adult=verified)
     except ActionError as exc:
         return error_response(exc)
     body = {"token": token, "user": own_user(user), "prefs": {"dm": user.dm_prefs}}
-    return JSONResponse(body, status_code=201)
+    response = JSONResponse(body, status_code=201)
+    if clear_gate_cookie:
+        response.delete_cookie(COOKIE_NAME)
+    return response
+
+
+async def age_nonce(request: Request) -> Response:
+    """A nonce for an over-18 attestation, bound to the session (or to this browser)."""
+    svc = services(request)
+    presession = None
+    try:
+        if request.headers.get("authorization"):
+            session_id = await _bearer_user_id(request)
+        else:
+            presession = request.cookies.get(PRESESSION_COOKIE) or new_presession_id()
+            session_id = presession
+        nonce = do_issue_nonce(svc, session_id)
+    except ActionError as exc:
+        return error_response(exc)
+    response = JSONResponse({"nonce": nonce, "expires_in": NONCE_TTL_S})
+    if presession is not None:
+        response.set_cookie(
+            PRESESSION_COOKIE,
+            presession,
+            max_age=NONCE_TTL_S,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+    return response
+
+
+async def age_verify(request: Request) -> Response:
+    """Submit an attestation for the current session: the verified-adult badge."""
+    svc = services(request)
+    try:
+        user_id = await _bearer_user_id(request)
+        payload = await _json_body(request)
+        if not isinstance(payload, dict):
+            raise ActionError("bad_request")
+        result = await do_verify_age(
+            svc,
+            user_id,
+            payload.get("attestation"),
+            payload.get("nonce"),
+            _browser(request, payload),
+        )
+    except ActionError as exc:
+        return error_response(exc)
+    response = JSONResponse(result)
+    response.delete_cookie(COOKIE_NAME)
+    return response
 
 
 async def _bearer_user_id(request: Request) -> str:

@@ -183,3 +183,12 @@ class Ban(Base):
     reason: Mapped[str] = mapped_column(String(20))
     statement: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class AgeReplay(Base):
+    """Single-use keys of age assurance (attestation ids, redeemed nonces) until expiry."""
+
+    __tablename__ = "age_replays"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    until: Mapped[int] = mapped_column(BigInteger)
