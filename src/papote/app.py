@@ -25,7 +25,8 @@ from papote.actions import maintenance
 from papote.actions.presence import cancel_timers, run_heartbeat
 from papote.actions.ratelimit import RateLimits
 from papote.actions.services import RoomInfo, Services
-from papote.api import http
+from papote.actions.terms import reload_terms
+from papote.api import admin, http
 from papote.api.ws import gateway
 from papote.ids import MessageIds
 from papote.realtime.broker import Broker, Envelope, InProcessBroker, RedisBroker
@@ -105,6 +106,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     svc = _build_services(settings, db, redis)
     svc.rooms = await _load_rooms(db)
     maintenance.install(svc)
+    await reload_terms(svc)
     app.state.services = svc
     await svc.broker.start(svc.hub.deliver)
     await maintenance.sync_cluster(svc)
@@ -133,6 +135,18 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await db.close()
 
 
+async def purge_once_standalone() -> int:
+    """The retention purge outside a running server (``papote admin purge``)."""
+    settings = load_settings()
+    upgrade(settings)
+    db = Database(settings.db_url)
+    try:
+        svc = _build_services(settings, db, None)
+        return await maintenance.purge_once(svc)
+    finally:
+        await db.close()
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     routes = [
@@ -142,6 +156,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/v1/rooms", http.list_rooms, methods=["GET"]),
         Route("/api/v1/age/nonce", http.age_nonce, methods=["POST"]),
         Route("/api/v1/age/verify", http.age_verify, methods=["POST"]),
+        Route("/api/v1/admin/terms", admin.terms_list, methods=["GET"]),
+        Route("/api/v1/admin/terms", admin.terms_add, methods=["POST"]),
+        Route("/api/v1/admin/terms/{term_id:int}", admin.terms_remove, methods=["DELETE"]),
         Route("/healthz", http.healthz, methods=["GET"]),
         Route("/metrics", http.metrics, methods=["GET"]),
         WebSocketRoute("/api/v1/ws", gateway),

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     # Secret for signing cookies and hashing IP addresses. Generated into data_dir if unset.
     secret_key: str | None = Field(default=None, repr=False)
     node_name: str | None = None
+    # Bearer token of the moderation team's admin API (/api/v1/admin/...). Unset: API closed.
+    admin_token: str | None = Field(default=None, repr=False)
 
     log_format: Literal["json", "console"] | None = None  # default: console in dev, json otherwise
     log_level: str = "INFO"

@@ -57,7 +57,8 @@ async def test_dm_preferences(server):
 
 
 async def test_new_private_conversations_are_limited(fresh_server):
-    fresh_server.env["PAPOTE_DM_NEW_PER_10MIN"] = "3"
+    fresh_server.env["PAPOTE_DM_NEW_PER_10MIN"] = "10"
+    fresh_server.env["PAPOTE_DM_NEW_PER_10MIN_NEWCOMER"] = "3"  # a new session gets fewer
     server = fresh_server.start()
     sender = await Client.enter(server)
     targets = [await Client.enter(server) for _ in range(4)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import httpx
@@ -16,6 +17,7 @@ from tests.wsclient import Client, unique_pseudo
 def cluster() -> Iterator[tuple[ServerProcess, ServerProcess]]:
     env = {**RELAXED, "PAPOTE_DATABASE_URL": postgres_url(), "PAPOTE_REDIS_URL": redis_url(1)}
     env["PAPOTE_SECRET_KEY"] = "shared-cluster-secret-for-tests-0123456789"
+    env["PAPOTE_ADMIN_TOKEN"] = "test-admin-token"
     a = ServerProcess({**env, "PAPOTE_NODE_NAME": "node-a"}).start()
     b = ServerProcess({**env, "PAPOTE_NODE_NAME": "node-b"}).start()
     yield a, b
@@ -93,3 +95,38 @@ async def test_new_node_learns_cluster_state(cluster):
     finally:
         node_c.stop()
     await early.close()
+
+
+async def test_run_time_terms_apply_on_every_node(cluster):
+    node_a, node_b = cluster
+    admin = {"authorization": "Bearer test-admin-token"}
+    speaker = await Client.enter(node_b)
+    await speaker.request({"type": "join", "room": "general"})
+    word = "zorglubite"
+    before = await speaker.request({"type": "say", "room": "general", "text": f"un {word} ?"})
+    assert before["type"] == "ack"
+    assert httpx.get(f"{node_a.url}/api/v1/admin/terms").status_code == 403
+    added = httpx.post(
+        f"{node_a.url}/api/v1/admin/terms",
+        headers=admin,
+        json={"term": word, "category": "hate", "action": "block"},
+    )
+    assert added.status_code == 201, added.text
+    term_id = added.json()["term"]["id"]
+    for _ in range(50):  # node B reloads asynchronously
+        reply = await speaker.request({"type": "say", "room": "general", "text": f"un {word} !"})
+        if reply["type"] == "rejected":
+            break
+        await asyncio.sleep(0.1)
+    assert reply["type"] == "rejected" and reply["category"] == "hate"
+    listed = httpx.get(f"{node_b.url}/api/v1/admin/terms", headers=admin).json()["terms"]
+    assert [t["term"] for t in listed] == [word]
+    removed = httpx.delete(f"{node_b.url}/api/v1/admin/terms/{term_id}", headers=admin)
+    assert removed.status_code == 204
+    for _ in range(50):
+        reply = await speaker.request({"type": "say", "room": "general", "text": f"{word} ?"})
+        if reply["type"] == "ack":
+            break
+        await asyncio.sleep(0.1)
+    assert reply["type"] == "ack"
+    await speaker.close()

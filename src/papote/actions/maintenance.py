@@ -8,6 +8,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from papote.actions.services import Services
+from papote.actions.terms import reload_terms
 from papote.realtime.broker import Envelope
 from papote.realtime.events import PublicUser
 from papote.store import messages
@@ -44,6 +45,12 @@ def install(svc: Services) -> None:
             if key in PUBLIC_FIELDS:  # e.g. the verified_adult badge
                 session.public = replace(session.public, **{key: value})
 
+    def on_terms(control: dict[str, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(reload_terms(svc))
+        svc.extras.setdefault("background", set()).add(task)
+        task.add_done_callback(svc.extras["background"].discard)
+
+    hub.control_handlers["terms"] = on_terms
     hub.control_handlers["sync"] = on_sync
     hub.control_handlers["node_down"] = on_node_down
     hub.control_handlers["session"] = on_session

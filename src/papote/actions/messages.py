@@ -31,6 +31,7 @@ MESSAGES_IN = Counter(
     "papote_messages_total", "Messages sent, by channel and outcome", ["channel", "outcome"]
 )
 HISTORY_MAX = 100
+NEW_DM_WINDOW_MS = 10 * 60 * 1000
 
 
 def check_text(svc: Services, text: Any) -> str:
@@ -142,9 +143,13 @@ async def _check_dm_allowed(
     )
     if refused:
         raise Rejected("dm_refused")
-    window_start = svc.clock() - 10 * 60 * 1000
+    now = svc.clock()
+    window_start = now - NEW_DM_WINDOW_MS
+    limit = svc.settings.dm_new_per_10min
+    if session.created_at > window_start:  # a newcomer gets fewer: windows must not flood in
+        limit = min(limit, svc.settings.dm_new_per_10min_newcomer)
     opened = await social.opened_since(svc.db, session.id, window_start)
-    if opened >= svc.settings.dm_new_per_10min:
+    if opened >= limit:
         raise Rejected("too_many_new_dms")
 
 

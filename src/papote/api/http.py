@@ -48,7 +48,7 @@ def services(request: Request) -> Services:
     return svc
 
 
-async def _json_body(request: Request) -> Any:
+async def json_body(request: Request) -> Any:
     body = await request.body()
     if len(body) > MAX_BODY:
         raise ActionError("bad_request", "Requête trop volumineuse.", status=413)
@@ -80,7 +80,7 @@ def _declared_age(value: Any) -> int | None:
 async def create_session(request: Request) -> Response:
     svc = services(request)
     try:
-        payload = await _json_body(request)
+        payload = await json_body(request)
         if not isinstance(payload, dict):
             raise ActionError("bad_request")
         ip_hash = client_ip_hash(svc, request)
@@ -154,7 +154,7 @@ async def age_verify(request: Request) -> Response:
     svc = services(request)
     try:
         user_id = await _bearer_user_id(request)
-        payload = await _json_body(request)
+        payload = await json_body(request)
         if not isinstance(payload, dict):
             raise ActionError("bad_request")
         result = await do_verify_age(

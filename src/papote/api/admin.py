@@ -1,0 +1,43 @@
+"""The moderation team's admin API (bearer ``PAPOTE_ADMIN_TOKEN``): run-time terms."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from papote.actions import terms
+from papote.actions.errors import ActionError
+from papote.api.http import error_response, json_body, services
+
+
+def _actor(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return terms.check_admin(
+        services(request), token.strip() if scheme.lower() == "bearer" else None
+    )
+
+
+async def terms_list(request: Request) -> Response:
+    try:
+        _actor(request)
+        return JSONResponse({"terms": await terms.list_terms(services(request))})
+    except ActionError as exc:
+        return error_response(exc)
+
+
+async def terms_add(request: Request) -> Response:
+    try:
+        actor = _actor(request)
+        term = await terms.do_add_term(services(request), actor, await json_body(request))
+    except ActionError as exc:
+        return error_response(exc)
+    return JSONResponse({"term": term}, status_code=201)
+
+
+async def terms_remove(request: Request) -> Response:
+    try:
+        actor = _actor(request)
+        await terms.do_remove_term(services(request), actor, request.path_params["term_id"])
+    except ActionError as exc:
+        return error_response(exc)
+    return Response(status_code=204)
