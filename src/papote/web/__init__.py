@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 STATIC_DIR: Path = Path(__file__).resolve().parent / "static"
 INDEX_FILE: Path = STATIC_DIR / "index.html"
@@ -64,7 +65,7 @@ def security_headers() -> dict[str, str]:
 class _SecureStatic(StaticFiles):
     """Static files with the page's security headers and a short cache."""
 
-    async def get_response(self, path: str, scope: dict) -> Response:  # type: ignore[override]
+    async def get_response(self, path: str, scope: Scope) -> Response:
         response = await super().get_response(path, scope)
         response.headers.update(security_headers())
         response.headers.setdefault("Cache-Control", "no-cache")
