@@ -31,7 +31,7 @@ from papote.safety.text.minors import UNKNOWN_AGE, minor_signal
 from papote.safety.text.normalise import NormalisedText, normalise
 from papote.safety.text.nudges import nudges_for
 from papote.safety.text.rulepack import CustomTerm, Rule, RulePackError, RuleSet, load_rules
-from papote.safety.text.spam import SpamTracker
+from papote.safety.text.spam import REPEAT_COUNT, SpamTracker
 from papote.safety.verdict import ALLOW, Action, Category, Verdict, most_severe
 
 RULES_DIR = Path(__file__).parent / "rules"
@@ -116,7 +116,8 @@ class ModerationEngine:
         hits = compiled.scan(text)
         features = personal_data_features(text.folded) | link_features(text.folded)
         ts = ctx.ts or int(time.time() * 1000)
-        features |= self._spam.observe(ctx.sender.id, text.words.strip(), "$link" in features, ts)
+        fingerprint = text.words.strip()
+        features |= self._spam.observe(ctx.sender.id, fingerprint, "$link" in features, ts)
         if _repeated_in(ctx, history):
             features.add("$repeat")
 
@@ -157,6 +158,8 @@ class ModerationEngine:
             verdict = Verdict(nudges=nudges, flags=frozenset(flags))
         else:
             verdict = ALLOW
+        if verdict.action is Action.WARN:
+            self._spam.note_warned(ctx.sender.id, fingerprint, ts)
         entry = MemoryEntry(
             sender=ctx.sender.id,
             text=ctx.text,
@@ -264,13 +267,25 @@ def _answers_age_question(ctx: MessageContext, history: Sequence[MemoryEntry]) -
 
 
 def _repeated_in(ctx: MessageContext, history: Sequence[MemoryEntry]) -> bool:
-    """The same long text from the same sender twice before in this conversation."""
+    """The same long text from the same sender twice before in this conversation.
+
+    A text answered "confirm" (warn) and sent again is one message, not two: the send
+    that follows a warned one is its confirmation (see text/spam.py)."""
     text = ctx.text.strip().lower()
     if len(text) < 20:
         return False
-    return (
-        sum(1 for e in history if e.sender == ctx.sender.id and e.text.strip().lower() == text) >= 2
-    )
+    count = 0
+    awaiting_confirmation = False
+    for entry in history:
+        if entry.sender != ctx.sender.id or entry.text.strip().lower() != text:
+            continue
+        if awaiting_confirmation:
+            awaiting_confirmation = False
+            continue
+        count += 1
+        awaiting_confirmation = entry.action == Action.WARN.label
+    occurrences = count if awaiting_confirmation else count + 1  # this one included
+    return occurrences >= REPEAT_COUNT
 
 
 def install(pipeline: SafetyPipeline, engine: ModerationEngine, memory: ConversationMemory) -> None:

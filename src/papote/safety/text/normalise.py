@@ -137,6 +137,8 @@ _SPLIT_LETTERS = re.compile(
     f"(?<![{_WORD_CHARS}])(?:[{_WORD_CHARS}][\\s.\\-_*~^+=/\\\\]+){{2,}}[{_WORD_CHARS}](?![{_WORD_CHARS}])"
 )
 _SEPARATORS = re.compile(r"[\s.\-_*~^+=/\\]+")
+# a separator made of spaces only, between two characters (not next to a mark)
+_BARE_SPACE = re.compile(r"(?<![.\-_*~^+=/\\\s])\s+(?![.\-_*~^+=/\\\s])")
 _ONE_AS_LETTER = re.compile("[a-z][1!]|[1!][a-z]")
 
 
@@ -193,6 +195,12 @@ def normalise(text: str) -> NormalisedText:
         joined = _words(joined_folded)
         if joined != words:
             variants.append(joined)
+        # "s-a-l-e n.e.g.r.e": marks join the letters of a word, spaces separate the words
+        split_folded = _SPLIT_LETTERS.sub(_unspace_words, folded)
+        if split_folded != joined_folded:
+            split = _words(split_folded)
+            if split not in variants:
+                variants.append(split)
     if _ONE_AS_LETTER.search(folded):  # "1" and "!" read as "l" rather than "i"
         alt = _words(folded, alt=True)
         if alt not in variants:
@@ -202,6 +210,16 @@ def normalise(text: str) -> NormalisedText:
 
 def _unspace(match: re.Match[str]) -> str:
     return _SEPARATORS.sub("", match.group(0))
+
+
+def _unspace_words(match: re.Match[str]) -> str:
+    """Re-join letters split by marks, keeping bare spaces as word boundaries, when the
+    run has both ("s-a-l-e n.e.g.r.e" -> "sale negre"); otherwise as ``_unspace``."""
+    run = match.group(0)
+    separators = _SEPARATORS.findall(run)
+    if all(s.isspace() for s in separators) or not any(s.isspace() for s in separators):
+        return _unspace(match)
+    return " ".join(_SEPARATORS.sub("", part) for part in _BARE_SPACE.split(run))
 
 
 @lru_cache(maxsize=8192)

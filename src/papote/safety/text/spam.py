@@ -4,6 +4,11 @@ The tracker lives in the engine of each node. A sender talks to one node (their
 WebSocket), so per-node counts are what matters; a sender who spreads over nodes is
 still caught by the conversation memory (repeats within one conversation). Every
 window is a deque of timestamps trimmed from the left: O(1) per message.
+
+A long text that the engine asked to confirm (a warn verdict) was not delivered; sending
+it again is the confirmation, not a repeat: the second send of a warned text counts with
+the first (``note_warned``). A warned text sent round after round still adds up, one per
+round.
 """
 
 from __future__ import annotations
@@ -27,12 +32,15 @@ def _trim(times: deque[int], now: int, window: int) -> int:
 
 
 class _Sender:
-    __slots__ = ("links", "recent", "texts")
+    __slots__ = ("counted", "links", "recent", "texts", "warned")
 
     def __init__(self) -> None:
         self.recent: deque[int] = deque()
         self.links: deque[int] = deque()
         self.texts: OrderedDict[str, deque[int]] = OrderedDict()
+        # long texts answered "confirm" and not yet sent again -> when
+        self.warned: OrderedDict[str, int] = OrderedDict()
+        self.counted: str | None = None  # the fingerprint the last message added a count to
 
 
 class SpamTracker:
@@ -63,7 +71,24 @@ class SpamTracker:
                 times = state.texts[fingerprint] = deque()
                 if len(state.texts) > MAX_FINGERPRINTS:
                     state.texts.popitem(last=False)
-            times.append(ts)
+            warned_at = state.warned.pop(fingerprint, None)
+            if warned_at is None or ts - warned_at > REPEAT_WINDOW_MS:
+                times.append(ts)
+                state.counted = fingerprint
+            else:
+                state.counted = None  # the confirmation of a warned text: counted already
             if _trim(times, ts, REPEAT_WINDOW_MS) >= REPEAT_COUNT:
                 found.add("$repeat")
+        else:
+            state.counted = None
         return found
+
+    def note_warned(self, sender: str, fingerprint: str, ts: int) -> None:
+        """The message just observed was answered "confirm": its next send confirms it."""
+        state = self._senders.get(sender)
+        if state is None or state.counted != fingerprint:
+            return
+        state.warned[fingerprint] = ts
+        state.warned.move_to_end(fingerprint)
+        if len(state.warned) > MAX_FINGERPRINTS:
+            state.warned.popitem(last=False)
