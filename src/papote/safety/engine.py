@@ -132,7 +132,8 @@ class ModerationEngine:
 
         verdicts = [_rule_verdict(rule) for rule in self._fired(compiled, text, hits, names)]
         if ctx.channel == "dm" and "@recipient_minor" not in names:
-            risk = grooming_risk(ctx.sender.id, names, history)
+            recipient_age = ctx.recipient.age if ctx.recipient is not None else None
+            risk = grooming_risk(ctx.sender.id, names, history, recipient_age)
             if risk >= HOLD_AT:
                 action = Action.ESCALATE if risk >= ESCALATE_AT else Action.HOLD
                 verdicts.append(
