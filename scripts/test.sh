@@ -48,4 +48,13 @@ echo "PostgreSQL on $PGPORT, Redis on $REDISPORT"
 
 cd "$ROOT"
 .venv/bin/ruff check --quiet . && .venv/bin/lint-imports --no-cache >/dev/null && echo "lint: ok"
-.venv/bin/pytest -q -p no:cacheprovider "$@"
+if [ $# -gt 0 ]; then
+  .venv/bin/pytest -q -p no:cacheprovider "$@"
+else
+  # Playwright's sync API keeps an event loop running in the main thread:
+  # the browser tests run in their own pytest process, after the rest.
+  status=0
+  .venv/bin/pytest -q -p no:cacheprovider -m "not e2e" || status=$?
+  .venv/bin/pytest -q -p no:cacheprovider -m e2e tests/e2e || status=$?
+  exit $status
+fi

@@ -59,8 +59,7 @@ def issue(keys: Path, nonce: str) -> str:
             str(_private(keys)),
             "--issuer",
             ISSUER,
-            "--nonce",
-            nonce,
+            f"--nonce={nonce}",  # a nonce may start with "-"
         ],
         check=True,
         capture_output=True,

@@ -52,16 +52,18 @@ def check_pseudo(value: Any) -> str:
 
 def check_age(value: Any) -> int:
     """Return the age; raises ``invalid_age`` (not a plausible integer) or ``underage``."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value.strip())
-        else:
-            raise ActionError("invalid_age")
-    if value < 1 or value > MAX_AGE:
+    age: int
+    if isinstance(value, int) and not isinstance(value, bool):
+        age = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        age = int(value.strip())
+    else:
         raise ActionError("invalid_age")
-    if value < MIN_AGE:
+    if age < 1 or age > MAX_AGE:
+        raise ActionError("invalid_age")
+    if age < MIN_AGE:
         raise ActionError("underage", status=403)
-    return value
+    return age
 
 
 def check_entry(svc: Services, payload: Any) -> EntryRequest:

@@ -11,9 +11,8 @@ from papote.actions.services import Services
 from papote.actions.terms import reload_terms
 from papote.realtime.broker import Envelope
 from papote.realtime.events import PublicUser
-from papote.store import messages
+from papote.store import messages, rooms
 from papote.store.age_locks import SqlAgeGateStore
-from papote.store.models import RoomMember
 
 log = logging.getLogger(__name__)
 DAY_MS = 86_400_000
@@ -73,9 +72,7 @@ async def _announce_local_state(svc: Services) -> None:
 async def sync_cluster(svc: Services) -> None:
     """At start: alone, forget stale memberships; in a cluster, ask the others."""
     if svc.redis is None:
-        async with svc.db.session() as s:
-            await s.execute(RoomMember.__table__.delete())
-            await s.commit()
+        await rooms.clear_memberships(svc.db)
         return
     await svc.broker.publish(Envelope("nodes", control={"op": "sync"}))
 

@@ -8,6 +8,7 @@ See docs/architecture.md#sending-a-message.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import Counter
@@ -37,12 +38,12 @@ NEW_DM_WINDOW_MS = 10 * 60 * 1000
 def check_text(svc: Services, text: Any) -> str:
     if not isinstance(text, str):
         raise ActionError("bad_frame")
-    text = text.strip()
-    if not text:
+    stripped: str = text.strip()
+    if not stripped:
         raise Rejected("empty")
-    if len(text) > svc.settings.max_text:
+    if len(stripped) > svc.settings.max_text:
         raise Rejected("text_too_long")
-    return text
+    return stripped
 
 
 def _participant(session: SessionUser) -> Participant:
@@ -79,25 +80,42 @@ def _ignore(_view: MessageView) -> None:
     return None
 
 
-async def do_say(
-    svc: Services,
-    session: SessionUser,
-    room_id: Any,
-    text: Any,
-    *,
-    confirm: Any = None,
-    ip_hash: str = "",
-    on_stored: Callable[[MessageView], None] = _ignore,
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A ``say`` or ``dm`` as it came from the edge."""
+
+    text: Any
+    confirm: Any = None  # the token of a warned message sent anyway
+    ip_hash: str = ""  # hashed address of the sender's connection (evidence)
+    on_stored: Callable[[MessageView], None] = _ignore  # runs once durable, before fan-out
+
+
+async def _judge_and_store(
+    svc: Services, session: SessionUser, draft: Draft, out: Outgoing
 ) -> MessageView:
-    """Send to a room. ``on_stored`` runs once the message is durable, before fan-out."""
+    """Rate limit, safety pipeline, durable commit, then the ack callback."""
+    channel = draft.ctx.channel
+    try:
+        if not await svc.limits.hit("say" if channel == "room" else "dm", session.id):
+            raise Rejected("rate_limited")
+        await judge(svc, session, Draft(draft.message, draft.ctx, out.confirm), ip_hash=out.ip_hash)
+    except Rejected as rejected:
+        MESSAGES_IN.labels(channel, rejected.code).inc()
+        raise
+    await messages.insert(svc.db, draft.message)  # durable before the ack
+    view = message_view(draft.message, viewer=session.id)
+    out.on_stored(view)
+    MESSAGES_IN.labels(channel, "delivered").inc()
+    return view
+
+
+async def do_say(svc: Services, session: SessionUser, room_id: Any, out: Outgoing) -> MessageView:
+    """Send to a room: every member, the sender included, gets the same encoded frame."""
     room = check_room(svc, room_id)
-    text = check_text(svc, text)
+    text = check_text(svc, out.text)
     if not svc.hub.is_member(room.id, session.id):
         raise Rejected("not_member")
     _check_can_speak(svc, session)
-    if not await svc.limits.hit("say", session.id):
-        MESSAGES_IN.labels("room", "rate_limited").inc()
-        raise Rejected("rate_limited")
     message = _new_message(svc, session, text, room_id=room.id)
     ctx = MessageContext(
         text=text,
@@ -108,18 +126,10 @@ async def do_say(
         conversation=f"room:{room.id}",
         ts=message.ts,
     )
-    try:
-        await judge(svc, session, Draft(message, ctx, confirm), ip_hash=ip_hash)
-    except Rejected as rejected:
-        MESSAGES_IN.labels("room", rejected.code).inc()
-        raise
-    await messages.insert(svc.db, message)  # durable before the ack
-    view = message_view(message)
-    on_stored(view)
+    view = await _judge_and_store(svc, session, Draft(message, ctx), out)
     await svc.broker.publish(
         Envelope(f"room:{room.id}", MessageEvent(view).encode(), sender=session.id)
     )
-    MESSAGES_IN.labels("room", "delivered").inc()
     return view
 
 
@@ -133,7 +143,7 @@ async def _check_dm_allowed(
     await guard_new_dm(svc, session, recipient, new_conversation)
     if not new_conversation:
         return
-    prefs = recipient.dm_prefs or {}
+    prefs: dict[str, Any] = recipient.dm_prefs or {}
     refused = (
         prefs.get("accept") == "none"
         or session.gender not in prefs.get("genders", [session.gender])
@@ -153,20 +163,11 @@ async def _check_dm_allowed(
         raise Rejected("too_many_new_dms")
 
 
-async def do_dm(
-    svc: Services,
-    session: SessionUser,
-    to: Any,
-    text: Any,
-    *,
-    confirm: Any = None,
-    ip_hash: str = "",
-    on_stored: Callable[[MessageView], None] = _ignore,
-) -> MessageView:
-    """Send a private message. ``on_stored`` runs once it is durable, before fan-out."""
+async def do_dm(svc: Services, session: SessionUser, to: Any, out: Outgoing) -> MessageView:
+    """Send a private message, after the blocks, preferences and minors' protections."""
     if not isinstance(to, str):
         raise ActionError("bad_frame")
-    text = check_text(svc, text)
+    text = check_text(svc, out.text)
     if to == session.id:
         raise Rejected("dm_self")
     recipient = await users.by_id(svc.db, to)
@@ -176,9 +177,6 @@ async def do_dm(
     key = ids.dm_key(session.id, recipient.id)
     new_conversation = not await social.contact_exists(svc.db, key)
     await _check_dm_allowed(svc, session, recipient, new_conversation=new_conversation)
-    if not await svc.limits.hit("dm", session.id):
-        MESSAGES_IN.labels("dm", "rate_limited").inc()
-        raise Rejected("rate_limited")
     message = _new_message(svc, session, text, dm_key=key, recipient_id=recipient.id)
     ctx = MessageContext(
         text=text,
@@ -195,16 +193,9 @@ async def do_dm(
         first_contact=new_conversation,
         ts=message.ts,
     )
-    try:
-        await judge(svc, session, Draft(message, ctx, confirm), ip_hash=ip_hash)
-    except Rejected as rejected:
-        MESSAGES_IN.labels("dm", rejected.code).inc()
-        raise
-    await messages.insert(svc.db, message)
+    view = await _judge_and_store(svc, session, Draft(message, ctx), out)
     if new_conversation:
         await social.open_contact(svc.db, key, session.id, now=message.ts)
-    view = message_view(message, viewer=session.id)
-    on_stored(view)
     # the recipient sees dm = sender's id; the sender's other tabs see dm = recipient's id
     await svc.broker.publish(
         Envelope(
@@ -214,7 +205,6 @@ async def do_dm(
         )
     )
     await svc.broker.publish(Envelope(f"user:{session.id}", MessageEvent(view).encode()))
-    MESSAGES_IN.labels("dm", "delivered").inc()
     return view
 
 

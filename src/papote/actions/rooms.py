@@ -31,17 +31,7 @@ async def do_join(svc: Services, session: SessionUser, room_id: Any) -> dict[str
         raise ActionError("rate_limited")
     if not svc.hub.is_member(room.id, session.id):
         await rooms.add_member(svc.db, room.id, session.id, now=svc.clock())
-        count = svc.hub.member_count(room.id) + 1
-        frame = MemberEvent(True, room.id, session.public, count).encode()
-        await svc.broker.publish(
-            Envelope(
-                f"room:{room.id}",
-                frame,
-                sender=session.id,
-                echo=False,
-                control={"op": "join", "room": room.id, "user_id": session.id},
-            )
-        )
+        await _announce_membership(svc, session, room.id, joined=True)
     history = await messages.page(svc.db, room_id=room.id, limit=HISTORY_ON_JOIN)
     blocked = svc.hub.blocks.get(session.id, set())
     return {
@@ -60,18 +50,26 @@ async def do_leave_room(svc: Services, session: SessionUser, room_id: Any) -> st
     room = check_room(svc, room_id)
     if svc.hub.is_member(room.id, session.id):
         await rooms.remove_member(svc.db, room.id, session.id)
-        count = max(svc.hub.member_count(room.id) - 1, 0)
-        frame = MemberEvent(False, room.id, session.public, count).encode()
-        await svc.broker.publish(
-            Envelope(
-                f"room:{room.id}",
-                frame,
-                sender=session.id,
-                echo=False,
-                control={"op": "leave", "room": room.id, "user_id": session.id},
-            )
-        )
+        await _announce_membership(svc, session, room.id, joined=False)
     return room.id
+
+
+async def _announce_membership(
+    svc: Services, session: SessionUser, room_id: str, *, joined: bool
+) -> None:
+    """member_joined/member_left to the room's other members, and every hub's state."""
+    count = max(svc.hub.member_count(room_id) + (1 if joined else -1), 0)
+    frame = MemberEvent(joined, room_id, session.public, count).encode()
+    op = "join" if joined else "leave"
+    await svc.broker.publish(
+        Envelope(
+            f"room:{room_id}",
+            frame,
+            sender=session.id,
+            echo=False,
+            control={"op": op, "room": room_id, "user_id": session.id},
+        )
+    )
 
 
 def _region_matches(user: PublicUser, wanted: str, svc: Services) -> bool:

@@ -73,33 +73,20 @@ async def _leave(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
     return {"type": "left", "room": await rooms.do_leave_room(svc, c.session, f["room"])}
 
 
-def _ack(c: Caller) -> Callable[[MessageView], None]:
-    return lambda view: c.reply_now({"type": "ack", "message": view.to_json()})
+def _outgoing(c: Caller, f: dict[str, Any]) -> messages.Outgoing:
+    def ack(view: MessageView) -> None:
+        c.reply_now({"type": "ack", "message": view.to_json()})
+
+    return messages.Outgoing(f["text"], f.get("confirm"), c.ip_hash, ack)
 
 
 async def _say(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
-    await messages.do_say(
-        svc,
-        c.session,
-        f["room"],
-        f["text"],
-        confirm=f.get("confirm"),
-        ip_hash=c.ip_hash,
-        on_stored=_ack(c),
-    )
-    return None
+    await messages.do_say(svc, c.session, f["room"], _outgoing(c, f))
+    return None  # the ack was queued once the message was stored, before the fan-out
 
 
 async def _dm(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
-    await messages.do_dm(
-        svc,
-        c.session,
-        f["to"],
-        f["text"],
-        confirm=f.get("confirm"),
-        ip_hash=c.ip_hash,
-        on_stored=_ack(c),
-    )
+    await messages.do_dm(svc, c.session, f["to"], _outgoing(c, f))
     return None
 
 
