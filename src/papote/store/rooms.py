@@ -25,7 +25,7 @@ async def seed(db: Database, rooms: Iterable[Mapping[str, object]]) -> int:
                     name=str(spec["name"]),
                     topic=str(spec.get("topic") or ""),
                     kind=str(spec["kind"]),
-                    region=spec.get("region"),  # type: ignore[arg-type]
+                    region=str(spec["region"]) if spec.get("region") else None,
                     adult=bool(spec.get("adult", False)),
                     position=position,
                 )
@@ -73,3 +73,10 @@ async def memberships(db: Database) -> list[tuple[str, str]]:
     async with db.session() as s:
         rows = await s.execute(select(RoomMember.room_id, RoomMember.user_id))
         return [(r[0], r[1]) for r in rows]
+
+
+async def clear_memberships(db: Database) -> None:
+    """Forget every membership (a single node starting: nobody is connected yet)."""
+    async with db.session() as s:
+        await s.execute(delete(RoomMember))
+        await s.commit()

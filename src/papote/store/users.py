@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from papote.store.db import Database
@@ -36,7 +36,7 @@ async def expire_stale(db: Database, *, now: int, idle_ms: int) -> list[str]:
         ids = [r[0] for r in rows]
         if ids:
             await s.execute(update(User).where(User.id.in_(ids)).values(ended_at=now))
-            await s.execute(RoomMember.__table__.delete().where(RoomMember.user_id.in_(ids)))
+            await s.execute(delete(RoomMember).where(RoomMember.user_id.in_(ids)))
             await s.commit()
     return ids
 
@@ -73,7 +73,7 @@ async def by_ids(db: Database, user_ids: Iterable[str]) -> list[User]:
 async def end_session(db: Database, user_id: str, *, now: int) -> None:
     async with db.session() as s:
         await s.execute(update(User).where(User.id == user_id).values(ended_at=now, last_seen=now))
-        await s.execute(RoomMember.__table__.delete().where(RoomMember.user_id == user_id))
+        await s.execute(delete(RoomMember).where(RoomMember.user_id == user_id))
         await s.commit()
 
 
