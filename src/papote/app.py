@@ -113,6 +113,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     tasks = [
         asyncio.create_task(run_heartbeat(svc), name="heartbeat"),
         asyncio.create_task(maintenance.run_purge(svc), name="purge"),
+        asyncio.create_task(maintenance.run_room_counts(svc), name="room-counts"),
     ]
     svc.extras["ready"] = True
     log.info(

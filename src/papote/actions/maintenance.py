@@ -10,7 +10,7 @@ from typing import Any
 from papote.actions.services import Services
 from papote.actions.terms import reload_terms
 from papote.realtime.broker import Envelope
-from papote.realtime.events import PublicUser
+from papote.realtime.events import PublicUser, RoomCountsEvent
 from papote.store import messages, rooms
 from papote.store.age_locks import SqlAgeGateStore
 
@@ -95,3 +95,21 @@ async def run_purge(svc: Services) -> None:
         except Exception:
             log.exception("purge failed")
         await asyncio.sleep(svc.settings.purge_interval_s)
+
+
+async def run_room_counts(svc: Services, every_s: float = 5.0) -> None:
+    """Tell this node's clients the rooms' member counts when they changed.
+
+    One frame for everyone, encoded once per tick; rooms one has not joined stay live
+    in the rooms list without an event per join.
+    """
+    last: tuple[tuple[str, int], ...] = ()
+    while True:
+        await asyncio.sleep(every_s)
+        counts = tuple((room, svc.hub.member_count(room)) for room in svc.rooms)
+        if counts == last or not svc.hub.conns:
+            continue
+        last = counts
+        frame = RoomCountsEvent(counts).encode()
+        for user_id in list(svc.hub.conns):
+            svc.hub.send_local(user_id, frame)

@@ -156,3 +156,17 @@ class ReconnectEvent(Event):
 
     def frame(self) -> dict[str, Any]:
         return {"type": self.type, "after_ms": self.after_ms}
+
+
+@dataclass(frozen=True, slots=True)
+class RoomCountsEvent(Event):
+    """Live member counts of every room, for the rooms list (sent when they change)."""
+
+    type: ClassVar[str] = "rooms"
+    counts: tuple[tuple[str, int], ...]
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "rooms": [{"id": room, "member_count": count} for room, count in self.counts],
+        }
