@@ -183,6 +183,11 @@ async def test_harmful_offers_are_refused_with_their_category(sqlite_server):
         ("je poste les nudes de mon ex pour me venger, qui en veut ?", "ncii"),
         ("envoie moi un code paysafecard et je te montre tout", "scam"),
         ("achète une recharge PCS de 50 et envoie moi le code en photo", "scam"),
+        (
+            "Ameli : un remboursement de 148,50 € vous attend, confirmez vos coordonnées sur "
+            "https://ameli.remboursement-securise.net/compte",
+            "scam",
+        ),
     ]
     for text, category in cases:
         frame = await _say(sender, "rencontres", text)

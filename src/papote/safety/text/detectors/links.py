@@ -72,6 +72,15 @@ _BRANDS = re.compile(r"papote|paypal|ameli|impots|laposte|colissimo|chronopost|n
 # "bit.ly/x", "www.x.fr", "http..." or a token with a dot followed by letters
 _GATE = re.compile(r"https?:|www\.|\b[a-z0-9\-]{2,}\.[a-z]{2,}\b")
 _IP_HOST = re.compile(r"^(?:https?://)?\d{1,3}(?:\.\d{1,3}){3}")
+_LABEL_SEPARATORS = re.compile(r"[.\-_]+")
+
+
+def _brand_in_subdomain(subdomain: str, domain: str) -> bool:
+    """A brand as a whole label of the subdomain of someone else's domain:
+    "paypal.com.verif-compte.ru", "ameli-remboursement.secure-id.net"."""
+    if not subdomain or _BRANDS.search(domain):
+        return False
+    return any(_BRANDS.fullmatch(label) for label in _LABEL_SEPARATORS.split(subdomain))
 
 
 def warm_up() -> None:
@@ -124,6 +133,7 @@ def link_features(folded: str) -> set[str]:
             _IP_HOST.match(rest)
             or "xn--" in host
             or (_BRANDS.search(parts.domain) and _PHISHING_WORDS.search(rest))
+            or (_brand_in_subdomain(parts.subdomain, parts.domain) and _PHISHING_WORDS.search(rest))
             or (parts.domain.count("-") >= 2 and _PHISHING_WORDS.search(parts.domain))
         ):
             found.add("$suspicious_link")
