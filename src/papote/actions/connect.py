@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from papote import ids
-from papote.actions.errors import ActionError
+from papote.actions.errors import MESSAGES_FR, ActionError
 from papote.actions.presence import do_come_online, do_disconnect
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
@@ -24,8 +24,8 @@ async def do_hello(
     user = await users.by_token(svc.db, ids.token_hash(token))
     if user is None:
         raise ActionError("invalid_token")
-    if user.status == "banned":
-        raise ActionError("banned")
+    if user.status in ("banned", "suspended"):
+        raise ActionError("banned", MESSAGES_FR["suspended"])
     now = svc.clock()
     resumed = svc.hub.is_online(user.id) or now - user.last_seen > 1000
     session = svc.sessions.get(user.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 MESSAGES_FR: dict[str, str] = {
     # entry
     "invalid_pseudo": "Le pseudo doit faire de 3 à 20 caractères : lettres (accents permis), "
@@ -79,7 +81,11 @@ class Rejected(ActionError):
         *,
         category: str | None = None,
         confirm: str | None = None,
+        aftermath: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(code, message)
         self.category = category
         self.confirm = confirm
+        # What must happen once the sender has been answered (a suspension closes the
+        # socket: the ``rejected`` reply has to be queued before it).
+        self.aftermath = aftermath

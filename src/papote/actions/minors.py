@@ -75,8 +75,9 @@ async def do_flag_possibly_minor(svc: Services, session: SessionUser, draft: Dra
     await _update_session(svc, session.id, possibly_minor=True)
     await _notify(svc, session.id, HELP_NOTICE_FR, "minor_help")
     for other in await social.contacts_of(svc.db, session.id):
-        for user_id in (session.id, other):
-            await _notify(svc, user_id, CONVERSATION_NOTICE_FR, f"minor_conversation:{other}")
+        # each side's key names the other participant, like every conversation field
+        await _notify(svc, session.id, CONVERSATION_NOTICE_FR, f"minor_conversation:{other}")
+        await _notify(svc, other, CONVERSATION_NOTICE_FR, f"minor_conversation:{session.id}")
     await report_store.create(
         svc.db,
         Report(
@@ -126,15 +127,18 @@ async def do_suspend(svc: Services, session: SessionUser, verdict: Verdict, ip_h
     )
 
 
-async def react_to_verdict(
-    svc: Services, session: SessionUser, draft: Draft, verdict: Verdict, ip_hash: str
+async def react_to_flags(
+    svc: Services, session: SessionUser, draft: Draft, verdict: Verdict
 ) -> None:
-    """Verdict hook (see actions/moderation.py): flags, suspensions."""
+    """What a verdict learned about the sender (see actions/moderation.py)."""
     if MINOR_FLAG in verdict.flags:
         await do_flag_possibly_minor(svc, session, draft)
+
+
+def calls_for_suspension(verdict: Verdict) -> bool:
+    """An escalation for child safety or grooming suspends the sender at once."""
     protective = {Category.CHILD_SAFETY, Category.GROOMING}
-    if verdict.action is Action.ESCALATE and protective & set(verdict.categories):
-        await do_suspend(svc, session, verdict, ip_hash)
+    return verdict.action is Action.ESCALATE and bool(protective & set(verdict.categories))
 
 
 async def guard_new_dm(

@@ -12,7 +12,7 @@ import hmac
 
 from papote.actions.draft import Draft
 from papote.actions.errors import Rejected
-from papote.actions.minors import react_to_verdict
+from papote.actions.minors import calls_for_suspension, do_suspend, react_to_flags
 from papote.actions.reports import file_safety_report
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
@@ -54,7 +54,7 @@ async def send_nudges(svc: Services, verdict: Verdict, sender: str, recipient: s
 async def judge(svc: Services, session: SessionUser, draft: Draft, *, ip_hash: str) -> Verdict:
     """Run the pipeline and enforce its verdict; raises Rejected unless delivered."""
     verdict = await svc.pipeline.judge_message(draft.ctx)
-    await react_to_verdict(svc, session, draft, verdict, ip_hash)
+    await react_to_flags(svc, session, draft, verdict)
     action = verdict.action
     category = verdict.category.value if verdict.category else None
     recipient = draft.ctx.recipient.id if draft.ctx.recipient else None
@@ -78,4 +78,12 @@ async def judge(svc: Services, session: SessionUser, draft: Draft, *, ip_hash: s
         await file_safety_report(svc, draft.message, verdict, sender_ip_hash=ip_hash)
     if action is Action.HOLD:
         raise Rejected("held", category=category)
-    raise Rejected("moderation", verdict.explanation, category=category or "other")
+    aftermath = None
+    if calls_for_suspension(verdict):
+
+        async def aftermath() -> None:
+            await do_suspend(svc, session, verdict, ip_hash)
+
+    raise Rejected(
+        "moderation", verdict.explanation, category=category or "other", aftermath=aftermath
+    )

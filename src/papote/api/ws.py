@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -33,6 +34,7 @@ HANDLER_SECONDS = Histogram(
     ["type"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.0),
 )
+Aftermath = Callable[[], Awaitable[None]]
 HELLO_TIMEOUT_S = 15.0
 ABUSE_LIMIT = 30  # protocol errors tolerated in a row before the client is closed
 FAKELAG_S = 0.25  # over the frame budget: slow down before rejecting
@@ -155,28 +157,31 @@ async def _serve(svc: Services, websocket: WebSocket, conn: Connection, caller: 
                 continue
         FRAMES_IN.labels(kind).inc()
         start = time.perf_counter()
-        reply = await _dispatch(svc, caller, command, kind, frame, ref)
+        reply, aftermath = await _dispatch(svc, caller, command, kind, frame, ref)
         HANDLER_SECONDS.labels(kind).observe(time.perf_counter() - start)
         if reply is not None:
             conn.push(reply)
             strikes = 0
+        if aftermath is not None:
+            await aftermath()
 
 
 async def _dispatch(
     svc: Services, caller: Caller, command: Any, kind: str, frame: dict[str, Any], ref: Any
-) -> str | None:
+) -> tuple[str | None, Aftermath | None]:
+    """The reply frame, and what must run once it is queued."""
     caller.ref = ref
     try:
         check_fields(command, frame)
         reply = await command.handler(svc, caller, frame)
     except Rejected as exc:
-        return _rejected_frame(exc, ref)
+        return _rejected_frame(exc, ref), exc.aftermath
     except ActionError as exc:
-        return error_frame(exc.code, ref, exc.message)
+        return error_frame(exc.code, ref, exc.message), None
     except Exception:
         log.exception("frame handler failed", extra={"frame_type": kind})
-        return error_frame("internal", ref, MESSAGES_FR["internal"])
+        return error_frame("internal", ref, MESSAGES_FR["internal"]), None
     if reply is None:
-        return None
+        return None, None
     reply["ref"] = ref
-    return encode(reply)
+    return encode(reply), None

@@ -81,7 +81,9 @@ class Connection:
                     await asyncio.sleep(0.005)
 
     async def stop(self) -> None:
+        """Stop writing; frames queued before a close_soon (a sanction) are sent first."""
         self.closed = True
+        await self.flush(1.0)
         self._writer.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await self._writer
