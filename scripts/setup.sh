@@ -5,10 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v uv >/dev/null 2>&1 && [ ! -x "$HOME/.local/bin/uv" ]; then
-  python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
+# uv (from PyPI) installs the locked environment; bootstrap it in .tools/ if missing.
+if command -v uv >/dev/null 2>&1; then
+  UV=$(command -v uv)
+else
+  if [ ! -x .tools/bin/uv ]; then
+    python3 -m venv .tools
+    .tools/bin/pip install --quiet --disable-pip-version-check uv
+  fi
+  UV=$PWD/.tools/bin/uv
 fi
-UV=$(command -v uv || echo "$HOME/.local/bin/uv")
 export UV_PYTHON_DOWNLOADS=never
 if [ "${1:-}" = "--dev" ]; then
   "$UV" sync --frozen --python python3 --quiet
