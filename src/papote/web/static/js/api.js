@@ -1,4 +1,4 @@
-// HTTP calls of the protocol (entry, leaving, postal code look-up, media).
+// HTTP calls of the protocol (entry, leaving, postal code look-up, age assurance, media).
 
 export class ApiError extends Error {
   constructor(code, message, status, help = null) {
@@ -43,6 +43,17 @@ async function call(method, path, { body, token, signal } = {}) {
 
 export function createSession(fields) {
   return call("POST", "/api/v1/session", { body: fields });
+}
+
+/** A single-use nonce for an over-18 attestation: bound to the session (token) or,
+ * without a token, to this browser by a short-lived cookie set by the server. */
+export function ageNonce(token = null) {
+  return call("POST", "/api/v1/age/nonce", { token: token || undefined });
+}
+
+/** Submit the provider's attestation for the session: {verified_adult, user}. */
+export function verifyAge(token, attestation, nonce) {
+  return call("POST", "/api/v1/age/verify", { token, body: { attestation, nonce } });
 }
 
 export function endSession(token) {

@@ -2,14 +2,15 @@
 // Frames come in through onFrame(); state lives in state.js; each part redraws itself
 // at most once per animation frame.
 
-import { endSession, mediaUrl } from "./api.js";
+import { openAgeDialog } from "./age.js";
+import { endSession, mediaUrl, verifyAge } from "./api.js";
 import { notificationTitle, notify, playSound, setTitleUnread } from "./alerts.js";
 import { clearStatus, initComposer, showStatus } from "./composer.js";
 import { Connection } from "./connection.js";
-import { initDialogs, openMessage, openPerson, openPrefs, showSanction } from "./dialogs.js";
+import { fillAccount, initDialogs, openMessage, openPerson, openPrefs, showSanction } from "./dialogs.js";
 import { $, $$, frameBatcher, h } from "./dom.js";
 import { codeText, t } from "./i18n.js";
-import { MessageView } from "./messages.js";
+import { MessageView, verifiedBadge } from "./messages.js";
 import { PeopleList, fillRegions, matches, readFilters, whoFrame } from "./people.js";
 import {
   addMessages, closeConversation, conversationKey, conversationTitle, dmKey, openConversation,
@@ -58,14 +59,16 @@ function renderRooms() {
     const items = [];
     for (const room of state.rooms.values()) {
       if ((room.kind === "region" ? "region" : "theme") !== kind) continue;
+      // A room for verified adults stays clickable: the server's refusal says why and
+      // offers the anonymous proof (see showRoomRefusal).
       const locked = room.adult && !state.me.verified_adult;
       const button = h("button", {
-        type: "button", class: "room-btn", "data-room": room.id,
+        type: "button", class: locked ? "room-btn locked" : "room-btn", "data-room": room.id,
         "aria-current": room.id === activeRoom ? "true" : null,
-        "aria-disabled": locked ? "true" : null,
       },
       h("span", { class: "name" }, room.name),
-      room.adult ? h("span", { class: "lock" }, "18+ ✔") : null,
+      room.adult ? h("span", { class: "lock" }, "18+ ✔",
+        h("span", { class: "visually-hidden" }, ` (${t("chat.rooms.adult")})`)) : null,
       h("span", { class: "count", "aria-label": t("chat.room.members", { n: room.member_count ?? 0 }) },
         String(room.member_count ?? 0)));
       if (room.adult) button.title = t("chat.rooms.adult");
@@ -151,17 +154,14 @@ function mergeInto(conv, messages) {
   return added;
 }
 
-async function joinRoom(id) {
-  const room = state.rooms.get(id);
-  if (room && room.adult && !state.me.verified_adult) {
-    toast(t("chat.room.locked"));
-    return null;
-  }
+/** Join a room; a refusal goes to onRefused(reply) (by default, a toast). */
+async function joinRoom(id, onRefused = (reply) => toast(codeText(reply.code, reply.message))) {
   const reply = await request({ type: "join", room: id });
   if (reply.type !== "joined") {
-    toast(codeText(reply.code, reply.message));
+    onRefused(reply);
     return null;
   }
+  $("#rooms-status").replaceChildren();
   state.rooms.set(reply.room.id, { ...state.rooms.get(reply.room.id), ...reply.room });
   state.joined.add(reply.room.id);
   const members = new Map();
@@ -182,7 +182,28 @@ async function openRoom(id) {
     setActive(key);
     return;
   }
-  if ((await joinRoom(id)) !== null) setActive(key);
+  if ((await joinRoom(id, showRoomRefusal)) !== null) setActive(key);
+}
+
+/**
+ * A refused join, shown where the person clicked (the rooms pane, visible on a phone
+ * too) and kept until dismissed; the adult room offers the anonymous age proof.
+ */
+function showRoomRefusal(reply) {
+  const box = $("#rooms-status");
+  const dismiss = h("button", { type: "button", class: "btn btn-ghost" }, t("notice.dismiss"));
+  dismiss.addEventListener("click", () => box.replaceChildren());
+  let prove = null;
+  if (reply.code === "adult_room") {
+    prove = h("button", { type: "button", class: "btn btn-primary", id: "rooms-prove" }, t("age.open"));
+    prove.addEventListener("click", proveAge);
+  }
+  const text = reply.code === "adult_room"
+    ? codeText("adult_room", reply.message || t("chat.room.locked"))
+    : codeText(reply.code, reply.message);
+  box.replaceChildren(h("div", { class: "composer-alert error", "data-code": reply.code || null },
+    h("p", {}, text), prove, dismiss));
+  box.scrollIntoView({ block: "nearest" });
 }
 
 async function fetchHistory(conv, extra = {}) {
@@ -327,17 +348,35 @@ function onPresence(frame) {
   redrawPeople();
 }
 
+/** Where to find help, for someone who may be a minor: the 3018, and the age proof. */
+function helpActions() {
+  const prove = h("button", { type: "button", class: "btn" }, t("age.open"));
+  prove.addEventListener("click", proveAge);
+  return h("div", { class: "help-actions" },
+    h("a", { class: "btn btn-help", href: "tel:3018" }, t("help.call")),
+    h("a", { class: "btn", href: "https://3018.fr", target: "_blank", rel: "noopener noreferrer" }, t("help.site")),
+    state.me?.verified_adult ? null : prove);
+}
+
 function onNotice(frame) {
   const box = $("#notices");
   const level = frame.level === "warning" ? "warning" : "info";
+  const help = frame.key === "minor_help";
   if (frame.key) box.querySelector(`[data-key="${CSS.escape(frame.key)}"]`)?.remove();
   const dismiss = h("button", { type: "button", class: "btn btn-ghost" }, t("notice.dismiss"));
-  const notice = h("div", { class: `notice ${level}`, role: level === "warning" ? "alert" : "status",
-    "data-key": frame.key || null },
-  h("div", { class: "notice-body" }, h("strong", {}, t("notice." + level)), frame.text || ""), dismiss);
+  const notice = h("div", { class: `notice ${level}${help ? " notice-help" : ""}`,
+    role: level === "warning" || help ? "alert" : "status", "data-key": frame.key || null },
+  h("div", { class: "notice-body" },
+    h("strong", {}, help ? t("notice.help") : t("notice." + level)),
+    h("p", {}, frame.text || ""),
+    help ? helpActions() : null),
+  dismiss);
   dismiss.addEventListener("click", () => notice.remove());
-  box.append(notice);
-  while (box.children.length > 3) box.firstElementChild.remove();
+  if (help) box.prepend(notice);
+  else box.append(notice);
+  // At most three notices; the help one stays (it goes only when dismissed).
+  const others = [...box.children].filter((el) => !el.classList.contains("notice-help"));
+  while (box.children.length > 3 && others.length) others.shift().remove();
 }
 
 function onSanction(frame) {
@@ -351,10 +390,22 @@ function onSanction(frame) {
   }
 }
 
+/**
+ * Rooms from welcome (whole rooms), a `room` frame, or the `rooms` event that carries
+ * only {id, member_count} every few seconds: a partial entry for a room this page does
+ * not know yet is skipped (it would have no name nor kind).
+ */
 function onRooms(rooms) {
-  for (const room of rooms) state.rooms.set(room.id, { ...state.rooms.get(room.id), ...room });
+  let named = false;
+  for (const room of rooms) {
+    if (!room || !room.id) continue;
+    const known = state.rooms.get(room.id);
+    if (!known && !room.name) continue;
+    if (room.name) named = true;
+    state.rooms.set(room.id, { ...known, ...room });
+  }
   redrawRooms();
-  redrawTabs();
+  if (named) redrawTabs();
 }
 
 function onFrame(frame) {
@@ -378,7 +429,7 @@ async function onWelcome(frame) {
   state.prefs = frame.prefs || state.prefs;
   for (const id of frame.blocked || []) if (!state.blocked.has(id)) state.blocked.set(id, null);
   onRooms(frame.rooms || []);
-  $("#me").textContent = t("chat.me", { pseudo: state.me.pseudo });
+  renderMe();
   $("#me").hidden = false;
   if (!welcomed) {
     welcomed = true;
@@ -467,6 +518,38 @@ async function showMedia(button) {
   } catch {
     button.replaceWith(h("span", { class: "hint" }, t("msg.image.error")));
   }
+}
+
+// ---------------------------------------------------------------- age verification
+
+function renderMe() {
+  $("#me").replaceChildren(t("chat.me", { pseudo: state.me.pseudo }),
+    state.me.verified_adult ? " " : null, state.me.verified_adult ? verifiedBadge() : null);
+}
+
+/** "Prouver que j'ai 18 ans" in session: nonce with the token, then /age/verify. */
+function proveAge() {
+  openAgeDialog({
+    token: state.token,
+    submit: async (attestation, nonce) => {
+      const reply = await verifyAge(state.token, attestation, nonce);
+      onVerified(reply && reply.user);
+    },
+  });
+}
+
+function onVerified(user) {
+  const me = { ...state.me, ...(user && user.id === state.me.id ? user : {}), verified_adult: true, possibly_minor: false };
+  state.me = rememberUser(me);
+  if (state.online.has(me.id)) state.online.set(me.id, me);
+  for (const members of state.members.values()) if (members.has(me.id)) members.set(me.id, me);
+  $('#notices [data-key="minor_help"]')?.remove();
+  $("#rooms-status").replaceChildren();
+  renderMe();
+  fillAccount();
+  redrawRooms();
+  redrawPeople();
+  toast(t("age.done"));
 }
 
 async function quit() {
@@ -561,7 +644,8 @@ function wireEvents() {
 /** Redraw what JavaScript wrote, after a language switch. */
 export function relabel() {
   if (!state.me) return;
-  $("#me").textContent = t("chat.me", { pseudo: state.me.pseudo });
+  renderMe();
+  if ($("#prefs-dialog").open) fillAccount();
   renderRooms();
   renderTabs();
   renderHeader();
@@ -581,7 +665,7 @@ export function startChat(token, chatHooks) {
     const user = findUser(id);
     if (user) openPerson(user);
   });
-  initDialogs({ openDm, block, unblock, request, toast });
+  initDialogs({ openDm, block, unblock, request, toast, proveAge });
   initComposer({
     ready: () => state.convs.has(state.active),
     send: (text, confirmToken) => {

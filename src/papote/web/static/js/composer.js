@@ -7,7 +7,7 @@ import { codeText, t } from "./i18n.js";
 import { state } from "./state.js";
 
 const TYPING_EVERY_MS = 3000;
-const RESTORE_ON = new Set(["rate_limited", "text_too_long", "not_member", "disconnected", "timeout"]);
+const RESTORE_ON = new Set(["rate_limited", "text_too_long", "not_member", "disconnected", "timeout", "too_many_new_dms"]);
 
 let hooks = null;
 let lastTyping = 0;
@@ -26,8 +26,9 @@ export function clearStatus() {
   $("#composer-status").replaceChildren();
 }
 
-export function showStatus(text, { error = true, buttons = [] } = {}) {
-  const box = h("div", { class: error ? "composer-alert error" : "composer-alert" }, h("p", {}, text), ...buttons);
+export function showStatus(text, { error = true, buttons = [], code = null } = {}) {
+  const box = h("div", { class: error ? "composer-alert error" : "composer-alert", "data-code": code },
+    h("p", {}, text), ...buttons);
   $("#composer-status").replaceChildren(box);
 }
 
@@ -66,13 +67,13 @@ async function send(text, confirmToken) {
       restore(text);
       input().focus();
     });
-    showStatus(message, { error: false, buttons: [sendAnyway, edit] });
+    showStatus(message, { error: false, buttons: [sendAnyway, edit], code });
     sendAnyway.focus();
     return;
   }
   if (code === "muted" && reply.until) state.muteUntil = reply.until;
   if (RESTORE_ON.has(code)) restore(text);
-  showStatus(message);
+  showStatus(message, { code });
 }
 
 /** hooks: ready() -> bool, send(text, confirmToken) -> Promise<reply frame>, typing() */

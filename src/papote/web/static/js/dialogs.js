@@ -1,24 +1,26 @@
-// Dialogs: person card, message actions, report, settings, sanction. Each uses the
+// Dialogs: person card, message actions, report, "Mon compte" (profile, age proof,
+// settings), sanction. Each uses the
 // native <dialog> (focus is kept inside; Escape closes) and only sets text.
 
 import { alertSettings, saveAlertSettings } from "./alerts.js";
 import { $, formatDate, h } from "./dom.js";
 import { CATEGORIES, codeText, t } from "./i18n.js";
+import { verifiedBadge } from "./messages.js";
 import { state } from "./state.js";
 
 let actions = null;
 let current = { user: null, message: null };
 
 function summary(user) {
-  return t("person.summary", { age: user.age, gender: t("gender." + user.gender), city: user.city || user.region || "" }) +
-    (user.verified_adult ? ` · ${t("person.verified")}` : "");
+  return t("person.summary", { age: user.age, gender: t("gender." + user.gender), city: user.city || user.region || "" });
 }
 
 export function openPerson(user) {
   current = { user, message: null };
   const mine = user.id === state.me.id;
   $("#person-name").textContent = user.pseudo;
-  $("#person-summary").textContent = summary(user);
+  $("#person-summary").replaceChildren(summary(user), user.verified_adult ? " " : null,
+    user.verified_adult ? verifiedBadge() : null);
   $("#person-you").hidden = !mine;
   $("#person-actions").hidden = mine;
   $("#person-block").textContent = state.blocked.has(user.id) ? t("person.unblock") : t("person.block");
@@ -98,7 +100,20 @@ function fillBlocked() {
   }));
 }
 
+/** "Mon compte": my profile, the "vérifié 18+" badge, or the offer to prove my age. */
+export function fillAccount() {
+  const me = state.me;
+  if (!me) return;
+  $("#account-pseudo").textContent = me.pseudo;
+  $("#account-about").textContent = summary(me);
+  $("#account-badge").hidden = !me.verified_adult;
+  $("#account-age-todo").hidden = Boolean(me.verified_adult);
+  $("#age-open").hidden = Boolean(me.verified_adult);
+  $("#account-age-done").hidden = !me.verified_adult;
+}
+
 export function openPrefs() {
+  fillAccount();
   fillPrefs();
   $("#prefs-dialog").showModal();
 }
@@ -115,7 +130,7 @@ export function showSanction(frame) {
   if (!dialog.open) dialog.showModal();
 }
 
-/** Wire the dialogs; `acts` holds the chat's verbs (openDm, block, unblock, report, savePrefs, toast). */
+/** Wire the dialogs; `acts` holds the chat's verbs (openDm, block, unblock, request, toast, proveAge). */
 export function initDialogs(acts) {
   actions = acts;
   $("#person-dm").addEventListener("click", () => {
@@ -162,6 +177,7 @@ export function initDialogs(acts) {
     if ($("#report-block").checked) await actions.block(current.user);
   });
 
+  $("#age-open").addEventListener("click", () => actions.proveAge());
   $("#p-accept-all").addEventListener("change", toggleCriteria);
   $("#p-accept-none").addEventListener("change", toggleCriteria);
   $("#prefs-cancel").addEventListener("click", () => $("#prefs-dialog").close());

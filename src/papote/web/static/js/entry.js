@@ -1,5 +1,7 @@
-// The entry form: pseudo, age, gender, postal code (with the commune shown as typed).
+// The entry form: pseudo, age, gender, postal code (with the commune shown as typed),
+// refusals with where to find help, and the anonymous age proof for a locked browser.
 
+import { closeAgeDialog, openAgeDialog } from "./age.js";
 import { ApiError, createSession, lookupPostal } from "./api.js";
 import { $, h } from "./dom.js";
 import { codeText, t } from "./i18n.js";
@@ -13,6 +15,7 @@ const FIELD_OF_CODE = {
   invalid_postal_code: "postal",
 };
 
+let entered = null; // onEntered, set by initEntry
 let postalAbort = null;
 let postalTimer = null;
 
@@ -81,10 +84,30 @@ function helpList(help) {
   }));
 }
 
+/**
+ * A locked browser (an age under 18 was declared here recently) may belong to an
+ * adult: offer the anonymous proof, then send the entry again with the attestation.
+ */
+function proveOffer() {
+  const button = h("button", { type: "button", class: "btn btn-primary", id: "entry-prove" }, t("age.open"));
+  button.addEventListener("click", () => {
+    openAgeDialog({
+      token: null,
+      submit: async (attestation, nonce) => {
+        const session = await createSession({ ...readForm(), attestation, nonce });
+        closeAgeDialog();
+        entered(session);
+      },
+      onOther: (err) => showError(err.code, codeText(err.code, err.message), err.help),
+    });
+  });
+  return h("div", { class: "entry-prove" }, h("p", {}, t("age.locked.offer")), button);
+}
+
 function showError(code, message, help = null) {
   for (const id of ["pseudo", "age", "postal"]) $("#" + id).removeAttribute("aria-invalid");
   const box = $("#entry-error");
-  box.replaceChildren(h("p", {}, message), helpList(help) || "");
+  box.replaceChildren(h("p", {}, message), helpList(help) || "", code === "age_gate_locked" ? proveOffer() : "");
   if (!message) box.replaceChildren();
   const field = FIELD_OF_CODE[code];
   if (field) {
@@ -97,6 +120,7 @@ function showError(code, message, help = null) {
 
 /** Wire the form; onEntered({token, user, prefs}) is called after a successful entry. */
 export function initEntry(onEntered) {
+  entered = onEntered;
   $("#postal").addEventListener("input", onPostalInput);
   $("#entry-form").addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -31,6 +31,14 @@ export function textWithLinks(text, links) {
   return parts;
 }
 
+/** The "vérifié 18+" badge of a verified adult (the short form for dense lists). */
+export function verifiedBadge(short = false) {
+  return short
+    ? h("span", { class: "verified-badge small", title: t("person.verified") },
+      "✔ 18+", h("span", { class: "visually-hidden" }, ` (${t("person.verified")})`))
+    : h("span", { class: "verified-badge" }, t("badge.verified"));
+}
+
 export function renderMessage(message, meId) {
   const from = message.from || { pseudo: "?", id: "" };
   const mine = from.id === meId;
@@ -39,6 +47,7 @@ export function renderMessage(message, meId) {
     h("div", { class: "msg-head" },
       h("button", { type: "button", class: "msg-author", "data-user": from.id,
         "aria-label": t("msg.profile", { pseudo: from.pseudo }) }, from.pseudo),
+      from.verified_adult ? verifiedBadge(true) : null,
       meta ? h("span", { class: "msg-meta" }, meta) : null,
       h("time", { datetime: new Date(message.ts).toISOString() }, formatTime(message.ts))),
     h("p", { class: "msg-text" }, ...textWithLinks(message.text || "", message.links)));

@@ -3,6 +3,7 @@
 
 import { $, frameBatcher, h } from "./dom.js";
 import { REGIONS, t } from "./i18n.js";
+import { verifiedBadge } from "./messages.js";
 
 const ROW_PX = 48;
 const OVERSCAN = 8;
@@ -85,7 +86,8 @@ export class PeopleList {
       const row = h("li", { class: "person-row", "aria-setsize": n, "aria-posinset": i + 1 },
         h("button", { type: "button", class: `person-btn g-${user.gender}`, "data-user": user.id },
           h("span", { class: "pseudo" }, user.pseudo),
-          h("span", { class: "about" }, describe(user), user.verified_adult ? " · ✔" : "")));
+          h("span", { class: "about" }, describe(user), user.verified_adult ? " · " : null,
+            user.verified_adult ? verifiedBadge(true) : null)));
       row.style.top = `${i * ROW_PX}px`;
       rows.push(row);
     }

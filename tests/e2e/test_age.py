@@ -1,0 +1,199 @@
+"""Anonymous age verification in the page, end to end, with the development issuer.
+
+A server of its own trusts a key pair made by ``papote age-attest keygen``; the test
+plays the provider: it reads the nonce the page shows, signs an attestation over it
+with ``papote age-attest issue`` and pastes it, as a person would.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.serverproc import PAPOTE, RELAXED, ServerProcess
+
+from .helpers import enter, run_axe, say, screenshot, unique_pseudo
+
+pytestmark = pytest.mark.e2e
+
+ISSUER = "dev"
+
+
+@pytest.fixture(scope="module")
+def issuer_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("dev-issuer")
+    subprocess.run(
+        [str(PAPOTE), "age-attest", "keygen", "--out", str(folder)],
+        check=True,
+        capture_output=True,
+    )
+    return folder / "age-issuer-private.pem"
+
+
+@pytest.fixture(scope="module")
+def age_server(issuer_key: Path) -> Iterator[ServerProcess]:
+    public = subprocess.run(
+        [str(PAPOTE), "age-attest", "pubkey", "--key", str(issuer_key)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    server = ServerProcess({**RELAXED, "PAPOTE_AGE_ISSUERS": json.dumps({ISSUER: public})})
+    server.start()
+    yield server
+    server.stop()
+
+
+def issue(key: Path, nonce: str, *extra: str) -> str:
+    """What the provider returns: an attestation signed over the page's nonce."""
+    out = subprocess.run(
+        [
+            str(PAPOTE),
+            "age-attest",
+            "issue",
+            "--key",
+            str(key),
+            "--issuer",
+            ISSUER,
+            f"--nonce={nonce}",  # a nonce may start with "-"
+            *extra,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.strip()
+
+
+def shown_nonce(page: Page) -> str:
+    """The nonce as the page shows it, once the copy button is usable."""
+    expect(page.locator("#age-copy")).to_be_enabled()
+    nonce = page.locator("#age-nonce").inner_text().strip()
+    assert nonce and " " not in nonce, nonce
+    return nonce
+
+
+def test_verification_in_session_gives_the_badge_and_the_adult_room(
+    new_page: Callable[..., Page], age_server: ServerProcess, issuer_key: Path, page_errors
+) -> None:
+    alice_name = unique_pseudo("Alice")
+    alice = new_page(url=age_server.url, bypass_csp=True)
+    watcher = new_page(url=age_server.url)
+    enter(alice, alice_name, age=34, gender="femme")
+    enter(watcher, unique_pseudo("Temoin"))
+
+    # Not verified yet: the server refuses the adult room, and the page says why.
+    alice.click("[data-room=adultes]")
+    refusal = alice.locator("#rooms-status [data-code=adult_room]")
+    expect(refusal).to_contain_text("réservé aux adultes")
+    expect(alice.locator("#rooms-prove")).to_be_visible()
+    expect(alice.locator("#conv-title")).to_have_text("Général")
+
+    # "Mon compte": no badge yet, the offer to prove one's age.
+    alice.click("#settings-btn")
+    expect(alice.locator("#prefs-dialog")).to_be_visible()
+    expect(alice.locator("#account-badge")).to_be_hidden()
+    alice.click("#age-open")
+    dialog = alice.locator("#age-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("double anonymat")
+    expect(dialog).to_contain_text("plus de 18 ans")
+    nonce = shown_nonce(alice)
+    alice.click("#age-copy")
+    expect(alice.locator("#age-copied")).not_to_be_empty()
+
+    # A broken attestation: the server's French message, in the dialog.
+    alice.fill("#age-attestation", "ceci-n-est-pas-une-attestation")
+    alice.click("#age-submit")
+    expect(alice.locator("#age-error")).to_contain_text("illisible")
+    expect(alice.locator("#age-attestation")).to_have_attribute("aria-invalid", "true")
+    # The provider says "not an adult": refused with its own message.
+    alice.fill("#age-attestation", issue(issuer_key, nonce, "--not-adult"))
+    alice.click("#age-submit")
+    expect(alice.locator("#age-error")).to_contain_text("18 ans")
+
+    violations = run_axe(alice)
+    assert violations == [], violations
+    alice.fill("#age-attestation", issue(issuer_key, nonce))
+    screenshot(alice, "age-dialog.png")
+    alice.click("#age-submit")
+    expect(alice.locator("#age-success")).to_contain_text("vérifié 18+")
+    expect(alice.locator("#age-error")).to_be_empty()
+    screenshot(alice, "age-dialog-verified.png")
+    alice.click("#age-cancel")
+    expect(dialog).to_be_hidden()
+    # Back in "Mon compte": the badge, and no more offer.
+    expect(alice.locator("#account-badge")).to_be_visible()
+    expect(alice.locator("#age-open")).to_be_hidden()
+    alice.keyboard.press("Escape")
+    expect(alice.locator("#prefs-dialog")).to_be_hidden()
+    expect(alice.locator("#me .verified-badge")).to_have_text("vérifié 18+")
+    expect(alice.locator("#rooms-status")).to_be_empty()
+
+    # The adult room opens now.
+    alice.click("[data-room=adultes]")
+    expect(alice.locator("#conv-title")).to_have_text("Adultes")
+    say(alice, "Bonsoir entre adultes")
+    expect(alice.locator("#message-list .msg-text", has_text="Bonsoir entre adultes")).to_have_count(1)
+
+    # Others see the badge: on her messages, in the people list, on her card.
+    alice.locator(".tab-btn", has_text="Général").click()
+    say(alice, "Coucou le salon")
+    message = watcher.locator("#message-list .msg", has_text="Coucou le salon")
+    expect(message.locator(".verified-badge")).to_have_count(1)
+    watcher.select_option("#f-region", "")  # asks `who` again
+    row = watcher.locator("#people-inner .person-btn", has_text=alice_name)
+    expect(row.locator(".verified-badge")).to_have_count(1)
+    message.locator(".msg-author").click()
+    expect(watcher.locator("#person-summary .verified-badge")).to_have_text("vérifié 18+")
+    assert page_errors.errors == [], page_errors.errors
+
+
+def test_locked_browser_proves_its_age_at_the_entry(
+    browser, age_server: ServerProcess, issuer_key: Path, page_errors
+) -> None:
+    # Device signals of its own: the 24-hour device lock must not reach other browsers.
+    context = browser.new_context(
+        base_url=age_server.url,
+        locale="fr-BE",
+        viewport={"width": 1100, "height": 760},
+        screen={"width": 1101, "height": 761},
+    )
+    context.set_default_timeout(10_000)
+    try:
+        page = page_errors.watch(context.new_page())
+        page.goto("/")
+        pseudo = unique_pseudo("Vrai")
+        page.fill("#pseudo", pseudo)
+        page.fill("#age", "15")
+        page.click("label[for=g-autre]")
+        page.fill("#postal", "31000")
+        page.click("#entry-submit")
+        expect(page.locator("#entry-error")).to_contain_text("18 ans")
+        expect(page.locator("#entry-prove")).to_have_count(0)  # not offered to a child
+
+        page.fill("#age", "30")
+        page.click("#entry-submit")
+        expect(page.locator("#entry-error")).to_contain_text("appareil")
+        expect(page.locator("#chat-view")).to_be_hidden()
+        page.click("#entry-prove")
+        expect(page.locator("#age-dialog")).to_be_visible()
+        expect(page.locator("#age-dialog")).to_contain_text("Le prestataire n’apprend rien de Papote")
+        nonce = shown_nonce(page)
+        page.fill("#age-attestation", issue(issuer_key, nonce))
+        page.click("#age-submit")
+
+        expect(page.locator("#chat-view")).to_be_visible()
+        expect(page.locator("#age-dialog")).to_be_hidden()
+        expect(page.locator("#me")).to_contain_text(pseudo)
+        expect(page.locator("#me .verified-badge")).to_be_visible()
+        page.click("[data-room=adultes]")
+        expect(page.locator("#conv-title")).to_have_text("Adultes")
+        assert page_errors.errors == [], page_errors.errors
+    finally:
+        context.close()
