@@ -197,3 +197,42 @@ def test_locked_browser_proves_its_age_at_the_entry(
         assert page_errors.errors == [], page_errors.errors
     finally:
         context.close()
+
+
+def test_possible_minor_gets_help_and_an_adult_can_prove_it(
+    new_page: Callable[..., Page], age_server: ServerProcess, issuer_key: Path, page_errors
+) -> None:
+    """Rose says she is 14: the help (3018) shows as a warning, adults cannot open a
+    private conversation with her; she is in fact an adult and proves it: both lifted."""
+    rose_name = unique_pseudo("Rose")
+    rose = new_page(url=age_server.url)
+    marc = new_page(url=age_server.url)
+    enter(rose, rose_name, age=19, gender="femme", postal="69001")
+    enter(marc, unique_pseudo("Marc"), age=41, postal="69002")
+
+    say(rose, "mais j'ai 14 ans")
+    help_box = rose.locator("#notices .notice-help")
+    expect(help_box).to_contain_text("3018")
+    expect(help_box.locator("a[href='tel:3018']")).to_be_visible()
+
+    marc.select_option("#f-region", "")
+    marc.locator("#people-inner .person-btn", has_text=rose_name).click()
+    marc.click("#person-dm")
+    say(marc, "salut, on discute ?")
+    refusal = marc.locator("#composer-status [data-code=minor_protected]")
+    expect(refusal).to_contain_text("vous ne pouvez pas ouvrir de conversation")
+    expect(marc.locator("#message-list")).not_to_contain_text("on discute")
+
+    help_box.get_by_role("button", name="Prouver que j’ai 18 ans").click()
+    nonce = shown_nonce(rose)
+    rose.fill("#age-attestation", issue(issuer_key, nonce))
+    rose.click("#age-submit")
+    expect(rose.locator("#age-success")).not_to_be_empty()
+    rose.click("#age-cancel")
+    expect(help_box).to_have_count(0)
+    expect(rose.locator("#me .verified-badge")).to_be_visible()
+
+    say(marc, "salut, on discute maintenant ?")
+    expect(marc.locator("#composer-status")).to_be_empty()
+    expect(rose.locator(".tab.dm")).to_have_count(1)
+    assert page_errors.errors == [], page_errors.errors

@@ -248,3 +248,23 @@ def test_safety_notice_is_shown_apart_from_messages(new_page, page_errors):
     expect(ursule.locator("#message-list")).not_to_contain_text("Premier message privé")
     notice.get_by_role("button").click()
     expect(notice).to_have_count(0)
+
+
+def test_room_counts_follow_the_rooms_event(new_page, page_errors):
+    """Someone joins a room the watcher is not in: only the `rooms` event (about every
+    5 s) can tell the watcher's page, which must show the same count."""
+    watcher = new_page()
+    enter(watcher, unique_pseudo("Compte"))
+    joiner = new_page()
+    enter(joiner, unique_pseudo("Cuisto"))
+    joiner.locator("#room-list-theme [data-room=cuisine]").click()
+    expect(joiner.locator("#conv-title")).to_have_text("Cuisine")
+    theirs = joiner.locator("#room-list-theme [data-room=cuisine] .count")
+    expect(theirs).not_to_have_text("0")
+    count = theirs.inner_text()
+    mine = watcher.locator("#room-list-theme [data-room=cuisine] .count")
+    expect(mine).to_have_text(count, timeout=15_000)
+    # and back down when they leave
+    joiner.locator(".tab", has_text="Cuisine").locator(".tab-close").click()
+    expect(mine).to_have_text(str(int(count) - 1), timeout=15_000)
+    assert page_errors.errors == []

@@ -13,6 +13,9 @@ import time
 import pytest
 from playwright.sync_api import WebSocketRoute, expect
 
+from papote.actions.errors import MESSAGES_FR
+from papote.actions.minors import HELP_NOTICE_FR
+
 from .helpers import enter, say, unique_pseudo
 
 pytestmark = pytest.mark.e2e
@@ -108,4 +111,67 @@ def test_ban_ends_the_session_with_the_statement(new_page, page_errors):
     expect(page.locator("#ended-statement")).to_have_text("Bannissement : propos racistes répétés.")
     page.wait_for_timeout(2_000)
     assert len(sockets) == before, "the page reconnected after a ban"
+    assert page_errors.errors == []
+
+
+def test_new_refusals_are_shown_by_the_composer(new_page, page_errors):
+    """The server's `rejected` codes of the minors protection and DM limits, with the
+    server's own French sentences, next to the composer and never as messages."""
+    page = new_page()
+    codes = ["minor_protected", "too_many_new_dms", "suspended", "dm_self"]
+
+    def _route(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def _from_page(message: str | bytes) -> None:
+            frame = json.loads(message)
+            text = frame.get("text", "") if isinstance(frame, dict) else ""
+            if frame.get("type") == "say" and text.startswith("refus:"):
+                code = text.split(":", 1)[1]
+                reply = {"type": "rejected", "ref": frame.get("ref"), "code": code,
+                         "category": None, "message": MESSAGES_FR[code]}
+                ws.send(json.dumps(reply))
+                return
+            server.send(message)
+
+        ws.on_message(_from_page)
+
+    page.route_web_socket("**/api/v1/ws", _route)
+    enter(page, unique_pseudo("Refus"))
+    for code in codes:
+        say(page, f"refus:{code}")
+        alert = page.locator(f"#composer-status [data-code={code}]")
+        expect(alert).to_have_text(MESSAGES_FR[code])
+        expect(page.locator("#composer-status")).to_have_attribute("role", "alert")
+        expect(page.locator("#message-list")).not_to_contain_text("refus:")
+    # A refusal worth retrying later puts the text back in the composer.
+    expect(page.locator("#composer-input")).to_have_value("")
+    say(page, "refus:too_many_new_dms")
+    expect(page.locator("#composer-input")).to_have_value("refus:too_many_new_dms")
+    assert page_errors.errors == []
+
+
+def test_help_notice_for_a_possible_minor_is_prominent(new_page, page_errors):
+    page = new_page()
+    sockets = _proxied(page)
+    enter(page, unique_pseudo("Aide"))
+    sockets[-1].send(json.dumps({"type": "notice", "level": "info", "text": "Bienvenue", "key": "w"}))
+    sockets[-1].send(
+        json.dumps(
+            {"type": "notice", "level": "warning", "text": HELP_NOTICE_FR, "key": "minor_help"}
+        )
+    )
+    help_box = page.locator("#notices .notice-help")
+    expect(help_box).to_contain_text("3018")
+    expect(help_box).to_have_attribute("role", "alert")
+    expect(help_box.locator("a[href='tel:3018']")).to_be_visible()
+    expect(help_box.locator("a[href='https://3018.fr']")).to_be_visible()
+    expect(help_box.get_by_role("button", name="Prouver que j’ai 18 ans")).to_be_visible()
+    # First, and kept when other notices pile up.
+    expect(page.locator("#notices .notice").first).to_have_attribute("data-key", "minor_help")
+    for i in range(4):
+        sockets[-1].send(json.dumps({"type": "notice", "level": "info", "text": f"n{i}", "key": f"k{i}"}))
+    expect(page.locator("#notices .notice")).to_have_count(3)
+    expect(help_box).to_have_count(1)
+    expect(page.locator("#message-list")).not_to_contain_text("3018")
     assert page_errors.errors == []
