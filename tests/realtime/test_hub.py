@@ -15,6 +15,9 @@ class FakeTransport:
         self.sent: list[str] = []
         self.closed: int | None = None
 
+    async def accept(self) -> None:
+        return None
+
     async def send_text(self, data: str) -> None:
         self.sent.append(data)
 

@@ -9,6 +9,9 @@ class AsgiTransport:
     def __init__(self, websocket: WebSocket) -> None:
         self._ws = websocket
 
+    async def accept(self) -> None:
+        await self._ws.accept()
+
     async def send_text(self, data: str) -> None:
         await self._ws.send_text(data)
 

@@ -111,8 +111,8 @@ async def _await_hello(svc: Services, websocket: WebSocket, transport: AsgiTrans
 
 async def gateway(websocket: WebSocket) -> None:
     svc: Services = websocket.app.state.services
-    await websocket.accept()
     transport = AsgiTransport(websocket)
+    await transport.accept()
     try:
         result = await _await_hello(svc, websocket, transport)
     except (TimeoutError, WebSocketDisconnect):

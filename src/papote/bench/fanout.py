@@ -45,6 +45,9 @@ class CountingTransport:
         self.target = -1
         self.done: asyncio.Event | None = None
 
+    async def accept(self) -> None:
+        return None
+
     async def send_text(self, data: str) -> None:
         self.sent += 1
         if self.sent == self.target and self.done is not None:

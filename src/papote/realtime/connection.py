@@ -16,7 +16,10 @@ log = logging.getLogger(__name__)
 
 
 class Transport(Protocol):
-    """What the realtime layer needs of a WebSocket (ASGI today, picows tomorrow)."""
+    """What the realtime layer needs of a WebSocket (ASGI today, picows tomorrow):
+    accept the handshake, send one text frame, close with a code."""
+
+    async def accept(self) -> None: ...
 
     async def send_text(self, data: str) -> None: ...
 
