@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from papote.safety.context import MessageContext
@@ -28,11 +28,12 @@ from papote.safety.text.detectors.personal_data import personal_data_features
 from papote.safety.text.grooming import ESCALATE_AT, HOLD_AT, STAGE_WEIGHTS, grooming_risk
 from papote.safety.text.matcher import CompiledRules, Hits, compile_rules
 from papote.safety.text.minors import UNKNOWN_AGE, minor_signal
-from papote.safety.text.normalise import NormalisedText, normalise
+from papote.safety.text.normalise import normalise
+from papote.safety.text.nudges import TRIGGER_NAMES as NUDGE_TRIGGERS
 from papote.safety.text.nudges import nudges_for
 from papote.safety.text.rulepack import CustomTerm, Rule, RulePackError, RuleSet, load_rules
 from papote.safety.text.spam import REPEAT_COUNT, SpamTracker
-from papote.safety.verdict import ALLOW, Action, Category, Verdict, most_severe
+from papote.safety.verdict import ALLOW, Action, Category, Nudge, Verdict, most_severe
 
 RULES_DIR = Path(__file__).parent / "rules"
 MINOR_FLAG = "sender_possibly_minor"
@@ -112,28 +113,41 @@ class ModerationEngine:
     ) -> Assessment:
         facts = facts or {}
         compiled = self._compiled
+        sender_id = ctx.sender.id
+        dm = ctx.channel == "dm"
         text = normalise(ctx.text)
+        folded = text.folded
         hits = compiled.scan(text)
-        features = personal_data_features(text.folded) | link_features(text.folded)
+        features = personal_data_features(folded)
+        links = link_features(folded)
+        if links:
+            features |= links
         ts = ctx.ts or int(time.time() * 1000)
         fingerprint = text.words.strip()
-        features |= self._spam.observe(ctx.sender.id, fingerprint, "$link" in features, ts)
+        spam = self._spam.observe(sender_id, fingerprint, "$link" in features, ts)
+        if spam:
+            features |= spam
         if _repeated_in(ctx, history):
             features.add("$repeat")
 
         learned: dict[str, str] = {}
         flags: set[str] = set()
-        signal = minor_signal(text.folded, _answers_age_question(ctx, history))
-        contradicts = signal is not None and ctx.sender.age >= 18
+        signal = minor_signal(folded, _answers_age_question(ctx, history))
         if signal is not None:
             flags.add(MINOR_FLAG)
-            learned[f"{MINOR_FACT}{ctx.sender.id}"] = str(signal.age or UNKNOWN_AGE)
-        names = set(hits) | features | _context_flags(ctx, history, facts, signal is not None)
+            learned[f"{MINOR_FACT}{sender_id}"] = str(signal.age or UNKNOWN_AGE)
+            if ctx.sender.age >= 18:
+                flags.add("stated_age_contradicts_entry")
+        names = _context_flags(ctx, history, facts, signal is not None)
+        names.update(hits)
+        names |= features
 
-        verdicts = [_rule_verdict(rule) for rule in self._fired(compiled, text, hits, names)]
-        if ctx.channel == "dm" and "@recipient_minor" not in names:
+        verdicts = [
+            _rule_verdict(rule) for rule in self._fired(compiled, folded, hits, features, names)
+        ]
+        if dm and "@recipient_minor" not in names:
             recipient_age = ctx.recipient.age if ctx.recipient is not None else None
-            risk = grooming_risk(ctx.sender.id, names, history, recipient_age)
+            risk = grooming_risk(sender_id, names, history, recipient_age)
             if risk >= HOLD_AT:
                 action = Action.ESCALATE if risk >= ESCALATE_AT else Action.HOLD
                 verdicts.append(
@@ -145,68 +159,90 @@ class ModerationEngine:
                         explanation(action, Category.GROOMING),
                     )
                 )
-        already = {k.removeprefix(NUDGE_FACT) for k in facts if k.startswith(NUDGE_FACT)}
-        already.update(n for e in history for n in e.nudges)
-        nudges = nudges_for(names, ctx.channel == "dm", ctx.first_contact, already)
-        for nudge in nudges:
-            learned[f"{NUDGE_FACT}{nudge.key}"] = "1"
+        nudges: tuple[Nudge, ...] = ()
+        # a notice needs a private message and a first contact or one of its trigger names
+        if dm and (ctx.first_contact or not names.isdisjoint(NUDGE_TRIGGERS)):
+            already = {k.removeprefix(NUDGE_FACT) for k in facts if k.startswith(NUDGE_FACT)}
+            already.update(n for e in history for n in e.nudges)
+            nudges = nudges_for(names, True, ctx.first_contact, already)
+            for nudge in nudges:
+                learned[f"{NUDGE_FACT}{nudge.key}"] = "1"
 
-        if contradicts:
-            flags.add("stated_age_contradicts_entry")
         if verdicts:
-            verdict = replace(most_severe(verdicts), nudges=nudges, flags=frozenset(flags))
+            # rule and grooming verdicts carry no nudges nor flags of their own
+            worst = verdicts[0] if len(verdicts) == 1 else most_severe(verdicts)
+            verdict = Verdict(
+                worst.action,
+                worst.categories,
+                worst.score,
+                worst.rule,
+                worst.explanation,
+                nudges,
+                frozenset(flags),
+            )
         elif nudges or flags:
             verdict = Verdict(nudges=nudges, flags=frozenset(flags))
         else:
             verdict = ALLOW
-        if verdict.action is Action.WARN:
-            self._spam.note_warned(ctx.sender.id, fingerprint, ts)
+        action = verdict.action
+        if action is Action.WARN:
+            self._spam.note_warned(sender_id, fingerprint, ts)
         entry = MemoryEntry(
-            sender=ctx.sender.id,
+            sender=sender_id,
             text=ctx.text,
             ts=ts,
-            action=verdict.action.label,
-            categories=tuple(c.value for c in verdict.categories),
-            signals=tuple(sorted(compiled.remember.intersection(hits))),
+            action=_LABELS[action],
+            categories=tuple(c.value for c in verdict.categories) if verdicts else (),
+            signals=tuple(sorted(compiled.remember.intersection(hits))) if hits else (),
             nudges=tuple(n.key for n in nudges),
-            flags=tuple(sorted(verdict.flags)),
+            flags=tuple(sorted(flags)),
         )
         return Assessment(verdict, entry, learned)
 
     @staticmethod
     def _fired(
-        compiled: CompiledRules, text: NormalisedText, hits: Hits, names: set[str]
+        compiled: CompiledRules,
+        folded: str,
+        hits: Hits,
+        features: set[str],
+        names: set[str],
     ) -> list[Rule]:
-        pattern_cache: dict[str, bool] = {}
+        """The rules that hold, in pack order; only those anchored on a hit or a feature
+        are looked at, and each pattern is searched at most once."""
+        plans = compiled.candidates(hits, features)
+        if not plans:
+            return []
+        patterns = compiled.patterns
+        searched: dict[str, bool] = {}
 
-        def present(name: str) -> bool:
-            if name in names:
-                return True
-            pattern = compiled.patterns.get(name)
-            if pattern is None:
-                return False
-            if name not in pattern_cache:
-                pattern_cache[name] = pattern.search(text.folded) is not None
-            return pattern_cache[name]
+        def any_pattern(pattern_names: tuple[str, ...]) -> bool:
+            for name in pattern_names:
+                found = searched.get(name)
+                if found is None:
+                    found = searched[name] = patterns[name].search(folded) is not None
+                if found:
+                    return True
+            return False
 
-        def holds(names_: frozenset[str]) -> bool:
-            if not names_.isdisjoint(names):
-                return True
-            return any(present(n) for n in names_ & pattern_names)
-
-        pattern_names = compiled.pattern_names
         fired = []
-        for rule in compiled.candidates(names):
-            if not all(holds(cond) for cond in rule.when) or holds(rule.unless):
-                continue
-            if rule.min_distinct and any(
-                len(hits.get(c, ())) < n for c, n in rule.min_distinct.items()
-            ):
-                continue
-            fired.append(rule)
+        for plan in plans:
+            for cond, cond_patterns in plan.when:
+                if cond.isdisjoint(names) and not (cond_patterns and any_pattern(cond_patterns)):
+                    break
+            else:
+                if not plan.unless.isdisjoint(names) or (
+                    plan.unless_patterns and any_pattern(plan.unless_patterns)
+                ):
+                    continue
+                if plan.min_distinct and any(
+                    len(hits.get(c, ())) < n for c, n in plan.min_distinct
+                ):
+                    continue
+                fired.append(plan.rule)
         return fired
 
 
+_LABELS = {action: action.label for action in Action}
 _VERDICTS: dict[tuple[str, Action, Category, float], Verdict] = {}
 
 

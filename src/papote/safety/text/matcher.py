@@ -31,9 +31,21 @@ def _key(term: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class RulePlan:
+    """A rule prepared for evaluation: each condition with the patterns it names."""
+
+    order: int  # position in the packs: fired rules keep this order (ties in the verdict)
+    rule: Rule
+    when: tuple[tuple[frozenset[str], tuple[str, ...]], ...]  # (names, patterns among them)
+    unless: frozenset[str]
+    unless_patterns: tuple[str, ...]
+    min_distinct: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledRules:
     automaton: ahocorasick.Automaton
-    by_anchor: Mapping[str, tuple[Rule, ...]]
+    by_anchor: Mapping[str, tuple[RulePlan, ...]]
     patterns: Mapping[str, re.Pattern[str]]
     remember: frozenset[str]
     size: int
@@ -50,12 +62,23 @@ class CompiledRules:
                         hits[concept] = {key}
         return hits
 
-    def candidates(self, names: Iterable[str]) -> list[Rule]:
-        seen: dict[str, Rule] = {}
-        for name in names:
-            for rule in self.by_anchor.get(name, ()):
-                seen.setdefault(rule.id, rule)
-        return list(seen.values())
+    def candidates(self, *anchors: Iterable[str]) -> list[RulePlan]:
+        """The rules anchored on any of these names (concepts hit, features), in pack order."""
+        by_anchor = self.by_anchor
+        found: dict[int, RulePlan] | None = None
+        for names in anchors:
+            for name in names:
+                plans = by_anchor.get(name)
+                if plans:
+                    if found is None:
+                        found = {}
+                    for plan in plans:
+                        found[plan.order] = plan
+        if found is None:
+            return []
+        if len(found) == 1:
+            return list(found.values())
+        return [found[order] for order in sorted(found)]
 
 
 def compile_rules(ruleset: RuleSet) -> CompiledRules:
@@ -68,16 +91,25 @@ def compile_rules(ruleset: RuleSet) -> CompiledRules:
         automaton.add_word(key, (key, tuple(sorted(concepts))))
     if term_concepts:
         automaton.make_automaton()
-    by_anchor: dict[str, list[Rule]] = defaultdict(list)
-    for rule in ruleset.rules:
+    pattern_names = frozenset(ruleset.patterns)
+    by_anchor: dict[str, list[RulePlan]] = defaultdict(list)
+    for order, rule in enumerate(ruleset.rules):
+        plan = RulePlan(
+            order=order,
+            rule=rule,
+            when=tuple((cond, tuple(sorted(cond & pattern_names))) for cond in rule.when),
+            unless=rule.unless,
+            unless_patterns=tuple(sorted(rule.unless & pattern_names)),
+            min_distinct=tuple(rule.min_distinct.items()),
+        )
         anchor = next(a for c in rule.when if (a := anchor_names(c, ruleset)))
         for name in anchor:
-            by_anchor[name].append(rule)
+            by_anchor[name].append(plan)
     return CompiledRules(
         automaton=automaton,
         by_anchor={k: tuple(v) for k, v in by_anchor.items()},
         patterns=dict(ruleset.patterns),
         remember=frozenset(ruleset.remember),
         size=len(term_concepts),
-        pattern_names=frozenset(ruleset.patterns),
+        pattern_names=pattern_names,
     )

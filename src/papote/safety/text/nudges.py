@@ -38,6 +38,7 @@ _TRIGGERS: tuple[tuple[Nudge, frozenset[str]], ...] = (
     (MONEY, frozenset({"money_request", "voucher", "$iban"})),
     (OTHER_APP, frozenset({"g_app_move", "$handle", "$invite_link", "$phone"})),
 )
+TRIGGER_NAMES = frozenset().union(*(names for _, names in _TRIGGERS))
 ALL_KEYS = frozenset({FIRST_CONTACT.key} | {n.key for n, _ in _TRIGGERS})
 
 
