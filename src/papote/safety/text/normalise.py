@@ -127,10 +127,13 @@ _LEET_ALT = str.maketrans({"1": "l"})
 _INNER_BANG = re.compile(r"(?<=[a-z])[!|](?=[a-z])")
 
 _WORD_CHARS = "a-z0-9@$€"
-_NON_LETTER = re.compile("[^a-z0-9]+")
 # a word where a letter touches a digit or symbol: "s@l0pe", "n3gr3" (not "14", not "10 e")
 _MIXED_WORD = re.compile(f"[{_WORD_CHARS}]*(?:[a-z][0-9@$€]|[0-9@$€][a-z])[{_WORD_CHARS}]*")
-_REPEATS = re.compile(r"([a-z0-9])\1+")
+# a character followed by the same one: deleting every match squeezes each run to one
+_REPEATED = re.compile(r"([a-z0-9])(?=\1)")
+# a letter touching a digit or symbol: the linear first look before _MIXED_WORD
+_MIXED_PAIR = re.compile("[a-z][0-9@$€]|[0-9@$€][a-z]")
+_LETTERS_DIGITS = re.compile("[a-z0-9]+")
 # three or more single characters split by separators: "p.u.t.e", "n e g r e", "s-a-l-e"
 # (not "week-end" nor "peut-etre": only single characters are re-joined)
 _SPLIT_LETTERS = re.compile(
@@ -152,6 +155,9 @@ class NormalisedText:
 
 def fold(text: str) -> str:
     """Invisible characters out, emoji as words, confusables and accents folded, lower case."""
+    if text.isascii():  # of _PRE_TABLE, only "`" is ASCII
+        text = text.lower()
+        return text.replace("`", "'") if "`" in text else text
     text = text.translate(_PRE_TABLE)
     if text.isascii():
         return text.lower()
@@ -176,13 +182,13 @@ def _words(folded: str, alt: bool = False) -> str:
     if "!" in folded or "|" in folded:
         folded = _INNER_BANG.sub(lambda m: "l" if alt or m.group(0) == "|" else "i", folded)
     # l33t only inside words that also have letters: "p0rn" -> "porn", "14" stays "14"
-    if not _LEET_CHARS.isdisjoint(folded):
+    if not _LEET_CHARS.isdisjoint(folded) and _MIXED_PAIR.search(folded):
         folded = _MIXED_WORD.sub(_decode_alt if alt else _decode, folded)
     if "baiss" in folded:  # "baisse" must not squeeze into "baise"
         folded = folded.replace("baiss", "baisz")
-    squeezed = _REPEATS.sub(r"\1", folded)
+    squeezed = _REPEATED.sub("", folded)
     # what is left of the symbols ("@" of a handle, a lone "$") is not a letter
-    inner = " ".join(_NON_LETTER.sub(" ", squeezed).split())
+    inner = " ".join(_LETTERS_DIGITS.findall(squeezed))
     return f" {inner} " if inner else " "
 
 
@@ -201,7 +207,8 @@ def normalise(text: str) -> NormalisedText:
             split = _words(split_folded)
             if split not in variants:
                 variants.append(split)
-    if _ONE_AS_LETTER.search(folded):  # "1" and "!" read as "l" rather than "i"
+    # "1" and "!" read as "l" rather than "i"
+    if ("1" in folded or "!" in folded) and _ONE_AS_LETTER.search(folded):
         alt = _words(folded, alt=True)
         if alt not in variants:
             variants.append(alt)
