@@ -75,10 +75,31 @@ def _phone_features(folded: str) -> set[str]:
 
 
 _DIGITS = frozenset("0123456789")
-_HANDLE_GATE = re.compile(
-    r"snap|\bsc\b|insta|\big\b|tiktok|telegram|\btg\b|kik|wire|discord|whatsapp|\bwa\b"
-    r"|signal|skype|facebook|\bfb\b"
+# the networks _HANDLE names: the long names anywhere, the short ones as whole words
+_NETWORKS = (
+    "snap",
+    "insta",
+    "tiktok",
+    "telegram",
+    "kik",
+    "wire",
+    "discord",
+    "whatsapp",
+    "signal",
+    "skype",
+    "facebook",
 )
+_SHORT_NETWORKS = re.compile(r"\b(?:sc|ig|tg|wa|fb)\b")
+
+
+def _names_a_network(folded: str) -> bool:
+    """A cheap first look for _HANDLE: substring tests before any regular expression."""
+    for name in _NETWORKS:
+        if name in folded:
+            return True
+    return (
+        "sc" in folded or "ig" in folded or "tg" in folded or "wa" in folded or "fb" in folded
+    ) and _SHORT_NETWORKS.search(folded) is not None
 
 
 def personal_data_features(folded: str) -> set[str]:
@@ -99,7 +120,7 @@ def personal_data_features(folded: str) -> set[str]:
         for candidate in _IBAN.findall(folded):
             if _iban_valid(candidate):
                 found.add("$iban")
-    if not _HANDLE_GATE.search(folded):
+    if not _names_a_network(folded):
         return found
     for match in _HANDLE.finditer(folded):
         handle = match.group(1)
