@@ -153,16 +153,28 @@ class NormalisedText:
     variants: tuple[str, ...]
 
 
+# _PRE_TABLE then _FRENCH_FOLD in one map of the non-ASCII characters: their keys are
+# disjoint and every replacement is ASCII, so one pass equals the two translations
+_FOLD_NON_ASCII: dict[str, str] = {
+    chr(code): "" if to is None else chr(to) if isinstance(to, int) else to
+    for code, to in {**_PRE_TABLE, **_FRENCH_FOLD}.items()
+    if code > 0x7F
+}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def fold(text: str) -> str:
     """Invisible characters out, emoji as words, confusables and accents folded, lower case."""
-    if text.isascii():  # of _PRE_TABLE, only "`" is ASCII
-        text = text.lower()
-        return text.replace("`", "'") if "`" in text else text
-    text = text.translate(_PRE_TABLE)
+    if "`" in text:  # the one ASCII key of _PRE_TABLE
+        text = text.replace("`", "'")
     if text.isascii():
         return text.lower()
-    text = text.translate(_FRENCH_FOLD)  # fast path for ordinary French accents
-    if text.isascii():
+    # str.translate looks up every character; replacing the few non-ASCII ones is faster
+    for char in set(_NON_ASCII.findall(text)):
+        to = _FOLD_NON_ASCII.get(char)
+        if to is not None:
+            text = text.replace(char, to)
+    if text.isascii():  # ordinary French accents and the emoji used as words
         return text.lower()
     text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
