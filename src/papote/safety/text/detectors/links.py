@@ -88,12 +88,24 @@ def warm_up() -> None:
     link_features("www.papote.fr")
 
 
+def _quick_tlds(urls: URLExtract) -> None:
+    """Put a first look in front of urlextract's TLD regex, one alternation of ~1,800 TLDs
+    that it tries at every character of the text (~40 µs per link). Every alternative
+    starts with "." or is "localhost", so a lookahead on those, compiled with the same
+    flags, fails where all of them would and changes no match: four times faster."""
+    tlds_re = getattr(urls, "_tlds_re", None)
+    if not isinstance(tlds_re, re.Pattern) or tlds_re.groups:
+        return
+    alternatives = tlds_re.pattern.split("|")
+    if all(a.startswith("\\.") or a == "localhost" for a in alternatives):
+        urls._tlds_re = re.compile(f"(?=\\.|l)(?:{tlds_re.pattern})", tlds_re.flags)
+
+
 @lru_cache(maxsize=1)
 def _extractors() -> tuple[URLExtract, tldextract.TLDExtract]:
-    return (
-        URLExtract(extract_email=False, cache_dns=False),
-        tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None),
-    )
+    urls = URLExtract(extract_email=False, cache_dns=False)
+    _quick_tlds(urls)
+    return urls, tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 def find_urls(text: str) -> list[str]:
