@@ -192,10 +192,10 @@ class ModerationEngine:
             text=ctx.text,
             ts=ts,
             action=_LABELS[action],
-            categories=tuple(c.value for c in verdict.categories) if verdicts else (),
+            categories=tuple([c.value for c in verdict.categories]) if verdicts else (),
             signals=tuple(sorted(compiled.remember.intersection(hits))) if hits else (),
-            nudges=tuple(n.key for n in nudges),
-            flags=tuple(sorted(flags)),
+            nudges=tuple([n.key for n in nudges]) if nudges else (),
+            flags=tuple(sorted(flags)) if flags else (),
         )
         return Assessment(verdict, entry, learned)
 
