@@ -1,66 +1,46 @@
-"""The hot paths' database work, counted: a room message is one INSERT, a private
-message in an open conversation a handful of indexed reads and one INSERT."""
+"""The hot paths' database work, counted by the server's own metric
+(``papote_db_statements_total``): a room message is one INSERT, a private message in
+an open conversation a few indexed reads and one INSERT."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
 
-import pytest
-from sqlalchemy import event
-from starlette.testclient import TestClient
+import httpx
 
-from papote.app import create_app
-from papote.settings import Settings
-
-ENTRY = {"age": 30, "gender": "femme", "postal_code": "75011"}
+from tests.wsclient import Client
 
 
-@pytest.fixture
-def client(tmp_path) -> Iterator[TestClient]:
-    app = create_app(Settings(data_dir=tmp_path, presence_linger_s=0))
-    with TestClient(app) as test_client:
-        yield test_client
+def statements(server) -> dict[str, float]:
+    text = httpx.get(f"{server.url}/metrics").text
+    found = re.findall(r'^papote_db_statements_total\{verb="(\w+)"\} ([0-9.e+]+)$', text, re.M)
+    return {verb: float(count) for verb, count in found}
 
 
-def _enter(client: TestClient, pseudo: str) -> dict:
-    response = client.post("/api/v1/session", json={"pseudo": pseudo, **ENTRY})
-    assert response.status_code == 201, response.text
-    return response.json()
+def delta(before: dict[str, float], after: dict[str, float]) -> dict[str, int]:
+    return {v: int(after[v] - before.get(v, 0)) for v in after if after[v] != before.get(v, 0)}
 
 
-def _until(ws, kind: str) -> dict:
-    while True:
-        frame = ws.receive_json()
-        if frame["type"] == kind:
-            return frame
+async def test_statements_per_message(fresh_server):
+    fresh_server.env["PAPOTE_HEARTBEAT_S"] = "3600"  # no background statement in between
+    server = fresh_server.start()
+    alice = await Client.enter(server)
+    bob = await Client.enter(server)
+    await alice.request({"type": "join", "room": "general"})
+    await alice.request({"type": "dm", "to": bob.id, "text": "premier message"})
+    await bob.message("premier message")  # published after the conversation is recorded
 
+    before = statements(server)
+    ack = await alice.request({"type": "say", "room": "general", "text": "bonjour à tous"})
+    assert ack["type"] == "ack"
+    assert delta(before, statements(server)) == {"INSERT": 1}
 
-def test_statements_per_message(client: TestClient):
-    statements: list[str] = []
-    engine = client.app.state.services.db.engine.sync_engine
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement.split()[0].upper())
-
-    a, b = _enter(client, "Compteuse"), _enter(client, "Compteur")
-    with client.websocket_connect("/api/v1/ws") as wa, client.websocket_connect("/api/v1/ws") as wb:
-        wa.send_json({"type": "hello", "token": a["token"]})
-        wb.send_json({"type": "hello", "token": b["token"]})
-        _until(wa, "welcome")
-        _until(wb, "welcome")
-        wa.send_json({"type": "join", "room": "general"})
-        _until(wa, "joined")
-        wa.send_json({"type": "dm", "to": b["user"]["id"], "text": "premier message"})
-        _until(wa, "ack")
-
-        statements.clear()
-        wa.send_json({"type": "say", "room": "general", "text": "bonjour à tous"})
-        assert _until(wa, "ack")["message"]["text"] == "bonjour à tous"
-        assert statements == ["INSERT"], statements
-
-        statements.clear()
-        wa.send_json({"type": "dm", "to": b["user"]["id"], "text": "et de deux"})
-        _until(wa, "ack")
-        assert statements.count("INSERT") == 1
-        assert len(statements) <= 4, statements  # recipient, blocks, contact, insert
+    before = statements(server)
+    ack = await alice.request({"type": "dm", "to": bob.id, "text": "et de deux"})
+    assert ack["type"] == "ack"
+    await bob.message("et de deux")
+    spent = delta(before, statements(server))
+    assert spent.get("INSERT") == 1
+    assert sum(spent.values()) <= 4, spent  # recipient, blocks, conversation, insert
+    await alice.close()
+    await bob.close()

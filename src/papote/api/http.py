@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from papote.actions import entry
 from papote.actions.age import (
     Browser,
+    age_gate,
     check_age_gate,
     check_attestation,
     do_issue_nonce,
@@ -77,8 +78,34 @@ def _declared_age(value: Any) -> int | None:
     return None
 
 
+async def _age_gate(
+    svc: Services, request: Request, payload: dict[str, Any], verified: bool
+) -> Response | None:
+    """The sticky age gate: the refusal to answer (with its lock cookie), or None."""
+    age = _declared_age(payload.get("age"))
+    if age is None or not 1 <= age <= entry.MAX_AGE:
+        return None  # check_entry answers invalid_age
+    decision = await check_age_gate(svc, age, _browser(request, payload), verified_adult=verified)
+    refused = refusal(decision)
+    if refused is None:
+        return None
+    response = error_response(refused)
+    if decision.set_cookie:
+        response.set_cookie(
+            COOKIE_NAME,
+            decision.set_cookie,
+            max_age=age_gate(svc).cookie_ttl_s,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+    return response
+
+
 async def create_session(request: Request) -> Response:
+    """Entry: pseudo, age, gender, postal code; optionally an over-18 attestation."""
     svc = services(request)
+    verified = False
     try:
         payload = await json_body(request)
         if not isinstance(payload, dict):
@@ -86,39 +113,23 @@ async def create_session(request: Request) -> Response:
         ip_hash = client_ip_hash(svc, request)
         if not await svc.limits.hit("entry_ip", ip_hash):
             raise ActionError("rate_limited", status=429)
-        age = _declared_age(payload.get("age"))
-        verified = False
         if "attestation" in payload:  # a locked browser proving it is an adult's
+            entry.check_entry(svc, payload)  # a typo must not use the attestation up
             presession = request.cookies.get(PRESESSION_COOKIE, "")
             await check_attestation(svc, payload["attestation"], payload.get("nonce"), presession)
             verified = True
-        clear_gate_cookie = False
-        if age is not None and 1 <= age <= entry.MAX_AGE:
-            decision = await check_age_gate(
-                svc, age, _browser(request, payload), verified_adult=verified
-            )
-            refused = refusal(decision)
-            if refused is not None:
-                response = error_response(refused)
-                if decision.set_cookie:
-                    response.set_cookie(
-                        COOKIE_NAME,
-                        decision.set_cookie,
-                        max_age=30 * 86400,
-                        httponly=True,
-                        samesite="lax",
-                        secure=request.url.scheme == "https",
-                    )
-                return response
-            clear_gate_cookie = decision.clear_cookie
+        refused = await _age_gate(svc, request, payload, verified)
+        if refused is not None:
+            return refused
         req = entry.check_entry(svc, payload)
         await entry.check_not_banned(svc, ip_hash)
         token, user = await entry.do_enter(svc, req, ip_hash=ip_hash, verified_adult=verified)
     except ActionError as exc:
-        return error_response(exc)
-    body = {"token": token, "user": own_user(user), "prefs": {"dm": user.dm_prefs}}
-    response = JSONResponse(body, status_code=201)
-    if clear_gate_cookie:
+        response = error_response(exc)
+    else:
+        body = {"token": token, "user": own_user(user), "prefs": {"dm": user.dm_prefs}}
+        response = JSONResponse(body, status_code=201)
+    if verified:  # a valid proof lifted the locks, whatever happened after it
         response.delete_cookie(COOKIE_NAME)
     return response
 

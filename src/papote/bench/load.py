@@ -27,20 +27,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -48,16 +41,10 @@ import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from papote.bench.server import RELAXED_LIMITS, ServerProcess
+
 ROOM = "general"
 BURST_LIMIT = 8  # rule spam.burst as first committed: the 8th message within 10 s is held
-RELAXED_LIMITS = {
-    "PAPOTE_RATE_SAY": "1000/second",
-    "PAPOTE_RATE_DM": "1000/second",
-    "PAPOTE_RATE_JOIN": "1000/second",
-    "PAPOTE_RATE_REPORT": "1000/second",
-    "PAPOTE_RATE_ENTRY_IP": "100000/minute",
-    "PAPOTE_RATE_FRAMES": "100000/second",
-}
 TEXTS = [
     "salut tout le monde",
     "quelqu'un de Lyon ce soir ?",
@@ -73,110 +60,8 @@ TEXTS = [
     "coucou les gens",
 ]
 MESSAGE_PREFIX = '{"type":"message"'  # the server encodes with orjson: "type" comes first
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-# -- the server process --------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Server:
-    database_url: str | None
-    redis_url: str | None
-    port: int = field(default_factory=_free_port)
-    data_dir: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="papote-bench-"))
-    proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/api/v1/ws"
-
-    @property
-    def log_path(self) -> str:
-        return os.path.join(self.data_dir, "server.log")
-
-    def start(self, timeout: float = 30.0) -> None:
-        env = {
-            **os.environ,
-            "PAPOTE_ENV": "prod",  # JSON logs, as in production
-            "PAPOTE_DATA_DIR": self.data_dir,
-            "PAPOTE_LOG_LEVEL": "WARNING",
-            **RELAXED_LIMITS,
-        }
-        for name in ("PAPOTE_DATABASE_URL", "PAPOTE_REDIS_URL"):
-            env.pop(name, None)
-        if self.database_url:
-            env["PAPOTE_DATABASE_URL"] = self.database_url
-        if self.redis_url:
-            env["PAPOTE_REDIS_URL"] = self.redis_url
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "papote.cli",
-                    "serve",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                ],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited early:\n{self.logs()}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            time.sleep(0.1)
-        raise RuntimeError(f"the server did not start in {timeout} s:\n{self.logs()}")
-
-    def logs(self) -> str:
-        try:
-            return Path(self.log_path).read_text(errors="replace")[-4000:]
-        except OSError:
-            return ""
-
-    def rss_kib(self) -> int:
-        """Resident memory of the server process (VmRSS), in KiB."""
-        assert self.proc is not None
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise RuntimeError("no VmRSS in /proc/PID/status")
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU time of the server process so far."""
-        assert self.proc is not None
-        stat = Path(f"/proc/{self.proc.pid}/stat").read_text()
-        fields = stat[stat.rindex(")") + 2 :].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        shutil.rmtree(self.data_dir, ignore_errors=True)
-
-
-# -- the clients -----------------------------------------------------------------------
 @dataclass
 class Totals:
     delivered: int = 0
@@ -250,7 +135,7 @@ async def _enter(http: httpx.AsyncClient, pseudo: str) -> dict[str, Any]:
 
 
 async def _connect(
-    server: Server, session: dict[str, Any], totals: Totals, compression: bool
+    server: ServerProcess, session: dict[str, Any], totals: Totals, compression: bool
 ) -> BenchClient:
     ws = await connect(
         server.ws_url,
@@ -308,7 +193,7 @@ def _ping(_index: int, _i: int) -> dict[str, Any]:
     return {"type": "ping"}
 
 
-async def _bench(args: argparse.Namespace, server: Server) -> dict[str, Any]:
+async def _bench(args: argparse.Namespace, server: ServerProcess) -> dict[str, Any]:
     totals = Totals()
     clients: list[BenchClient] = []
     run = uuid.uuid4().hex[:6]
@@ -429,7 +314,7 @@ async def _bench(args: argparse.Namespace, server: Server) -> dict[str, Any]:
     }
 
 
-async def _bounded(args: argparse.Namespace, server: Server) -> dict[str, Any]:
+async def _bounded(args: argparse.Namespace, server: ServerProcess) -> dict[str, Any]:
     """The whole run within ``--timeout``; no task left behind, whatever happens."""
     try:
         return await asyncio.wait_for(_bench(args, server), args.timeout)
@@ -532,7 +417,12 @@ def main(argv: Sequence[str]) -> int:
             "within 10 s); held ones are counted as rejected, not delivered",
             file=sys.stderr,
         )
-    server = Server(args.database_url, args.redis_url)
+    env = {**RELAXED_LIMITS, "PAPOTE_ENV": "prod", "PAPOTE_LOG_LEVEL": "WARNING"}
+    if args.database_url:
+        env["PAPOTE_DATABASE_URL"] = args.database_url
+    if args.redis_url:
+        env["PAPOTE_REDIS_URL"] = args.redis_url
+    server = ServerProcess(env)
     loop = _new_loop()
     try:
         server.start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from prometheus_client import Counter
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -40,6 +41,17 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+STATEMENTS = Counter(
+    "papote_db_statements_total", "SQL statements sent to the database", ["verb"]
+)
+
+
+def _count_statement(
+    _conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    STATEMENTS.labels(statement.lstrip().split(None, 1)[0].upper()).inc()
+
+
 class Database:
     """Owns the engine; ``async with db.session() as s`` is the only way to a session."""
 
@@ -47,6 +59,7 @@ class Database:
         self.url = url
         self.engine = create_engine(url)
         self.session = session_factory(self.engine)
+        event.listen(self.engine.sync_engine, "before_cursor_execute", _count_statement)
 
     @property
     def dialect(self) -> str:
