@@ -258,3 +258,23 @@ def test_custom_terms_apply_at_once_and_can_be_removed(engine: ModerationEngine)
     assert judge(fresh, "achete mon zorglub", "dm").category is Category.SPAM
     fresh.set_custom_terms([])
     assert judge(fresh, "achete mon zorglub", "dm").action is Action.ALLOW
+
+
+def test_everyday_lines_that_share_words_with_insults_pass():
+    from papote.safety.context import MessageContext, Participant
+    from papote.safety.engine import ModerationEngine
+    from papote.safety.verdict import Action
+
+    engine = ModerationEngine.load()
+    sender = Participant(id="a", age=30)
+    for text in [
+        "mon tél va mourir, 3%",
+        "on voulait aller pique-niquer au parc",
+        "je vais crever de chaud",
+        "ma plante va mourir si je l'arrose pas",
+    ]:
+        verdict = engine.judge(MessageContext(text=text, channel="room", sender=sender), [])
+        assert verdict.action is Action.ALLOW, (text, verdict)
+    for text in ["va mourir", "t'es nul. va crever", "toi va mourir sale con"]:
+        verdict = engine.judge(MessageContext(text=text, channel="room", sender=sender), [])
+        assert verdict.action is Action.BLOCK, (text, verdict)
