@@ -94,6 +94,18 @@ async def test_rate_limited_say_is_rejected_not_closed(fresh_server: ServerProce
     await c.close()
 
 
+async def test_rate_limited_join_is_rejected(fresh_server: ServerProcess):
+    fresh_server.env.update({"PAPOTE_RATE_JOIN": "3/minute"})
+    server = fresh_server.start()
+    c = await Client.enter(server)
+    rooms = ["general", "amitie", "sport", "musique"]
+    replies = [await c.request({"type": "join", "room": room}) for room in rooms]
+    assert [r["type"] for r in replies[:3]] == ["joined"] * 3
+    assert replies[3]["type"] == "rejected" and replies[3]["code"] == "rate_limited"
+    assert (await c.request({"type": "ping"}))["type"] == "pong"
+    await c.close()
+
+
 async def test_human_pace_is_never_limited(fresh_server: ServerProcess):
     fresh_server.env.pop("PAPOTE_RATE_SAY", None)
     for key in ("PAPOTE_RATE_SAY", "PAPOTE_RATE_FRAMES"):

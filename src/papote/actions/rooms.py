@@ -28,7 +28,7 @@ async def do_join(svc: Services, session: SessionUser, room_id: Any) -> dict[str
     if room.adult and not session.verified_adult:
         raise ActionError("adult_room")
     if not await svc.limits.hit("join", session.id):
-        raise ActionError("rate_limited")
+        raise Rejected("rate_limited")
     if not svc.hub.is_member(room.id, session.id):
         await rooms.add_member(svc.db, room.id, session.id, now=svc.clock())
         await _announce_membership(svc, session, room.id, joined=True)
