@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import postgres_url, redis_url
 from tests.serverproc import RELAXED, ServerProcess
-from tests.wsclient import Client, unique_pseudo
+from tests.wsclient import Client, enter, unique_pseudo
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +130,33 @@ async def test_run_time_terms_apply_on_every_node(cluster):
         await asyncio.sleep(0.1)
     assert reply["type"] == "ack"
     await speaker.close()
+
+
+async def test_leaving_for_good_from_two_nodes_is_one_offline(cluster):
+    node_a, node_b = cluster
+    watcher = await Client.enter(node_a)
+    session = await enter(node_a.url)
+    on_a = await Client.connect(node_a.ws_url, session)
+    on_b = await Client.connect(node_b.ws_url, session)  # the same person, second tab
+    await watcher.wait_for(lambda f: f["type"] == "presence" and f["user"]["id"] == on_a.id)
+    response = httpx.delete(
+        f"{node_b.url}/api/v1/session", headers={"authorization": f"Bearer {session['token']}"}
+    )
+    assert response.status_code == 204
+    await asyncio.wait_for(asyncio.gather(on_a.closed, on_b.closed), 10)
+    await watcher.wait_for(
+        lambda f: (
+            f["type"] == "presence" and f["status"] == "offline" and f["user"]["id"] == on_a.id
+        ),
+        timeout=10,
+    )
+    await watcher.settle(0.5)
+    offline = [
+        f
+        for f in watcher.frames
+        if f["type"] == "presence" and f["status"] == "offline" and f["user"]["id"] == on_a.id
+    ]
+    assert len(offline) == 1
+    who = await watcher.request({"type": "who"})
+    assert on_a.id not in {u["id"] for u in who["users"]}
+    await watcher.close()

@@ -69,20 +69,16 @@ async def do_go_offline(svc: Services, user_id: str, *, close_connections: bool 
         await svc.broker.publish(Envelope("nodes", control={"op": "close", "user_id": user_id}))
     if user is None:
         return
-    nodes = svc.hub.nodes_of.get(user_id, set())
-    everywhere = close_connections
-    await svc.broker.publish(
-        Envelope(
-            "all",
-            PresenceEvent(user, "offline").encode(),
-            control={"op": "offline", "node": svc.node, "user_id": user_id},
-        )
-    )
-    if everywhere:
-        for node in nodes - {svc.node}:
-            await svc.broker.publish(
-                Envelope("nodes", control={"op": "offline", "node": node, "user_id": user_id})
-            )
+    # Leaving for good (DELETE session) takes the user off every node; otherwise only
+    # off this one. Each envelope carries the frame: a hub sends it only once the user
+    # is held by no node any more, so it goes out exactly once.
+    nodes = {svc.node}
+    if close_connections:
+        nodes |= set(svc.hub.nodes_of.get(user_id, ()))
+    frame = PresenceEvent(user, "offline").encode()
+    for node in nodes:
+        control = {"op": "offline", "node": node, "user_id": user_id}
+        await svc.broker.publish(Envelope("all", frame, control=control))
     if not svc.hub.is_online(user_id):
         await rooms.remove_all_memberships(svc.db, user_id)
 
