@@ -75,7 +75,9 @@ export function playSound() {
 export function notify(title, body, onClick) {
   if (!settings.notify || !document.hidden || !("Notification" in window)) return;
   if (Notification.permission !== "granted") return;
-  const note = new Notification(title, { body: body.slice(0, 140), tag: "papote", silent: true });
+  // The first 140 characters, cut between code points, never inside an emoji's pair.
+  const preview = Array.from(body).slice(0, 140).join("");
+  const note = new Notification(title, { body: preview, tag: "papote", silent: true });
   note.addEventListener("click", () => {
     window.focus();
     onClick();
