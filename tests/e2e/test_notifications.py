@@ -258,3 +258,16 @@ def test_choice_persists_across_reload(new_page, page_errors):
     log = _log(alice)
     assert log["notes"] == [] and log["starts"] == []
     assert page_errors.errors == []
+
+
+def test_room_messages_neither_ring_nor_notify(new_page, page_errors):
+    alice, _, bruno, _ = _two_people(new_page)
+    _set_alerts(alice, sound=True, notify=True)
+    _set_hidden(alice, True)
+    bruno.locator(".tab.room .tab-btn").first.click()
+    say(bruno, "Bonjour le salon")
+    expect(alice).to_have_title("(1) Papote")  # counted as unread, but silent
+    log = _log(alice)
+    assert log["notes"] == []
+    assert log["starts"] == []
+    assert page_errors.errors == []

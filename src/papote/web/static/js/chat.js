@@ -287,7 +287,9 @@ function onMessage(message) {
   const fromOthers = countUnread(conv, added);
   if (conv.typing.delete(message.from?.id) && key === state.active) renderTyping();
   redrawTabs();
-  if (fromOthers.length) {
+  // Sound and notifications for private messages only: a busy room would never stop
+  // ringing, and room talk is not worth waking someone's phone for.
+  if (fromOthers.length && message.dm) {
     playSound();
     const roomName = message.room ? conversationTitle(conv) : "";
     notify(notificationTitle(message, roomName), message.text || t("msg.image"), () => setActive(key));
