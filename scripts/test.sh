@@ -47,7 +47,11 @@ export PAPOTE_TEST_REDIS_URL="redis://127.0.0.1:$REDISPORT/0"
 echo "PostgreSQL on $PGPORT, Redis on $REDISPORT"
 
 cd "$ROOT"
-.venv/bin/ruff check --quiet . && .venv/bin/lint-imports --no-cache >/dev/null && echo "lint: ok"
+# Static checks first: lint, import layers, types (strict on safety, actions, realtime).
+.venv/bin/ruff check --quiet .
+.venv/bin/lint-imports --no-cache >/dev/null
+.venv/bin/mypy src/papote >/dev/null
+echo "lint, layers, types: ok"
 if [ $# -gt 0 ]; then
   .venv/bin/pytest -q -p no:cacheprovider "$@"
 else
