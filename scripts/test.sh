@@ -49,8 +49,8 @@ echo "PostgreSQL on $PGPORT, Redis on $REDISPORT"
 cd "$ROOT"
 # Static checks first: lint, import layers, types (strict on safety, actions, realtime).
 .venv/bin/ruff check --quiet .
-.venv/bin/lint-imports --no-cache >/dev/null
-.venv/bin/mypy src/papote >/dev/null
+.venv/bin/lint-imports --no-cache | tail -4
+.venv/bin/mypy src/papote
 echo "lint, layers, types: ok"
 if [ $# -gt 0 ]; then
   .venv/bin/pytest -q -p no:cacheprovider "$@"
