@@ -139,7 +139,9 @@ def test_verification_in_session_gives_the_badge_and_the_adult_room(
     alice.click("[data-room=adultes]")
     expect(alice.locator("#conv-title")).to_have_text("Adultes")
     say(alice, "Bonsoir entre adultes")
-    expect(alice.locator("#message-list .msg-text", has_text="Bonsoir entre adultes")).to_have_count(1)
+    expect(
+        alice.locator("#message-list .msg-text", has_text="Bonsoir entre adultes")
+    ).to_have_count(1)
 
     # Others see the badge: on her messages, in the people list, on her card.
     alice.locator(".tab-btn", has_text="Général").click()
@@ -183,7 +185,9 @@ def test_locked_browser_proves_its_age_at_the_entry(
         expect(page.locator("#chat-view")).to_be_hidden()
         page.click("#entry-prove")
         expect(page.locator("#age-dialog")).to_be_visible()
-        expect(page.locator("#age-dialog")).to_contain_text("Le prestataire n’apprend rien de Papote")
+        expect(page.locator("#age-dialog")).to_contain_text(
+            "Le prestataire n’apprend rien de Papote"
+        )
         nonce = shown_nonce(page)
         page.fill("#age-attestation", issue(issuer_key, nonce))
         page.click("#age-submit")

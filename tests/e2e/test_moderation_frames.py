@@ -128,8 +128,13 @@ def test_new_refusals_are_shown_by_the_composer(new_page, page_errors):
             text = frame.get("text", "") if isinstance(frame, dict) else ""
             if frame.get("type") == "say" and text.startswith("refus:"):
                 code = text.split(":", 1)[1]
-                reply = {"type": "rejected", "ref": frame.get("ref"), "code": code,
-                         "category": None, "message": MESSAGES_FR[code]}
+                reply = {
+                    "type": "rejected",
+                    "ref": frame.get("ref"),
+                    "code": code,
+                    "category": None,
+                    "message": MESSAGES_FR[code],
+                }
                 ws.send(json.dumps(reply))
                 return
             server.send(message)
@@ -155,7 +160,9 @@ def test_help_notice_for_a_possible_minor_is_prominent(new_page, page_errors):
     page = new_page()
     sockets = _proxied(page)
     enter(page, unique_pseudo("Aide"))
-    sockets[-1].send(json.dumps({"type": "notice", "level": "info", "text": "Bienvenue", "key": "w"}))
+    sockets[-1].send(
+        json.dumps({"type": "notice", "level": "info", "text": "Bienvenue", "key": "w"})
+    )
     sockets[-1].send(
         json.dumps(
             {"type": "notice", "level": "warning", "text": HELP_NOTICE_FR, "key": "minor_help"}
@@ -170,7 +177,9 @@ def test_help_notice_for_a_possible_minor_is_prominent(new_page, page_errors):
     # First, and kept when other notices pile up.
     expect(page.locator("#notices .notice").first).to_have_attribute("data-key", "minor_help")
     for i in range(4):
-        sockets[-1].send(json.dumps({"type": "notice", "level": "info", "text": f"n{i}", "key": f"k{i}"}))
+        sockets[-1].send(
+            json.dumps({"type": "notice", "level": "info", "text": f"n{i}", "key": f"k{i}"})
+        )
     expect(page.locator("#notices .notice")).to_have_count(3)
     expect(help_box).to_have_count(1)
     expect(page.locator("#message-list")).not_to_contain_text("3018")
