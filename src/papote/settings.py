@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     rate_report: str = "10/minute"
     rate_entry_ip: str = "12/minute;60/hour"
     rate_frames: str = "40/5seconds"  # any frame; past it the connection is abusive
+    rate_dm_image: str = "3/day"  # images in private messages by people not verified adult
     dm_new_per_10min: int = 20  # new private conversations one user may open
     dm_new_per_10min_newcomer: int = 8  # the same during a session's first 10 minutes
 

@@ -189,3 +189,13 @@ async def test_fuzzed_frames_never_break_the_server(sqlite_server):
     internal = [f for f in client.frames if f.get("code") == "internal"]
     assert internal == []
     await client.close()
+
+
+async def test_unknown_media_is_refused_not_dropped(sqlite_server):
+    c = await Client.enter(sqlite_server)
+    await c.request({"type": "join", "room": "general"})
+    reply = await c.request(
+        {"type": "say", "room": "general", "text": "ma photo", "media": "m-nothing"}
+    )
+    assert reply["type"] == "error" and reply["code"] == "unknown_media"
+    await c.close()

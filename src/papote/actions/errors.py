@@ -52,6 +52,9 @@ MESSAGES_FR: dict[str, str] = {
     "confirm": "Ce message pourrait blesser ou mettre quelqu'un en danger. "
     "Voulez-vous vraiment l'envoyer ?",
     "suspended": "Votre compte est suspendu en attendant l'examen d'un modérateur.",
+    "image_quota": "Sans vérification d'âge, vous pouvez envoyer 3 images par jour en privé. "
+    "Prouvez que vous avez 18 ans pour en envoyer davantage.",
+    "unknown_media": "Cette image est introuvable ou n'est plus disponible.",
     "minor_protected": "Pour la sécurité de tous, vous ne pouvez pas ouvrir de conversation "
     "privée avec cette personne.",
 }

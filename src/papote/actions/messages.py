@@ -46,6 +46,13 @@ def check_text(svc: Services, text: Any) -> str:
     return stripped
 
 
+def check_media(media: Any) -> None:
+    """An image id must name a stored image; none is stored yet (images are the next
+    pipeline), so any id is unknown — refused rather than silently dropped."""
+    if media is not None:
+        raise ActionError("unknown_media")
+
+
 def _participant(session: SessionUser) -> Participant:
     return Participant(
         id=session.id,
@@ -87,6 +94,7 @@ class Outgoing:
     text: Any
     confirm: Any = None  # the token of a warned message sent anyway
     ip_hash: str = ""  # hashed address of the sender's connection (evidence)
+    media: Any = None  # id of an uploaded image
     on_stored: Callable[[MessageView], None] = _ignore  # runs once durable, before fan-out
 
 
@@ -113,6 +121,7 @@ async def do_say(svc: Services, session: SessionUser, room_id: Any, out: Outgoin
     """Send to a room: every member, the sender included, gets the same encoded frame."""
     room = check_room(svc, room_id)
     text = check_text(svc, out.text)
+    check_media(out.media)
     if not svc.hub.is_member(room.id, session.id):
         raise Rejected("not_member")
     _check_can_speak(svc, session)
@@ -168,6 +177,7 @@ async def do_dm(svc: Services, session: SessionUser, to: Any, out: Outgoing) -> 
     if not isinstance(to, str):
         raise ActionError("bad_frame")
     text = check_text(svc, out.text)
+    check_media(out.media)
     if to == session.id:
         raise Rejected("dm_self")
     recipient = await users.by_id(svc.db, to)

@@ -25,6 +25,7 @@ class RateLimits:
             "report": parse_many(settings.rate_report),
             "entry_ip": parse_many(settings.rate_entry_ip),
             "frames": parse_many(settings.rate_frames),
+            "dm_image": parse_many(settings.rate_dm_image),
         }
 
     async def hit(self, rule: str, key: str, cost: int = 1) -> bool:

@@ -77,7 +77,7 @@ def _outgoing(c: Caller, f: dict[str, Any]) -> messages.Outgoing:
     def ack(view: MessageView) -> None:
         c.reply_now({"type": "ack", "message": view.to_json()})
 
-    return messages.Outgoing(f["text"], f.get("confirm"), c.ip_hash, ack)
+    return messages.Outgoing(f["text"], f.get("confirm"), c.ip_hash, f.get("media"), ack)
 
 
 async def _say(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:

@@ -41,9 +41,7 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-STATEMENTS = Counter(
-    "papote_db_statements_total", "SQL statements sent to the database", ["verb"]
-)
+STATEMENTS = Counter("papote_db_statements_total", "SQL statements sent to the database", ["verb"])
 
 
 def _count_statement(

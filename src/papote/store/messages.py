@@ -56,3 +56,18 @@ async def purge_older_than(db: Database, cutoff_ts: int) -> int:
         result = await s.execute(delete(Message).where(Message.ts < cutoff_ts))
         await s.commit()
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def has_written(db: Database, dm_key: str, sender_id: str) -> bool:
+    """Whether ``sender_id`` has sent a delivered message in that private conversation."""
+    async with db.session() as s:
+        found = await s.execute(
+            select(Message.id)
+            .where(
+                Message.dm_key == dm_key,
+                Message.sender_id == sender_id,
+                Message.state == "delivered",
+            )
+            .limit(1)
+        )
+        return found.first() is not None
