@@ -27,7 +27,7 @@ from papote.actions.presence import cancel_timers, run_heartbeat
 from papote.actions.ratelimit import RateLimits
 from papote.actions.services import RoomInfo, Services
 from papote.actions.terms import reload_terms
-from papote.api import admin, http
+from papote.api import admin, age, http
 from papote.api.ws import gateway
 from papote.ids import MessageIds
 from papote.realtime.broker import Broker, Envelope, InProcessBroker, RedisBroker
@@ -160,8 +160,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/v1/session", http.delete_session, methods=["DELETE"]),
         Route("/api/v1/postal/{code}", http.postal, methods=["GET"]),
         Route("/api/v1/rooms", http.list_rooms, methods=["GET"]),
-        Route("/api/v1/age/nonce", http.age_nonce, methods=["POST"]),
-        Route("/api/v1/age/verify", http.age_verify, methods=["POST"]),
+        Route("/api/v1/age/nonce", age.age_nonce, methods=["POST"]),
+        Route("/api/v1/age/verify", age.age_verify, methods=["POST"]),
         Route("/api/v1/admin/terms", admin.terms_list, methods=["GET"]),
         Route("/api/v1/admin/terms", admin.terms_add, methods=["POST"]),
         Route("/api/v1/admin/terms/{term_id:int}", admin.terms_remove, methods=["DELETE"]),

@@ -179,3 +179,12 @@ def test_healthz_and_metrics(sqlite_server):
 
 
 _ = RELAXED, ServerProcess
+
+
+def test_oversized_body_is_refused(sqlite_server):
+    r = httpx.post(
+        f"{sqlite_server.url}/api/v1/session",
+        content=b"x" * 100_000,
+        headers={"content-type": "application/json"},
+    )
+    assert_error(r, 413, "bad_request")

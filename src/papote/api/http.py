@@ -14,16 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from papote.actions import entry
-from papote.actions.age import (
-    Browser,
-    age_gate,
-    check_age_gate,
-    check_attestation,
-    do_issue_nonce,
-    do_verify_age,
-    new_presession_id,
-    refusal,
-)
+from papote.actions.age import Browser, age_gate, check_age_gate, check_attestation, refusal
 from papote.actions.errors import MESSAGES_FR, ActionError
 from papote.actions.services import Services
 from papote.actions.views import own_user, room_json
@@ -32,8 +23,7 @@ from papote.safety.age_gate import COOKIE_NAME, SIGNAL_SCREEN
 
 log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
-PRESESSION_COOKIE = "papote_pre"
-NONCE_TTL_S = 600
+PRESESSION_COOKIE = "papote_pre"  # binds an age nonce to a browser with no session
 SIGNAL_HEADERS = ("user-agent", "accept-language", "sec-ch-ua-platform", "sec-ch-ua-mobile")
 
 
@@ -50,16 +40,22 @@ def services(request: Request) -> Services:
 
 
 async def json_body(request: Request) -> Any:
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise ActionError("bad_request", "Requête trop volumineuse.", status=413)
+    too_large = ActionError("bad_request", "Requête trop volumineuse.", status=413)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise too_large  # refused before reading it
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise too_large
     try:
-        return orjson.loads(body)
+        return orjson.loads(bytes(body))
     except orjson.JSONDecodeError:
         raise ActionError("bad_request", "Le corps de la requête doit être du JSON.") from None
 
 
-def _browser(request: Request, payload: dict[str, Any]) -> Browser:
+def browser(request: Request, payload: dict[str, Any]) -> Browser:
     signals = {h: request.headers.get(h, "") for h in SIGNAL_HEADERS}
     screen = payload.get("screen")
     if isinstance(screen, str):
@@ -85,7 +81,7 @@ async def _age_gate(
     age = _declared_age(payload.get("age"))
     if age is None or not 1 <= age <= entry.MAX_AGE:
         return None  # check_entry answers invalid_age
-    decision = await check_age_gate(svc, age, _browser(request, payload), verified_adult=verified)
+    decision = await check_age_gate(svc, age, browser(request, payload), verified_adult=verified)
     refused = refusal(decision)
     if refused is None:
         return None
@@ -134,55 +130,7 @@ async def create_session(request: Request) -> Response:
     return response
 
 
-async def age_nonce(request: Request) -> Response:
-    """A nonce for an over-18 attestation, bound to the session (or to this browser)."""
-    svc = services(request)
-    presession = None
-    try:
-        if request.headers.get("authorization"):
-            session_id = await _bearer_user_id(request)
-        else:
-            presession = request.cookies.get(PRESESSION_COOKIE) or new_presession_id()
-            session_id = presession
-        nonce = do_issue_nonce(svc, session_id)
-    except ActionError as exc:
-        return error_response(exc)
-    response = JSONResponse({"nonce": nonce, "expires_in": NONCE_TTL_S})
-    if presession is not None:
-        response.set_cookie(
-            PRESESSION_COOKIE,
-            presession,
-            max_age=NONCE_TTL_S,
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
-        )
-    return response
-
-
-async def age_verify(request: Request) -> Response:
-    """Submit an attestation for the current session: the verified-adult badge."""
-    svc = services(request)
-    try:
-        user_id = await _bearer_user_id(request)
-        payload = await json_body(request)
-        if not isinstance(payload, dict):
-            raise ActionError("bad_request")
-        result = await do_verify_age(
-            svc,
-            user_id,
-            payload.get("attestation"),
-            payload.get("nonce"),
-            _browser(request, payload),
-        )
-    except ActionError as exc:
-        return error_response(exc)
-    response = JSONResponse(result)
-    response.delete_cookie(COOKIE_NAME)
-    return response
-
-
-async def _bearer_user_id(request: Request) -> str:
+async def bearer_user_id(request: Request) -> str:
     svc = services(request)
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -194,7 +142,7 @@ async def _bearer_user_id(request: Request) -> str:
 async def delete_session(request: Request) -> Response:
     svc = services(request)
     try:
-        user_id = await _bearer_user_id(request)
+        user_id = await bearer_user_id(request)
         await entry.do_leave(svc, user_id)
     except ActionError as exc:
         return error_response(exc)
