@@ -187,22 +187,34 @@ def test_locked_browser_lifted_by_attestation(age_server, keys):
 
 def test_a_failed_entry_does_not_keep_a_proven_browser_locked(age_server, keys):
     taken = unique_pseudo()
-    assert httpx.post(f"{age_server.url}/api/v1/session",
-                      json={"pseudo": taken, "age": 30, "gender": "homme",
-                            "postal_code": "31000"}).status_code == 201
+    assert (
+        httpx.post(
+            f"{age_server.url}/api/v1/session",
+            json={"pseudo": taken, "age": 30, "gender": "homme", "postal_code": "31000"},
+        ).status_code
+        == 201
+    )
     with httpx.Client(base_url=age_server.url) as browser:
         kid = {"pseudo": unique_pseudo(), "age": 16, "gender": "homme", "postal_code": "31000"}
         assert browser.post("/api/v1/session", json=kid).json()["error"]["code"] == "underage"
         nonce = browser.post("/api/v1/age/nonce").json()["nonce"]
         attestation = issue(keys, nonce)
         # a typo in the form: refused before the attestation is used
-        typo = {"pseudo": "x", "age": 40, "gender": "homme", "postal_code": "31000",
-                "attestation": attestation, "nonce": nonce}
+        typo = {
+            "pseudo": "x",
+            "age": 40,
+            "gender": "homme",
+            "postal_code": "31000",
+            "attestation": attestation,
+            "nonce": nonce,
+        }
         assert browser.post("/api/v1/session", json=typo).json()["error"]["code"] == (
-            "invalid_pseudo")
+            "invalid_pseudo"
+        )
         # a pseudo already taken: the proof is spent but the locks are lifted
         clash = {**typo, "pseudo": taken}
         assert browser.post("/api/v1/session", json=clash).json()["error"]["code"] == (
-            "pseudo_taken")
+            "pseudo_taken"
+        )
         again = {"pseudo": unique_pseudo(), "age": 40, "gender": "homme", "postal_code": "31000"}
         assert browser.post("/api/v1/session", json=again).status_code == 201

@@ -185,8 +185,10 @@ async def test_room_counts_reach_people_outside_the_room(sqlite_server):
     joiner = await Client.enter(sqlite_server)
     await joiner.request({"type": "join", "room": "jeux-video"})
     frame = await watcher.wait_for(
-        lambda f: f["type"] == "rooms"
-        and any(r["id"] == "jeux-video" and r["member_count"] >= 1 for r in f["rooms"]),
+        lambda f: (
+            f["type"] == "rooms"
+            and any(r["id"] == "jeux-video" and r["member_count"] >= 1 for r in f["rooms"])
+        ),
         timeout=15,
     )
     assert {"id", "member_count"} == set(frame["rooms"][0])
