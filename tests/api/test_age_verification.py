@@ -7,7 +7,6 @@ for the happy path; crafted attestations cover the refusals.
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,9 @@ import httpx
 import pytest
 
 from papote.safety.age_issuer import load_private_key, make_claims, sign_attestation
-from tests.serverproc import PAPOTE, RELAXED, ServerProcess
+from tests.ageissuer import issue as issue_attestation
+from tests.ageissuer import make_key, server_trusting
+from tests.serverproc import ServerProcess
 from tests.wsclient import Client, enter, unique_pseudo
 
 ISSUER = "test-issuer"
@@ -24,48 +25,19 @@ ISSUER = "test-issuer"
 
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("issuer")
-    subprocess.run(
-        [str(PAPOTE), "age-attest", "keygen", "--out", str(folder)], check=True, capture_output=True
-    )
-    return folder
-
-
-def _private(keys: Path) -> Path:
-    return next(p for p in keys.iterdir() if "priv" in p.name)
+    """The provider's private key (a development issuer)."""
+    return make_key(tmp_path_factory.mktemp("issuer"))
 
 
 @pytest.fixture(scope="module")
 def age_server(keys: Path) -> Iterator[ServerProcess]:
-    public = subprocess.run(
-        [str(PAPOTE), "age-attest", "pubkey", "--key", str(_private(keys))],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    env = {**RELAXED, "PAPOTE_AGE_ISSUERS": json.dumps({ISSUER: public})}
-    server = ServerProcess(env).start()
+    server = server_trusting(keys, ISSUER)
     yield server
     server.stop()
 
 
 def issue(keys: Path, nonce: str) -> str:
-    out = subprocess.run(
-        [
-            str(PAPOTE),
-            "age-attest",
-            "issue",
-            "--key",
-            str(_private(keys)),
-            "--issuer",
-            ISSUER,
-            f"--nonce={nonce}",  # a nonce may start with "-"
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout.strip()
+    return issue_attestation(keys, ISSUER, nonce)
 
 
 def nonce_for(server: ServerProcess, token: str) -> str:
@@ -113,7 +85,7 @@ async def test_adult_room_refused_without_badge(age_server):
 def _crafted(keys: Path, nonce: str, **changes) -> str:
     claims = make_claims(ISSUER, nonce, now_s=int(time.time()))
     claims.update(changes)
-    return sign_attestation(load_private_key(_private(keys)), claims)
+    return sign_attestation(load_private_key(keys), claims)
 
 
 @pytest.mark.parametrize(

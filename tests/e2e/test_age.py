@@ -7,15 +7,15 @@ with ``papote age-attest issue`` and pastes it, as a person would.
 
 from __future__ import annotations
 
-import json
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.serverproc import PAPOTE, RELAXED, ServerProcess
+from tests.ageissuer import issue as issue_attestation
+from tests.ageissuer import make_key, server_trusting
+from tests.serverproc import ServerProcess
 
 from .helpers import enter, run_axe, say, screenshot, unique_pseudo
 
@@ -26,48 +26,18 @@ ISSUER = "dev"
 
 @pytest.fixture(scope="module")
 def issuer_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("dev-issuer")
-    subprocess.run(
-        [str(PAPOTE), "age-attest", "keygen", "--out", str(folder)],
-        check=True,
-        capture_output=True,
-    )
-    return folder / "age-issuer-private.pem"
+    return make_key(tmp_path_factory.mktemp("dev-issuer"))
 
 
 @pytest.fixture(scope="module")
 def age_server(issuer_key: Path) -> Iterator[ServerProcess]:
-    public = subprocess.run(
-        [str(PAPOTE), "age-attest", "pubkey", "--key", str(issuer_key)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    server = ServerProcess({**RELAXED, "PAPOTE_AGE_ISSUERS": json.dumps({ISSUER: public})})
-    server.start()
+    server = server_trusting(issuer_key, ISSUER)
     yield server
     server.stop()
 
 
 def issue(key: Path, nonce: str, *extra: str) -> str:
-    """What the provider returns: an attestation signed over the page's nonce."""
-    out = subprocess.run(
-        [
-            str(PAPOTE),
-            "age-attest",
-            "issue",
-            "--key",
-            str(key),
-            "--issuer",
-            ISSUER,
-            f"--nonce={nonce}",  # a nonce may start with "-"
-            *extra,
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout.strip()
+    return issue_attestation(key, ISSUER, nonce, *extra)
 
 
 def shown_nonce(page: Page) -> str:
