@@ -115,6 +115,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         asyncio.create_task(run_heartbeat(svc), name="heartbeat"),
         asyncio.create_task(maintenance.run_purge(svc), name="purge"),
         asyncio.create_task(maintenance.run_room_counts(svc), name="room-counts"),
+        asyncio.create_task(maintenance.run_node_watch(svc), name="node-watch"),
     ]
     # Start-up objects (postal data, rule automaton, modules) live as long as the process:
     # out of the collector's sight, the pauses during large fan-outs get shorter.

@@ -160,3 +160,35 @@ async def test_leaving_for_good_from_two_nodes_is_one_offline(cluster):
     who = await watcher.request({"type": "who"})
     assert on_a.id not in {u["id"] for u in who["users"]}
     await watcher.close()
+
+
+async def test_users_of_a_killed_node_go_offline():
+    env = {**RELAXED, "PAPOTE_DATABASE_URL": postgres_url(), "PAPOTE_REDIS_URL": redis_url(2)}
+    env["PAPOTE_SECRET_KEY"] = "another-cluster-secret-for-tests-0123456789"
+    env["PAPOTE_HEARTBEAT_S"] = "0.5"
+    survivor = ServerProcess({**env, "PAPOTE_NODE_NAME": "survivor"}).start()
+    doomed = ServerProcess({**env, "PAPOTE_NODE_NAME": "doomed"}).start()
+    try:
+        watcher = await Client.enter(survivor)
+        victim = await Client.enter(doomed)
+        await victim.request({"type": "join", "room": "general"})
+        await watcher.request({"type": "join", "room": "general"})
+        await watcher.wait_for(lambda f: f["type"] == "presence" and f["user"]["id"] == victim.id)
+        doomed.kill9()  # no node_down, no offline: the survivor must notice the silence
+        offline = await watcher.wait_for(
+            lambda f: (
+                f["type"] == "presence"
+                and f["status"] == "offline"
+                and f["user"]["id"] == victim.id
+            ),
+            timeout=15,
+        )
+        assert offline["user"]["pseudo"] == victim.user["pseudo"]
+        left = await watcher.wait_type("member_left", room="general")
+        assert left["user"]["id"] == victim.id
+        who = await watcher.request({"type": "who"})
+        assert victim.id not in {u["id"] for u in who["users"]}
+        await watcher.close()
+    finally:
+        doomed.kill9()
+        survivor.stop()

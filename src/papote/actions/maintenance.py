@@ -10,7 +10,7 @@ from typing import Any
 from papote.actions.services import Services
 from papote.actions.terms import reload_terms
 from papote.realtime.broker import Envelope
-from papote.realtime.events import PublicUser, RoomCountsEvent
+from papote.realtime.events import PresenceEvent, PublicUser, RoomCountsEvent
 from papote.store import messages, rooms
 from papote.store.age_locks import SqlAgeGateStore
 
@@ -31,6 +31,7 @@ def install(svc: Services) -> None:
         node = control["node"]
         if node == svc.node:
             return
+        hub.node_seen.pop(node, None)
         for user_id, nodes in list(hub.nodes_of.items()):
             if node in nodes:
                 hub._node_left(user_id, node)
@@ -113,3 +114,23 @@ async def run_room_counts(svc: Services, every_s: float = 5.0) -> None:
         frame = RoomCountsEvent(counts).encode()
         for user_id in list(svc.hub.conns):
             svc.hub.send_local(user_id, frame)
+
+
+async def run_node_watch(svc: Services) -> None:
+    """In a cluster: say this node is alive, and forget the users of a node that went
+    silent (killed without its ``node_down``), so that nobody stays shown online."""
+    if svc.redis is None:
+        return
+    every = svc.settings.heartbeat_s
+    while True:
+        try:
+            await svc.broker.publish(
+                Envelope("nodes", control={"op": "node_alive", "node": svc.node})
+            )
+            for user in svc.hub.drop_silent_nodes(3 * every, keep=svc.node):
+                frame = PresenceEvent(user, "offline").encode()
+                for user_id in list(svc.hub.conns):
+                    svc.hub.send_local(user_id, frame)
+        except Exception:
+            log.exception("node watch failed")
+        await asyncio.sleep(every)

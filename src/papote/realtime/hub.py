@@ -10,6 +10,7 @@ skipping people who block the sender.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +37,7 @@ class Hub:
         self.rooms_of: dict[str, set[str]] = {}
         self.blocks: dict[str, set[str]] = {}  # local user -> the ids they block
         self.nodes_of: dict[str, set[str]] = {}  # online user -> nodes holding them
+        self.node_seen: dict[str, float] = {}  # node -> when it last said it is alive
         self.control_handlers: dict[str, ControlHandler] = {}
 
     # -- local connections -------------------------------------------------
@@ -81,6 +83,8 @@ class Hub:
         """Apply a state change; False when the envelope's frame must not be sent."""
         op = control["op"]
         deliver = True
+        if op in ("node_alive", "online"):  # only a node speaking for itself
+            self.node_seen[control["node"]] = time.monotonic()
         if op == "online":
             user = PublicUser(**control["user"])
             deliver = user.id not in self.directory  # announce only a real arrival
@@ -125,6 +129,23 @@ class Hub:
                     if member in self.conns:
                         self.send_local(member, left)
         return user is not None
+
+    def drop_silent_nodes(self, max_silence_s: float, keep: str) -> list[PublicUser]:
+        """Forget the users of nodes not heard of for ``max_silence_s`` (a crashed node);
+        returns those who are now offline everywhere (member_left already sent locally)."""
+        now = time.monotonic()
+        silent = {
+            n for n, seen in self.node_seen.items() if n != keep and now - seen > max_silence_s
+        }
+        gone: list[PublicUser] = []
+        for node in silent:
+            del self.node_seen[node]
+            for user_id, nodes in list(self.nodes_of.items()):
+                user = self.directory.get(user_id)
+                if node in nodes and self._node_left(user_id, node) and user is not None:
+                    gone.append(user)
+        ONLINE.set(len(self.directory))
+        return gone
 
     def rooms_of_user(self, user_id: str) -> set[str]:
         return set(self.rooms_of.get(user_id, ()))
