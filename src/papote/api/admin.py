@@ -7,14 +7,11 @@ from starlette.responses import JSONResponse, Response
 
 from papote.actions import terms
 from papote.actions.errors import ActionError
-from papote.api.http import error_response, json_body, services
+from papote.api.http import bearer_token, error_response, json_body, services
 
 
 def _actor(request: Request) -> str:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return terms.check_admin(
-        services(request), token.strip() if scheme.lower() == "bearer" else None
-    )
+    return terms.check_admin(services(request), bearer_token(request))
 
 
 async def terms_list(request: Request) -> Response:

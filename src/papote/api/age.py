@@ -18,6 +18,7 @@ from papote.api.http import (
     error_response,
     json_body,
     services,
+    set_private_cookie,
 )
 from papote.safety.age_gate import COOKIE_NAME
 
@@ -39,13 +40,13 @@ async def age_nonce(request: Request) -> Response:
         return error_response(exc)
     response = JSONResponse({"nonce": nonce, "expires_in": NONCE_TTL_S})
     if presession is not None:
-        response.set_cookie(
+        set_private_cookie(
+            response,
+            request,
             PRESESSION_COOKIE,
             presession,
             max_age=NONCE_TTL_S,
-            httponly=True,
             samesite="strict",
-            secure=request.url.scheme == "https",
         )
     return response
 

@@ -6,7 +6,7 @@ Every error answers ``{"error": {"code", "message"}}`` (PROTOCOL.md, Errors).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -87,13 +87,13 @@ async def _age_gate(
         return None
     response = error_response(refused)
     if decision.set_cookie:
-        response.set_cookie(
+        set_private_cookie(
+            response,
+            request,
             COOKIE_NAME,
             decision.set_cookie,
             max_age=age_gate(svc).cookie_ttl_s,
-            httponly=True,
             samesite="lax",
-            secure=request.url.scheme == "https",
         )
     return response
 
@@ -130,13 +130,37 @@ async def create_session(request: Request) -> Response:
     return response
 
 
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer ...`` header, if there is one."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
 async def bearer_user_id(request: Request) -> str:
-    svc = services(request)
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    token = bearer_token(request)
+    if token is None:
         raise ActionError("unauthorized", status=401)
-    return await entry.user_id_for_token(svc, token.strip())
+    return await entry.user_id_for_token(services(request), token)
+
+
+def set_private_cookie(
+    response: Response,
+    request: Request,
+    name: str,
+    value: str,
+    *,
+    max_age: int,
+    samesite: Literal["lax", "strict"],
+) -> None:
+    """An HttpOnly cookie, Secure when served over HTTPS."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite=samesite,
+        secure=request.url.scheme == "https",
+    )
 
 
 async def delete_session(request: Request) -> Response:
