@@ -157,6 +157,26 @@ def test_recipient_known_minor_from_context(engine: ModerationEngine) -> None:
     assert judge(engine, "on continue sur snap ?", "dm").action is Action.ALLOW
 
 
+def converse(
+    engine: ModerationEngine, texts: Sequence[str], conversation: str, history: list[MemoryEntry]
+) -> list[Verdict]:
+    """The adult writes ``texts`` in a DM at a human pace; each judged with what came before."""
+    verdicts = []
+    for text in texts:
+        ctx = MessageContext(
+            text=text,
+            channel="dm",
+            sender=ADULT,
+            recipient=OTHER,
+            conversation=conversation,
+            ts=next(_CLOCK),
+        )
+        assessment = engine.assess(ctx, history)
+        history.append(assessment.entry)
+        verdicts.append(assessment.verdict)
+    return verdicts
+
+
 def test_grooming_sequence_between_adults_is_held(engine: ModerationEngine) -> None:
     history: list[MemoryEntry] = []
     texts = [
@@ -165,50 +185,24 @@ def test_grooming_sequence_between_adults_is_held(engine: ModerationEngine) -> N
         "t'es toute seule chez toi ?",
         "ca reste entre nous",
     ]
-    actions = []
-    for text in texts:
-        assessment = engine.assess(
-            MessageContext(
-                text=text,
-                channel="dm",
-                sender=ADULT,
-                recipient=OTHER,
-                conversation="g",
-                ts=next(_CLOCK),
-            ),
-            history,
-        )
-        history.append(assessment.entry)
-        actions.append(assessment.verdict.action)
-    assert actions[0] is Action.ALLOW
-    assert actions[-1] in (Action.HOLD, Action.ESCALATE)
-    assert assessment.verdict.category is Category.GROOMING
+    verdicts = converse(engine, texts, "g", history)
+    assert verdicts[0].action is Action.ALLOW
+    assert verdicts[-1].action in (Action.HOLD, Action.ESCALATE)
+    assert verdicts[-1].category is Category.GROOMING
 
 
 def test_adults_flirting_and_arranging_a_date_are_allowed(engine: ModerationEngine) -> None:
-    history: list[MemoryEntry] = []
-    nudges: list[str] = []
-    for text in [
+    texts = [
         "t'as quel age ?",
         "34, tu habites ou ?",
         "t'es seule ce soir ?",
         "on se voit jeudi au bar ?",
         "on se voit jeudi au bar ?",
-    ]:
-        assessment = engine.assess(
-            MessageContext(
-                text=text,
-                channel="dm",
-                sender=ADULT,
-                recipient=OTHER,
-                conversation="d",
-                ts=next(_CLOCK),
-            ),
-            history,
-        )
-        history.append(assessment.entry)
-        assert assessment.verdict.action is Action.ALLOW, text
-        nudges += [n.key for n in assessment.verdict.nudges]
+    ]
+    verdicts = converse(engine, texts, "d", [])
+    for text, verdict in zip(texts, verdicts, strict=True):
+        assert verdict.action is Action.ALLOW, text
+    nudges = [n.key for v in verdicts for n in v.nudges]
     assert nudges.count("meeting") == 1  # rare: once per kind per conversation
 
 
