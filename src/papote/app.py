@@ -19,6 +19,7 @@ from typing import Any
 import redis.asyncio as aioredis
 import yaml
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
 from papote import logs, web
@@ -27,7 +28,8 @@ from papote.actions.presence import cancel_timers, run_heartbeat
 from papote.actions.ratelimit import RateLimits
 from papote.actions.services import RoomInfo, Services
 from papote.actions.terms import reload_terms
-from papote.api import admin, age, http
+from papote.api import admin, age, http, metrics, openapi
+from papote.api.headers import ResponseHeaders
 from papote.api.ws import gateway
 from papote.ids import MessageIds
 from papote.realtime.broker import Broker, Envelope, InProcessBroker, RedisBroker
@@ -87,6 +89,14 @@ def _build_services(settings: Settings, db: Database, redis: Any) -> Services:
     return svc
 
 
+def _private_data(data_dir: Path) -> None:
+    """The data folder and its files are the server's alone (0700 / 0600), old ones included."""
+    data_dir.chmod(0o700)
+    for path in data_dir.iterdir():
+        if path.is_file():
+            path.chmod(0o600)
+
+
 async def notify_shutdown(svc: Services, after_ms: int = 1000) -> None:
     """Tell every local client to reconnect, then close their sockets (1012)."""
     frame = ReconnectEvent(after_ms).encode()
@@ -100,7 +110,9 @@ async def notify_shutdown(svc: Services, after_ms: int = 1000) -> None:
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    logs.configure(json_logs=settings.json_logs, level=settings.log_level)
+    logs.configure(json_logs=settings.json_logs, level=settings.log_level, secret=settings.secret)
+    metrics_listener = metrics.start(settings.metrics_addr)
+    _private_data(settings.data_dir)
     upgrade(settings)
     db = Database(settings.db_url)
     redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
@@ -140,6 +152,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if redis is not None:
             await redis.aclose()
         await db.close()
+        metrics.stop(metrics_listener)
 
 
 async def purge_once_standalone() -> int:
@@ -158,6 +171,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     routes = [
         Route("/api/v1/session", http.create_session, methods=["POST"]),
+        Route("/api/v1/challenge", http.entry_challenge, methods=["GET"]),
+        Route("/api/v1/openapi.json", openapi.document, methods=["GET"]),
         Route("/api/v1/session", http.delete_session, methods=["DELETE"]),
         Route("/api/v1/postal/{code}", http.postal, methods=["GET"]),
         Route("/api/v1/rooms", http.list_rooms, methods=["GET"]),
@@ -167,13 +182,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/v1/admin/terms", admin.terms_add, methods=["POST"]),
         Route("/api/v1/admin/terms/{term_id:int}", admin.terms_remove, methods=["DELETE"]),
         Route("/healthz", http.healthz, methods=["GET"]),
-        Route("/metrics", http.metrics, methods=["GET"]),
         WebSocketRoute("/api/v1/ws", gateway),
         *web.routes(),
     ]
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
+        middleware=[Middleware(ResponseHeaders, hsts=settings.hsts_header)],
         exception_handlers={
             404: http.not_found,
             405: http.method_not_allowed,

@@ -6,13 +6,45 @@ Standard-library loggers go through structlog's formatter, so every module can u
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import sys
 
 import structlog
 
+# uvicorn's own client lines: '%s - "WebSocket %s" [accepted]', '%s - "GET / HTTP/1.1" 200'
+_CLIENT_LINE = '%s - "'
 
-def configure(*, json_logs: bool, level: str = "INFO") -> None:
+
+class ClientAddressFilter(logging.Filter):
+    """uvicorn's lines name the client's address: replace it with a keyed hash.
+
+    The hash is the one of rate limits and evidence (``ip:<16 hex>``), so a line can
+    still be matched with another of the same client, but never read as an address.
+    """
+
+    def __init__(self, secret: bytes) -> None:
+        super().__init__()
+        self._key = hmac.new(secret, b"papote.logs.ip", hashlib.sha256).digest()
+
+    def _hashed(self, address: object) -> str:
+        host = str(address).rsplit(":", 1)[0].strip("[]")
+        return "ip:" + hmac.new(self._key, host.encode(), hashlib.sha256).hexdigest()[:16]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if (
+            record.name.startswith("uvicorn")
+            and isinstance(record.msg, str)
+            and record.msg.startswith(_CLIENT_LINE)
+            and isinstance(record.args, tuple)
+            and record.args
+        ):
+            record.args = (self._hashed(record.args[0]), *record.args[1:])
+        return True
+
+
+def configure(*, json_logs: bool, level: str = "INFO", secret: bytes = b"") -> None:
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -35,6 +67,7 @@ def configure(*, json_logs: bool, level: str = "INFO") -> None:
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)
+    handler.addFilter(ClientAddressFilter(secret or b"papote"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

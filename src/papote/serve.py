@@ -4,11 +4,13 @@ clients to reconnect before their sockets close."""
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 from typing import Any
 
 import uvicorn
 
+from papote.api.http_protocol import BoundedHttpToolsProtocol
 from papote.app import create_app, notify_shutdown
 
 
@@ -34,12 +36,13 @@ def main(argv: Sequence[str]) -> int:
         help="trust X-Forwarded-For from 127.0.0.1 (behind a reverse proxy)",
     )
     args = parser.parse_args(argv)
+    os.umask(0o077)  # the database, its journal and the secret: readable by Papote only
     config = uvicorn.Config(
         create_app(),
         host=args.host,
         port=args.port,
         loop="uvloop",
-        http="httptools",
+        http=BoundedHttpToolsProtocol,  # httptools, with time and size limits on heads
         ws="websockets-sansio",
         ws_max_size=1024 * 1024,
         # A frame is encoded once for all its recipients; per-message deflate would

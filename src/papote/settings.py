@@ -29,6 +29,19 @@ class Settings(BaseSettings):
     node_name: str | None = None
     # Bearer token of the moderation team's admin API (/api/v1/admin/...). Unset: API closed.
     admin_token: str | None = Field(default=None, repr=False)
+    # The site's own origin ("https://papote.fr"). Unset: the Host the request was sent to.
+    public_url: str | None = None
+    # Other origins allowed to open the WebSocket and post to the API (comma-separated).
+    allowed_origins: str = ""
+    # Prometheus metrics listener, "host:port" (loopback by default); "" turns it off.
+    # Never served on the public port.
+    metrics_addr: str = "127.0.0.1:9464"
+    # Cookies marked Secure and HSTS sent: default on in prod (behind HTTPS), off otherwise.
+    secure_cookies: bool | None = None
+    hsts_max_age_s: int | None = Field(default=None, ge=0)
+    # Networks exempt from entry challenges and per-address entry limits (load tests only),
+    # comma-separated CIDRs. Empty by default.
+    trusted_networks: str = ""
 
     log_format: Literal["json", "console"] | None = None  # default: console in dev, json otherwise
     log_level: str = "INFO"
@@ -48,7 +61,15 @@ class Settings(BaseSettings):
     rate_dm: str = "20/10seconds;100/minute"
     rate_join: str = "20/minute"
     rate_report: str = "10/minute"
-    rate_entry_ip: str = "12/minute;60/hour"
+    # Entry from one address: a proof-of-work challenge past the first limits, a hard
+    # refusal only far beyond what a household or a carrier's shared address sends.
+    rate_entry_ip: str = "120/minute;2000/hour"  # hard refusal (per full address)
+    challenge_entry_prefix: str = "6/minute;30/hour"  # per /24 (IPv4) or /64 (IPv6)
+    challenge_entry_global: str = "300/minute"  # every entry of the cluster
+    challenge_cost: int = Field(default=5000, ge=1)  # PBKDF2 iterations per attempt
+    challenge_max_counter: int = Field(default=40, ge=1)  # attempts: ~0.5 s on a phone
+    challenge_ttl_s: int = Field(default=300, ge=30)
+    rate_admin_fail: str = "5/minute;20/hour"  # failed admin tokens per address
     rate_frames: str = "40/5seconds"  # any frame; past it the connection is abusive
     rate_dm_image: str = "3/day"  # images in private messages by people not verified adult
     dm_new_per_10min: int = 20  # new private conversations one user may open
@@ -58,6 +79,19 @@ class Settings(BaseSettings):
     # {"issuer id": "<public key PEM or JWK>" | [keys...]}, inline or in a file.
     age_issuers: str | None = None
     age_issuers_file: Path | None = None
+
+    @field_validator("admin_token")
+    @classmethod
+    def _strong_admin_token(cls, value: str | None) -> str | None:
+        """At least 32 random bytes (43 base64url characters): refused at start otherwise."""
+        if value is None or value == "":
+            return None
+        if len(value) < 43 or len(set(value)) < 16:
+            raise ValueError(
+                "PAPOTE_ADMIN_TOKEN must hold at least 32 random bytes, for example "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
 
     @field_validator("data_dir")
     @classmethod
@@ -89,6 +123,17 @@ class Settings(BaseSettings):
         if self.age_issuers_file is not None:
             raw = self.age_issuers_file.read_text(encoding="utf-8")
         return dict(json.loads(raw)) if raw else {}
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.secure_cookies if self.secure_cookies is not None else self.env == "prod"
+
+    @property
+    def hsts_header(self) -> str | None:
+        age = self.hsts_max_age_s
+        if age is None:
+            age = 63_072_000 if self.env == "prod" else 0
+        return f"max-age={age}; includeSubDomains" if age > 0 else None
 
     @property
     def json_logs(self) -> bool:

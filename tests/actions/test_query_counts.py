@@ -12,7 +12,7 @@ from tests.wsclient import Client
 
 
 def statements(server) -> dict[str, float]:
-    text = httpx.get(f"{server.url}/metrics").text
+    text = httpx.get(server.metrics_url).text
     found = re.findall(r'^papote_db_statements_total\{verb="(\w+)"\} ([0-9.e+]+)$', text, re.M)
     return {verb: float(count) for verb, count in found}
 

@@ -64,7 +64,11 @@ def test_invalid_postal_code(sqlite_server, code):
 def test_invalid_gender_and_body(sqlite_server):
     body = {"pseudo": unique_pseudo(), "age": 30, "gender": "robot", "postal_code": "75011"}
     assert_error(post(sqlite_server, body), 400, "invalid_gender")
-    r = httpx.post(f"{sqlite_server.url}/api/v1/session", content=b"{not json")
+    r = httpx.post(
+        f"{sqlite_server.url}/api/v1/session",
+        content=b"{not json",
+        headers={"content-type": "application/json"},
+    )
     assert_error(r, 400, "bad_request")
     assert_error(post(sqlite_server, [1, 2]), 400, "bad_request")
 
@@ -167,7 +171,7 @@ def test_http_errors_have_the_error_shape(sqlite_server):
 
 def test_healthz_and_metrics(sqlite_server):
     assert httpx.get(f"{sqlite_server.url}/healthz").json() == {"status": "ok"}
-    text = httpx.get(f"{sqlite_server.url}/metrics").text
+    text = httpx.get(sqlite_server.metrics_url).text
     for name in (
         "papote_connections",
         "papote_online_users",

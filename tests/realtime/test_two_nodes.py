@@ -12,12 +12,14 @@ from tests.conftest import postgres_url, redis_url
 from tests.serverproc import RELAXED, ServerProcess
 from tests.wsclient import Client, enter, unique_pseudo
 
+ADMIN_TOKEN = "test-admin-token-0123456789-abcdefghijklmnopqrstuvwxyz"
+
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[tuple[ServerProcess, ServerProcess]]:
     env = {**RELAXED, "PAPOTE_DATABASE_URL": postgres_url(), "PAPOTE_REDIS_URL": redis_url(1)}
     env["PAPOTE_SECRET_KEY"] = "shared-cluster-secret-for-tests-0123456789"
-    env["PAPOTE_ADMIN_TOKEN"] = "test-admin-token"
+    env["PAPOTE_ADMIN_TOKEN"] = ADMIN_TOKEN
     a = ServerProcess({**env, "PAPOTE_NODE_NAME": "node-a"}).start()
     b = ServerProcess({**env, "PAPOTE_NODE_NAME": "node-b"}).start()
     yield a, b
@@ -99,7 +101,7 @@ async def test_new_node_learns_cluster_state(cluster):
 
 async def test_run_time_terms_apply_on_every_node(cluster):
     node_a, node_b = cluster
-    admin = {"authorization": "Bearer test-admin-token"}
+    admin = {"authorization": f"Bearer {ADMIN_TOKEN}"}
     speaker = await Client.enter(node_b)
     await speaker.request({"type": "join", "room": "general"})
     word = "zorglubite"

@@ -17,6 +17,7 @@ from papote.safety.age_gate import (
     UNDERAGE_MESSAGE_FR,
     UNKNOWN_PREFIX,
     AgeGate,
+    GateDecision,
     GateOutcome,
     InMemoryAgeGateStore,
     coarse_device_signals,
@@ -98,18 +99,25 @@ async def test_14_then_18_is_locked_by_the_cookie_alone(
     assert (await gate.check_entry(18, None, "198.51.100.9", LAPTOP, store, NOON)).allowed
 
 
-async def test_14_then_18_is_locked_by_device_and_prefix_alone(
+def challenged(decision: GateDecision) -> bool:
+    """Allowed (a device mark is never a lock on neighbours), after a challenge."""
+    return decision.allowed and decision.challenge and decision.set_cookie is None
+
+
+def free(decision: GateDecision) -> bool:
+    return decision.allowed and not decision.challenge
+
+
+async def test_device_and_prefix_alone_ask_for_a_challenge_never_lock(
     gate: AgeGate, store: InMemoryAgeGateStore
 ) -> None:
     await gate.check_entry(14, None, "203.0.113.7", PHONE, store, NOON)
-    # Private window (no cookie), another address of the same /24, same phone.
-    locked = await gate.check_entry(18, None, "203.0.113.200", PHONE, store, NOON + HOUR)
-    assert locked.outcome is GateOutcome.LOCKED
-    assert locked.set_cookie is None  # a device match may be a stranger: no 30-day cookie
-    # Another /24: not locked.
-    assert (await gate.check_entry(18, None, "203.0.114.7", PHONE, store, NOON + HOUR)).allowed
-    # Same /24, another kind of device: not locked.
-    assert (await gate.check_entry(18, None, "203.0.113.7", LAPTOP, store, NOON + HOUR)).allowed
+    # Private window (no cookie) or a neighbour: same /24, same kind of phone.
+    assert challenged(await gate.check_entry(18, None, "203.0.113.200", PHONE, store, NOON + HOUR))
+    # Another /24: nothing.
+    assert free(await gate.check_entry(18, None, "203.0.114.7", PHONE, store, NOON + HOUR))
+    # Same /24, another kind of device: nothing.
+    assert free(await gate.check_entry(18, None, "203.0.113.7", LAPTOP, store, NOON + HOUR))
 
 
 async def test_device_lock_expires_after_24_hours(
@@ -117,11 +125,9 @@ async def test_device_lock_expires_after_24_hours(
 ) -> None:
     await gate.check_entry(15, None, "203.0.113.7", PHONE, store, NOON)
     at = NOON + 24 * HOUR - 1
-    assert (await gate.check_entry(18, None, "203.0.113.7", PHONE, store, at)).outcome is (
-        GateOutcome.LOCKED
-    )
+    assert challenged(await gate.check_entry(18, None, "203.0.113.7", PHONE, store, at))
     at = NOON + 24 * HOUR + 1
-    assert (await gate.check_entry(18, None, "203.0.113.7", PHONE, store, at)).allowed
+    assert free(await gate.check_entry(18, None, "203.0.113.7", PHONE, store, at))
 
 
 async def test_cookie_locks_for_30_days(gate: AgeGate, store: InMemoryAgeGateStore) -> None:
@@ -150,23 +156,22 @@ async def test_tampered_or_foreign_cookie_is_ignored(
 async def test_ipv6_locks_the_64(gate: AgeGate, store: InMemoryAgeGateStore) -> None:
     await gate.check_entry(13, None, "2001:db8:1:2::10", PHONE, store, NOON)
     same_64 = await gate.check_entry(18, None, "2001:db8:1:2:aaaa::1", PHONE, store, NOON)
-    assert same_64.outcome is GateOutcome.LOCKED
-    assert (await gate.check_entry(18, None, "2001:db8:1:3::10", PHONE, store, NOON)).allowed
+    assert challenged(same_64)
+    assert free(await gate.check_entry(18, None, "2001:db8:1:3::10", PHONE, store, NOON))
 
 
 async def test_ipv4_mapped_ipv6_is_the_same_network(
     gate: AgeGate, store: InMemoryAgeGateStore
 ) -> None:
     await gate.check_entry(13, None, "::ffff:203.0.113.7", PHONE, store, NOON)
-    locked = await gate.check_entry(18, None, "203.0.113.8", PHONE, store, NOON)
-    assert locked.outcome is GateOutcome.LOCKED
+    assert challenged(await gate.check_entry(18, None, "203.0.113.8", PHONE, store, NOON))
 
 
 async def test_lift_after_attestation(gate: AgeGate, store: InMemoryAgeGateStore) -> None:
     refused = await gate.check_entry(14, None, "203.0.113.7", PHONE, store, NOON)
     assert await gate.lift(refused.set_cookie, "203.0.113.7", PHONE, store, NOON + HOUR)
     # The core deletes the cookie with the lift; the device lock is gone from the store.
-    assert (await gate.check_entry(18, None, "203.0.113.9", PHONE, store, NOON + HOUR)).allowed
+    assert free(await gate.check_entry(18, None, "203.0.113.9", PHONE, store, NOON + HOUR))
     assert not await gate.lift(None, "203.0.113.7", PHONE, store, NOON + HOUR)
 
 
@@ -179,7 +184,7 @@ async def test_verified_adult_entry_lifts_both_locks(
         25, cookie, "203.0.113.7", PHONE, store, NOON + HOUR, verified_adult=True
     )
     assert decision.allowed and decision.clear_cookie
-    assert (await gate.check_entry(25, None, "203.0.113.7", PHONE, store, NOON + HOUR)).allowed
+    assert free(await gate.check_entry(25, None, "203.0.113.7", PHONE, store, NOON + HOUR))
     # A verified attestation does not turn a declared 14 into an adult.
     again = await gate.check_entry(
         14, None, "203.0.113.7", PHONE, store, NOON + HOUR, verified_adult=True
@@ -198,7 +203,7 @@ async def test_salt_rotates_daily_and_locks_survive_midnight(store: InMemoryAgeG
 
     await gate.check_entry(14, None, "203.0.113.7", PHONE, store, late)
     after_midnight = await gate.check_entry(18, None, "203.0.113.7", PHONE, store, late + 2 * HOUR)
-    assert after_midnight.outcome is GateOutcome.LOCKED
+    assert challenged(after_midnight)
 
 
 async def test_keys_depend_on_the_secret_and_reveal_no_address(gate: AgeGate) -> None:

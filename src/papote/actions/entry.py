@@ -17,6 +17,9 @@ from papote.actions.presence import do_go_offline
 from papote.actions.services import Services
 from papote.actions.session import DEFAULT_DM_PREFS
 from papote.reference.places import Place
+from papote.safety.context import EntryContext
+from papote.safety.pseudonyms import is_reserved, pseudo_key
+from papote.safety.verdict import Action
 from papote.store import bans, users
 from papote.store.models import User
 
@@ -35,10 +38,7 @@ class EntryRequest:
     place: Place
 
 
-def pseudo_key(pseudo: str) -> str:
-    """Case- and accent-insensitive form: "Éloïse" and "eloise" are the same pseudo."""
-    decomposed = unicodedata.normalize("NFKD", pseudo)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+__all__ = ["pseudo_key"]  # the skeleton of safety/pseudonyms.py: look-alikes are taken
 
 
 def check_pseudo(value: Any) -> str:
@@ -47,19 +47,32 @@ def check_pseudo(value: Any) -> str:
     pseudo = unicodedata.normalize("NFC", value.strip())
     if not _PSEUDO_RE.fullmatch(pseudo):
         raise ActionError("invalid_pseudo")
+    if is_reserved(pseudo):
+        raise ActionError("pseudo_reserved")
     return pseudo
+
+
+def parse_age(value: Any) -> int | None:
+    """The age as typed, if it is a whole number at all: 34, "34", " ３４ " or "٣٤".
+
+    Only decimal digits (Unicode class Nd) count: "²" or "½" are digits to
+    ``str.isdigit`` but not numbers ``int`` can read.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if 0 < len(text) <= 3 and text.isdecimal():
+            return int(text)
+    return None
 
 
 def check_age(value: Any) -> int:
     """Return the age; raises ``invalid_age`` (not a plausible integer) or ``underage``."""
-    age: int
-    if isinstance(value, int) and not isinstance(value, bool):
-        age = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        age = int(value.strip())
-    else:
-        raise ActionError("invalid_age")
-    if age < 1 or age > MAX_AGE:
+    age = parse_age(value)
+    if age is None or age < 1 or age > MAX_AGE:
         raise ActionError("invalid_age")
     if age < MIN_AGE:
         raise ActionError("underage", status=403)
@@ -80,6 +93,14 @@ def check_entry(svc: Services, payload: Any) -> EntryRequest:
     if place is None:
         raise ActionError("invalid_postal_code")
     return EntryRequest(pseudo, pseudo_key(pseudo), age, gender, place)
+
+
+async def check_pseudo_acceptable(svc: Services, req: EntryRequest) -> None:
+    """Insulting or sexual pseudos are judged by the moderation engine (entry hook)."""
+    ctx = EntryContext(req.pseudo, req.age, req.gender, req.place.postal_code)
+    verdict = await svc.pipeline.judge_entry(ctx)
+    if verdict.action >= Action.HOLD:
+        raise ActionError("pseudo_refused")
 
 
 async def check_not_banned(svc: Services, ip_hash: str) -> None:

@@ -22,6 +22,17 @@ MESSAGES_FR: dict[str, str] = {
     "banned": "Cet accès a été suspendu suite à une sanction. Vous pouvez faire appel de la "
     "décision.",
     "rate_limited": "Trop de tentatives en peu de temps. Patientez un instant puis réessayez.",
+    "pseudo_reserved": "Ce pseudo est réservé à l'équipe de Papote ou lui ressemble trop. "
+    "Choisis-en un autre.",
+    "pseudo_refused": "Ce pseudo n'est pas accepté sur Papote (insulte ou contenu sexuel). "
+    "Choisis-en un autre.",
+    "challenge_required": "Beaucoup de personnes entrent en ce moment depuis ta connexion : "
+    "ton navigateur doit d'abord résoudre une petite vérification automatique.",
+    "challenge_failed": "La vérification automatique n'a pas abouti ou a expiré. Réessaie.",
+    "forbidden_origin": "Cette action n'est possible que depuis la page de Papote.",
+    "unsupported_media_type": "Le corps de la requête doit être du JSON "
+    "(Content-Type: application/json).",
+    "forbidden": "Accès réservé à l'équipe de modération.",
     "bad_request": "Requête invalide.",
     "unauthorized": "Session inconnue ou expirée. Reconnectez-vous.",
     "not_found": "Introuvable.",
@@ -65,6 +76,7 @@ class ActionError(Exception):
 
     status = 400
     help: list[dict[str, str | None]] | None = None  # where to find help (age gate)
+    extra: dict[str, str] | None = None  # more members of the error object (challenge_url)
 
     def __init__(self, code: str, message: str | None = None, *, status: int | None = None):
         super().__init__(code)

@@ -26,6 +26,9 @@ class RateLimits:
             "entry_ip": parse_many(settings.rate_entry_ip),
             "frames": parse_many(settings.rate_frames),
             "dm_image": parse_many(settings.rate_dm_image),
+            "challenge_prefix": parse_many(settings.challenge_entry_prefix),
+            "challenge_global": parse_many(settings.challenge_entry_global),
+            "admin_fail": parse_many(settings.rate_admin_fail),
         }
 
     async def hit(self, rule: str, key: str, cost: int = 1) -> bool:
@@ -35,3 +38,10 @@ class RateLimits:
             if not await self._limiter.hit(item, rule, key, cost=cost):
                 allowed = False
         return allowed
+
+    async def allows(self, rule: str, key: str) -> bool:
+        """True if one more use would pass every window (counts nothing)."""
+        for item in self._rules[rule]:
+            if not await self._limiter.test(item, rule, key):
+                return False
+        return True

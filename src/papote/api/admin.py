@@ -1,22 +1,50 @@
-"""The moderation team's admin API (bearer ``PAPOTE_ADMIN_TOKEN``): run-time terms."""
+"""The moderation team's admin API (bearer ``PAPOTE_ADMIN_TOKEN``): run-time terms.
+
+A wrong token is answered after a pause (``FAIL_DELAY_S``) and logged with the
+hashed address; past ``PAPOTE_RATE_ADMIN_FAIL`` failures, that address is refused
+(``rate_limited``) before its token is even looked at.
+"""
 
 from __future__ import annotations
+
+import asyncio
+import logging
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from papote.actions import terms
 from papote.actions.errors import ActionError
+from papote.api.guard import check_state_change
 from papote.api.http import bearer_token, error_response, json_body, services
+from papote.api.net import client_ip_hash
+
+log = logging.getLogger(__name__)
+FAIL_DELAY_S = 1.0
 
 
-def _actor(request: Request) -> str:
-    return terms.check_admin(services(request), bearer_token(request))
+async def _actor(request: Request, *, changes: bool = False) -> str:
+    svc = services(request)
+    if changes:
+        check_state_change(svc.settings, request, body=request.method != "DELETE")
+    ip_hash = client_ip_hash(svc, request)
+    if not await svc.limits.allows("admin_fail", ip_hash):
+        raise ActionError("rate_limited", status=429)
+    try:
+        return terms.check_admin(svc, bearer_token(request))
+    except ActionError:
+        limited = not await svc.limits.hit("admin_fail", ip_hash)
+        log.warning(
+            "admin API: wrong token",
+            extra={"ip_hash": ip_hash, "path": request.url.path, "limited": limited},
+        )
+        await asyncio.sleep(FAIL_DELAY_S)
+        raise
 
 
 async def terms_list(request: Request) -> Response:
     try:
-        _actor(request)
+        await _actor(request)
         return JSONResponse({"terms": await terms.list_terms(services(request))})
     except ActionError as exc:
         return error_response(exc)
@@ -24,7 +52,7 @@ async def terms_list(request: Request) -> Response:
 
 async def terms_add(request: Request) -> Response:
     try:
-        actor = _actor(request)
+        actor = await _actor(request, changes=True)
         term = await terms.do_add_term(services(request), actor, await json_body(request))
     except ActionError as exc:
         return error_response(exc)
@@ -33,7 +61,7 @@ async def terms_add(request: Request) -> Response:
 
 async def terms_remove(request: Request) -> Response:
     try:
-        actor = _actor(request)
+        actor = await _actor(request, changes=True)
         await terms.do_remove_term(services(request), actor, request.path_params["term_id"])
     except ActionError as exc:
         return error_response(exc)

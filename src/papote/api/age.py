@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from papote.actions.age import do_issue_nonce, do_verify_age, new_presession_id
 from papote.actions.errors import ActionError
+from papote.api.guard import check_state_change
 from papote.api.http import (
     PRESESSION_COOKIE,
     bearer_user_id,
@@ -30,6 +31,7 @@ async def age_nonce(request: Request) -> Response:
     svc = services(request)
     presession = None
     try:
+        check_state_change(svc.settings, request, body=False)
         if request.headers.get("authorization"):
             session_id = await bearer_user_id(request)
         else:
@@ -55,6 +57,7 @@ async def age_verify(request: Request) -> Response:
     """Submit an attestation for the current session: the verified-adult badge."""
     svc = services(request)
     try:
+        check_state_change(svc.settings, request)
         user_id = await bearer_user_id(request)
         payload = await json_body(request)
         if not isinstance(payload, dict):

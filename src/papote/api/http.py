@@ -9,15 +9,16 @@ import logging
 from typing import Any, Literal
 
 import orjson
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from papote.actions import entry
+from papote.actions import challenge, entry
+from papote.actions.admission import check_admission
 from papote.actions.age import Browser, age_gate, check_age_gate, check_attestation, refusal
 from papote.actions.errors import MESSAGES_FR, ActionError
 from papote.actions.services import Services
 from papote.actions.views import own_user, room_json
+from papote.api.guard import check_state_change
 from papote.api.net import client_ip, client_ip_hash
 from papote.safety.age_gate import COOKIE_NAME, SIGNAL_SCREEN
 
@@ -31,6 +32,8 @@ def error_response(exc: ActionError, headers: dict[str, str] | None = None) -> J
     error: dict[str, Any] = {"code": exc.code, "message": exc.message}
     if exc.help:
         error["help"] = exc.help
+    if exc.extra:
+        error.update(exc.extra)
     return JSONResponse({"error": error}, status_code=exc.status, headers=headers)
 
 
@@ -63,28 +66,17 @@ def browser(request: Request, payload: dict[str, Any]) -> Browser:
     return Browser(client_ip(request), request.cookies.get(COOKIE_NAME), signals)
 
 
-def _declared_age(value: Any) -> int | None:
-    """The age as the person typed it, if it is a number at all (for the age gate)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
 async def _age_gate(
     svc: Services, request: Request, payload: dict[str, Any], verified: bool
-) -> Response | None:
-    """The sticky age gate: the refusal to answer (with its lock cookie), or None."""
-    age = _declared_age(payload.get("age"))
+) -> tuple[Response | None, bool]:
+    """The sticky age gate: (the refusal to answer with its lock cookie, or None; challenge)."""
+    age = entry.parse_age(payload.get("age"))
     if age is None or not 1 <= age <= entry.MAX_AGE:
-        return None  # check_entry answers invalid_age
+        return None, False  # check_entry answers invalid_age
     decision = await check_age_gate(svc, age, browser(request, payload), verified_adult=verified)
     refused = refusal(decision)
     if refused is None:
-        return None
+        return None, decision.challenge
     response = error_response(refused)
     if decision.set_cookie:
         set_private_cookie(
@@ -95,30 +87,41 @@ async def _age_gate(
             max_age=age_gate(svc).cookie_ttl_s,
             samesite="lax",
         )
-    return response
+    return response, False
 
 
 async def create_session(request: Request) -> Response:
-    """Entry: pseudo, age, gender, postal code; optionally an over-18 attestation."""
+    """Entry: pseudo, age, gender, postal code; optionally an over-18 attestation.
+
+    Only Papote's page may post it (JSON, same origin: api/guard.py); a solved
+    challenge is asked for under pressure (actions/admission.py).
+    """
     svc = services(request)
     verified = False
     try:
+        check_state_change(svc.settings, request)
         payload = await json_body(request)
         if not isinstance(payload, dict):
             raise ActionError("bad_request")
         ip_hash = client_ip_hash(svc, request)
-        if not await svc.limits.hit("entry_ip", ip_hash):
-            raise ActionError("rate_limited", status=429)
+        signals = browser(request, payload).signals
+        admission = await check_admission(svc, client_ip(request), ip_hash, signals)
         if "attestation" in payload:  # a locked browser proving it is an adult's
             entry.check_entry(svc, payload)  # a typo must not use the attestation up
             presession = request.cookies.get(PRESESSION_COOKIE, "")
             await check_attestation(svc, payload["attestation"], payload.get("nonce"), presession)
             verified = True
-        refused = await _age_gate(svc, request, payload, verified)
+        refused, age_signal = await _age_gate(svc, request, payload, verified)
         if refused is not None:
             return refused
         req = entry.check_entry(svc, payload)
+        solution = None
+        if (admission.challenge or age_signal) and not verified:
+            solution = challenge.check_solution(svc, payload.get("altcha"))
+        await entry.check_pseudo_acceptable(svc, req)
         await entry.check_not_banned(svc, ip_hash)
+        if solution is not None:
+            await challenge.do_use_solution(svc, solution)
         token, user = await entry.do_enter(svc, req, ip_hash=ip_hash, verified_adult=verified)
     except ActionError as exc:
         response = error_response(exc)
@@ -128,6 +131,11 @@ async def create_session(request: Request) -> Response:
     if verified:  # a valid proof lifted the locks, whatever happened after it
         response.delete_cookie(COOKIE_NAME)
     return response
+
+
+async def entry_challenge(request: Request) -> Response:
+    """A proof-of-work challenge for the entry (the ALTCHA widget fetches it)."""
+    return JSONResponse(challenge.new_challenge(services(request)))
 
 
 def bearer_token(request: Request) -> str | None:
@@ -152,20 +160,21 @@ def set_private_cookie(
     max_age: int,
     samesite: Literal["lax", "strict"],
 ) -> None:
-    """An HttpOnly cookie, Secure when served over HTTPS."""
+    """An HttpOnly cookie; Secure over HTTPS and always in production (PAPOTE_SECURE_COOKIES)."""
     response.set_cookie(
         name,
         value,
         max_age=max_age,
         httponly=True,
         samesite=samesite,
-        secure=request.url.scheme == "https",
+        secure=services(request).settings.cookies_secure or request.url.scheme == "https",
     )
 
 
 async def delete_session(request: Request) -> Response:
     svc = services(request)
     try:
+        check_state_change(svc.settings, request, body=False)
         user_id = await bearer_user_id(request)
         await entry.do_leave(svc, user_id)
     except ActionError as exc:
@@ -201,10 +210,6 @@ async def healthz(request: Request) -> Response:
         body = {"error": {"code": "starting", "message": "Démarrage en cours."}}
         return JSONResponse(body, status_code=503)
     return JSONResponse({"status": "ok"})
-
-
-async def metrics(request: Request) -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 async def not_found(request: Request, exc: Exception) -> Response:

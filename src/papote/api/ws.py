@@ -20,6 +20,7 @@ from papote.actions.connect import do_goodbye, do_hello
 from papote.actions.errors import MESSAGES_FR, ActionError, Rejected
 from papote.actions.services import Services
 from papote.api.commands import COMMANDS, Caller, check_fields
+from papote.api.guard import origin_allowed
 from papote.api.net import client_ip_hash
 from papote.api.transport import AsgiTransport
 from papote.realtime.connection import Connection
@@ -111,6 +112,9 @@ async def _await_hello(svc: Services, websocket: WebSocket, transport: AsgiTrans
 
 async def gateway(websocket: WebSocket) -> None:
     svc: Services = websocket.app.state.services
+    if not origin_allowed(svc.settings, websocket):  # a page of another site
+        await websocket.close(1008)  # before accepting: the handshake answers 403
+        return
     transport = AsgiTransport(websocket)
     await transport.accept()
     try:

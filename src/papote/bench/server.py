@@ -31,6 +31,9 @@ RELAXED_LIMITS = {
     "PAPOTE_RATE_FRAMES": "100000/second",
     "PAPOTE_DM_NEW_PER_10MIN": "1000",
     "PAPOTE_DM_NEW_PER_10MIN_NEWCOMER": "1000",
+    # Entry challenges and per-address entry limits are lifted for the loopback only
+    # (the load comes from one address, from programs that are not browsers).
+    "PAPOTE_TRUSTED_NETWORKS": "127.0.0.0/8",
 }
 
 
@@ -44,12 +47,17 @@ def free_port() -> int:
 class ServerProcess:
     env: dict[str, str]  # PAPOTE_* settings on top of the inherited environment
     port: int = field(default_factory=free_port)
+    metrics_port: int = field(default_factory=free_port)  # its own listener, never public
     data_dir: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="papote-"))
     proc: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.metrics_port}/metrics"
 
     @property
     def ws_url(self) -> str:
@@ -60,7 +68,12 @@ class ServerProcess:
         return os.path.join(self.data_dir, f"server-{self.port}.log")
 
     def start(self, timeout: float = 30.0) -> ServerProcess:
-        env = {**os.environ, "PAPOTE_DATA_DIR": self.data_dir, **self.env}
+        env = {
+            **os.environ,
+            "PAPOTE_DATA_DIR": self.data_dir,
+            "PAPOTE_METRICS_ADDR": f"127.0.0.1:{self.metrics_port}",
+            **self.env,
+        }
         command = [
             sys.executable,
             "-m",

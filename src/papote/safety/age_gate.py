@@ -5,11 +5,13 @@ declares an age under 18 is refused (``underage``) with a kind message and where
 find help, and it locks that browser two ways:
 
 * a signed cookie (itsdangerous) that lasts 30 days; it only says "locked since T";
-* a device lock in the :class:`AgeGateStore` for 24 hours, keyed by a salted hash of
+* a device mark in the :class:`AgeGateStore` for 24 hours, keyed by a salted hash of
   coarse device signals (browser family, languages, platform, screen size) and the
-  network prefix (/24 in IPv4, /64 in IPv6). It catches the private window and the
-  cleared cookie; it is shorter because people behind one mobile carrier's
-  addresses with the same phone model can collide.
+  network prefix (/24 in IPv4, /64 in IPv6). People behind one mobile carrier's
+  address with the same phone model collide, so the mark never locks anyone out: it
+  is a signal. An entry that matches it without the cookie (a private window, a
+  cleared cookie, or a neighbour) must solve the entry challenge first
+  (``GateDecision.challenge``).
 
 The salt of the device hash rotates every UTC day (derived by HMAC from the server
 secret and the day); a check computes the keys under today's and the previous
@@ -106,6 +108,7 @@ class GateDecision:
     # Max-Age=AgeGate.cookie_ttl_s, Path=/, HttpOnly, Secure, SameSite=Lax.
     set_cookie: str | None = None
     clear_cookie: bool = False  # the core deletes COOKIE_NAME (after a verified lift)
+    challenge: bool = False  # allowed, but the device mark matched: ask for a challenge
 
     @property
     def allowed(self) -> bool:
@@ -226,10 +229,10 @@ class AgeGate:
         if verified_adult:
             await store.unlock(keys)
             return GateDecision(GateOutcome.ALLOW, clear_cookie=cookie is not None)
-        # A device lock alone sets no cookie: it may be a stranger behind the same carrier.
-        if self.cookie_locked(cookie, now) or await store.is_locked(keys, now):
+        if self.cookie_locked(cookie, now):  # only the browser that declared the age
             return GateDecision(GateOutcome.LOCKED, LOCKED_MESSAGE_FR, HELP_RESOURCES_FR)
-        return GateDecision(GateOutcome.ALLOW)
+        # The device mark may be a stranger behind the same carrier: a signal, not a lock.
+        return GateDecision(GateOutcome.ALLOW, challenge=await store.is_locked(keys, now))
 
     async def lift(
         self,

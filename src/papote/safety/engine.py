@@ -19,10 +19,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from papote.safety.context import MessageContext
+from papote.safety.context import EntryContext, MessageContext, Participant
 from papote.safety.explanations import explanation
 from papote.safety.memory import ConversationMemory, MemoryEntry
 from papote.safety.pipeline import SafetyPipeline
+from papote.safety.pseudonyms import words_of
 from papote.safety.text.detectors.links import link_features, warm_up
 from papote.safety.text.detectors.personal_data import personal_data_features
 from papote.safety.text.grooming import ESCALATE_AT, HOLD_AT, STAGE_WEIGHTS, grooming_risk
@@ -326,7 +327,7 @@ def _repeated_in(ctx: MessageContext, history: Sequence[MemoryEntry]) -> bool:
 
 
 def install(pipeline: SafetyPipeline, engine: ModerationEngine, memory: ConversationMemory) -> None:
-    """Register the engine as the ``text`` hook of the pipeline's message point."""
+    """Register the engine as the ``text`` hook of messages and the ``pseudo`` hook of entries."""
 
     async def judge_text(ctx: MessageContext) -> Verdict:
         key = ctx.conversation or (f"room:{ctx.room}" if ctx.room else "")
@@ -340,3 +341,10 @@ def install(pipeline: SafetyPipeline, engine: ModerationEngine, memory: Conversa
         return assessment.verdict
 
     pipeline.messages.register("text", judge_text)
+
+    async def judge_pseudo(ctx: EntryContext) -> Verdict:
+        """A pseudo is read as a room message of its own: insults and sex stay out."""
+        sender = Participant(id="entry", age=ctx.age)
+        return engine.judge(MessageContext(words_of(ctx.pseudo), "room", sender, room="entry"))
+
+    pipeline.entries.register("pseudo", judge_pseudo)

@@ -1,0 +1,84 @@
+"""uvicorn's httptools protocol with limits on request heads, for a server facing clients.
+
+Without a proxy in front, uvicorn keeps a half-sent request open for as long as the
+client likes and buffers headers of any size (a probe held 300 slow requests open for
+minutes and ~100 MB with 20 unfinished 5 MB headers). Here a request head (request
+line and headers) must arrive within ``HEAD_TIMEOUT_S`` and fit in ``MAX_HEAD_BYTES``,
+or the connection gets 408 / 431 and is closed. nginx in front remains the production
+default (docs/operations.md); these limits hold when Papote is served directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+HEAD_TIMEOUT_S = 10.0
+# What arrives before the headers are complete; the first chunk may also carry a
+# body (16 KiB at most for the API), so this is wider than any real head.
+MAX_HEAD_BYTES = 64 * 1024
+
+
+def _reply(transport: asyncio.BaseTransport, status: bytes) -> None:
+    if isinstance(transport, asyncio.Transport) and not transport.is_closing():
+        transport.write(
+            b"HTTP/1.1 " + status + b"\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        )
+        transport.close()
+
+
+class BoundedHttpToolsProtocol(HttpToolsProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._head_bytes = 0
+        self._in_head = True
+        self._head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._in_head:
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self._disarm()
+                _reply(self.transport, b"431 Request Header Fields Too Large")
+                return
+            if self._head_timer is None:
+                self._arm()
+        super().data_received(data)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_head = True
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        self._head_bytes = 0
+        self._disarm()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._in_head = True  # the next request on this connection starts its head
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._head_timer = self.loop.call_later(HEAD_TIMEOUT_S, self._head_timeout)
+
+    def _disarm(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timeout(self) -> None:
+        self._head_timer = None
+        if self._in_head:
+            _reply(self.transport, b"408 Request Timeout")
