@@ -183,7 +183,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/v1/admin/terms/{term_id:int}", admin.terms_remove, methods=["DELETE"]),
         Route("/healthz", http.healthz, methods=["GET"]),
         WebSocketRoute("/api/v1/ws", gateway),
-        *web.routes(),
+        *web.routes(dev=settings.env != "prod"),
     ]
     app = Starlette(
         routes=routes,

@@ -1,11 +1,13 @@
 // HTTP calls of the protocol (entry, leaving, postal code look-up, age assurance, media).
 
 export class ApiError extends Error {
-  constructor(code, message, status, help = null) {
+  constructor(code, message, status, help = null, challengeUrl = null) {
     super(message || code);
     this.code = code;
     this.status = status;
     this.help = Array.isArray(help) ? help : null; // where to find help (age gate)
+    // where to fetch the entry challenge (challenge_required): a path of this site only
+    this.challengeUrl = typeof challengeUrl === "string" && /^\/api\/v1\/[a-z/]+$/.test(challengeUrl) ? challengeUrl : null;
   }
 }
 
@@ -36,7 +38,7 @@ async function call(method, path, { body, token, signal } = {}) {
   }
   if (!response.ok) {
     const error = data && data.error ? data.error : {};
-    throw new ApiError(error.code || "http_" + response.status, error.message || "", response.status, error.help);
+    throw new ApiError(error.code || "http_" + response.status, error.message || "", response.status, error.help, error.challenge_url);
   }
   return data;
 }

@@ -3,12 +3,15 @@
 
 import { closeAgeDialog, openAgeDialog } from "./age.js";
 import { ApiError, createSession, lookupPostal } from "./api.js";
+import { hideChallenge, solveChallenge } from "./challenge.js";
 import { $, h } from "./dom.js";
 import { codeText, t } from "./i18n.js";
 
 const FIELD_OF_CODE = {
   invalid_pseudo: "pseudo",
   pseudo_taken: "pseudo",
+  pseudo_reserved: "pseudo",
+  pseudo_refused: "pseudo",
   invalid_age: "age",
   underage: "age",
   age_gate_locked: "age",
@@ -118,6 +121,28 @@ function showError(code, message, help = null) {
   }
 }
 
+/**
+ * Send the entry; when the server asks for a challenge (many entries from this
+ * connection), solve it in the page and send the entry again with the answer.
+ */
+async function enterWithChallenge(fields) {
+  const box = $("#entry-challenge");
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await createSession(fields);
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.code !== "challenge_required" || attempt >= 2) throw err;
+        showError(null, "");
+        box.setAttribute("aria-label", codeText(err.code, err.message));
+        fields = { ...fields, altcha: await solveChallenge(box, err.challengeUrl || "/api/v1/challenge") };
+      }
+    }
+  } finally {
+    hideChallenge(box);
+  }
+}
+
 /** Wire the form; onEntered({token, user, prefs}) is called after a successful entry. */
 export function initEntry(onEntered) {
   entered = onEntered;
@@ -130,7 +155,7 @@ export function initEntry(onEntered) {
     button.disabled = true;
     button.textContent = t("entry.sending");
     try {
-      const session = await createSession(fields);
+      const session = await enterWithChallenge(fields);
       onEntered(session);
     } catch (err) {
       if (err instanceof ApiError) {

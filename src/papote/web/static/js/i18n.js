@@ -394,6 +394,10 @@ const STRINGS = {
 const CODES_EN = {
   invalid_pseudo: "This nickname is not allowed: 3 to 20 letters, digits, _ or -.",
   pseudo_taken: "This nickname is already used by someone online. Pick another one.",
+  pseudo_reserved: "This nickname belongs to the Papote team or looks too much like it. Pick another one.",
+  pseudo_refused: "This nickname is not accepted on Papote (insult or sexual content). Pick another one.",
+  challenge_required: "Many people are entering from your connection: your browser is running a quick automatic check.",
+  challenge_failed: "The automatic check failed or expired. Please try again.",
   invalid_age: "Please enter your age as a number.",
   underage: "Papote is for adults only. You cannot enter under 18.",
   age_gate_locked: "An age under 18 was declared on this device recently: entry stays refused.",
@@ -427,6 +431,9 @@ const CODES_EN = {
 const FALLBACK_FR = {
   invalid_pseudo: "Ce pseudo n’est pas valable : 3 à 20 lettres, chiffres, _ ou -.",
   pseudo_taken: "Ce pseudo est déjà pris par quelqu’un en ligne. Choisissez-en un autre.",
+  pseudo_reserved: "Ce pseudo est réservé à l’équipe de Papote ou lui ressemble trop. Choisis-en un autre.",
+  pseudo_refused: "Ce pseudo n’est pas accepté sur Papote (insulte ou contenu sexuel). Choisis-en un autre.",
+  challenge_failed: "La vérification automatique n’a pas abouti ou a expiré. Réessaie.",
   underage: "Papote est réservé aux adultes. On ne peut pas entrer avant 18 ans.",
   invalid_postal_code: "Ce code postal n’existe pas.",
   banned: "Vous êtes banni·e de Papote.",

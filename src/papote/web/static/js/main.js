@@ -56,8 +56,10 @@ function enterChat(token) {
       location.replace("/?expired=1");
     },
   });
-  // Test and support hook: simulate a network drop (the page reconnects by itself).
-  window.papote = { drop: (holdMs = 0) => conn.drop(holdMs) };
+  // Test hooks (window.papote.drop) exist in a development build only.
+  if (document.documentElement.dataset.build === "dev") {
+    import("./devhooks.js").then((hooks) => hooks.install(conn));
+  }
 }
 
 function boot() {
