@@ -12,7 +12,8 @@ so refusal is the last resort:
 * only past ``PAPOTE_RATE_ENTRY_IP`` from one address, far beyond what a household
   or a carrier's shared address sends, is the entry refused (``rate_limited``).
 
-``PAPOTE_TRUSTED_NETWORKS`` (empty by default) lifts both, for load tests.
+``PAPOTE_TRUSTED_NETWORKS`` (empty by default) lifts both, and the age gate's
+challenge, for load tests; the age gate's cookie lock still holds there.
 """
 
 from __future__ import annotations
@@ -40,7 +41,11 @@ _AUTOMATION = re.compile(
 @dataclass(frozen=True, slots=True)
 class Admission:
     challenge: bool  # the entry must carry a solved challenge
-    reason: str  # "prefix", "global", "automation" or ""
+    reason: str  # "prefix", "global", "automation", "trusted" or ""
+
+    def needs_challenge(self, age_signal: bool) -> bool:
+        """With the age gate's signal (a device mark matched), unless the network is trusted."""
+        return self.challenge or (age_signal and self.reason != "trusted")
 
 
 @lru_cache(maxsize=8)
@@ -72,11 +77,11 @@ async def check_admission(
 ) -> Admission:
     """Count this entry attempt; raises ``rate_limited`` only far past a carrier's pace.
 
-    The age gate's signal (a device mark matched) is added by the caller: it asks for
-    a challenge even from trusted networks.
+    The age gate's signal (a device mark matched) is added by the caller
+    (:meth:`Admission.needs_challenge`).
     """
     if is_trusted(svc, ip):
-        return Admission(False, "")
+        return Admission(False, "trusted")
     if not await svc.limits.hit("entry_ip", ip_hash):
         raise ActionError("rate_limited", status=429)
     prefix = hmac.new(svc.settings.secret, ip_prefix(ip).encode(), hashlib.sha256).hexdigest()[:32]

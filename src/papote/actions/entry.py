@@ -19,12 +19,22 @@ from papote.actions.session import DEFAULT_DM_PREFS
 from papote.reference.places import Place
 from papote.safety.context import EntryContext
 from papote.safety.pseudonyms import is_reserved, pseudo_key
-from papote.safety.verdict import Action
+from papote.safety.verdict import Action, Category
 from papote.store import bans, users
 from papote.store.models import User
 
 GENDERS = ("homme", "femme", "autre")
 _PSEUDO_RE = re.compile(r"[A-Za-z0-9_\-À-ÖØ-öø-ÿĀ-ſ]{3,20}")
+_REFUSED_IN_PSEUDOS = frozenset(  # refused in a pseudo from a mere warning on
+    {
+        Category.HARASSMENT,
+        Category.HATE,
+        Category.SEXUAL_CONTENT,
+        Category.SEXUAL_VIOLENCE,
+        Category.CHILD_SAFETY,
+        Category.VIOLENCE,
+    }
+)
 MIN_AGE = 18
 MAX_AGE = 120
 
@@ -99,7 +109,11 @@ async def check_pseudo_acceptable(svc: Services, req: EntryRequest) -> None:
     """Insulting or sexual pseudos are judged by the moderation engine (entry hook)."""
     ctx = EntryContext(req.pseudo, req.age, req.gender, req.place.postal_code)
     verdict = await svc.pipeline.judge_entry(ctx)
-    if verdict.action >= Action.HOLD:
+    # A pseudo is shown to everyone with no chance to confirm: what a message would be
+    # warned about (an insult) is already too much for a name.
+    if verdict.action >= Action.HOLD or (
+        verdict.action >= Action.WARN and not _REFUSED_IN_PSEUDOS.isdisjoint(verdict.categories)
+    ):
         raise ActionError("pseudo_refused")
 
 

@@ -116,7 +116,7 @@ async def create_session(request: Request) -> Response:
             return refused
         req = entry.check_entry(svc, payload)
         solution = None
-        if (admission.challenge or age_signal) and not verified:
+        if admission.needs_challenge(age_signal) and not verified:
             solution = challenge.check_solution(svc, payload.get("altcha"))
         await entry.check_pseudo_acceptable(svc, req)
         await entry.check_not_banned(svc, ip_hash)
