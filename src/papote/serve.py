@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Sequence
 from typing import Any
 
 import uvicorn
+from pydantic import ValidationError
 
 from papote.api.http_protocol import BoundedHttpToolsProtocol
 from papote.app import create_app, notify_shutdown
+from papote.settings import load_settings
 
 
 class _Server(uvicorn.Server):
@@ -37,12 +40,22 @@ def main(argv: Sequence[str]) -> int:
     )
     args = parser.parse_args(argv)
     os.umask(0o077)  # the database, its journal and the secret: readable by Papote only
+    try:
+        settings = load_settings()
+    except ValidationError as exc:  # a weak admin token, a bad value: refuse to start
+        for error in exc.errors(include_input=False):  # never echo a secret's value
+            field = ".".join(str(part) for part in error["loc"])
+            print(f"papote serve: {field}: {error['msg']}", file=sys.stderr)
+        return 2
+    protocol = BoundedHttpToolsProtocol.with_limits(
+        settings.http_head_timeout_s, settings.http_max_head_bytes
+    )
     config = uvicorn.Config(
-        create_app(),
+        create_app(settings),
         host=args.host,
         port=args.port,
         loop="uvloop",
-        http=BoundedHttpToolsProtocol,  # httptools, with time and size limits on heads
+        http=protocol,  # httptools, with time and size limits on request heads
         ws="websockets-sansio",
         ws_max_size=1024 * 1024,
         # A frame is encoded once for all its recipients; per-message deflate would

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     # Networks exempt from entry challenges and per-address entry limits (load tests only),
     # comma-separated CIDRs. Empty by default.
     trusted_networks: str = ""
+    # Served directly (no proxy in front): a request head must arrive within this time
+    # and fit in this size, or the connection is answered 408 / 431 and closed.
+    http_head_timeout_s: float = Field(default=10.0, gt=0)
+    http_max_head_bytes: int = Field(default=64 * 1024, ge=4096)
 
     log_format: Literal["json", "console"] | None = None  # default: console in dev, json otherwise
     log_level: str = "INFO"

@@ -3,8 +3,9 @@
 Without a proxy in front, uvicorn keeps a half-sent request open for as long as the
 client likes and buffers headers of any size (a probe held 300 slow requests open for
 minutes and ~100 MB with 20 unfinished 5 MB headers). Here a request head (request
-line and headers) must arrive within ``HEAD_TIMEOUT_S`` and fit in ``MAX_HEAD_BYTES``,
-or the connection gets 408 / 431 and is closed. nginx in front remains the production
+line and headers) must arrive within ``PAPOTE_HTTP_HEAD_TIMEOUT_S`` (10 s) and fit in
+``PAPOTE_HTTP_MAX_HEAD_BYTES`` (64 KiB: what arrives before the headers are complete,
+which may include the start of a body), or the connection gets 408 / 431 and is closed. nginx in front remains the production
 default (docs/operations.md); these limits hold when Papote is served directly.
 """
 
@@ -15,14 +16,9 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-HEAD_TIMEOUT_S = 10.0
-# What arrives before the headers are complete; the first chunk may also carry a
-# body (16 KiB at most for the API), so this is wider than any real head.
-MAX_HEAD_BYTES = 64 * 1024
 
-
-def _reply(transport: asyncio.BaseTransport, status: bytes) -> None:
-    if isinstance(transport, asyncio.Transport) and not transport.is_closing():
+def _reply(transport: asyncio.Transport, status: bytes) -> None:
+    if not transport.is_closing():  # uvloop's transports are not asyncio.Transport subclasses
         transport.write(
             b"HTTP/1.1 " + status + b"\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
         )
@@ -30,6 +26,14 @@ def _reply(transport: asyncio.BaseTransport, status: bytes) -> None:
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
+    head_timeout_s = 10.0
+    max_head_bytes = 64 * 1024
+
+    @classmethod
+    def with_limits(cls, head_timeout_s: float, max_head_bytes: int) -> type[HttpToolsProtocol]:
+        limits = {"head_timeout_s": head_timeout_s, "max_head_bytes": max_head_bytes}
+        return type("ConfiguredHttpToolsProtocol", (cls,), limits)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._head_bytes = 0
@@ -47,7 +51,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if self._in_head:
             self._head_bytes += len(data)
-            if self._head_bytes > MAX_HEAD_BYTES:
+            if self._head_bytes > self.max_head_bytes:
                 self._disarm()
                 _reply(self.transport, b"431 Request Header Fields Too Large")
                 return
@@ -71,7 +75,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def _arm(self) -> None:
         self._disarm()
-        self._head_timer = self.loop.call_later(HEAD_TIMEOUT_S, self._head_timeout)
+        self._head_timer = self.loop.call_later(self.head_timeout_s, self._head_timeout)
 
     def _disarm(self) -> None:
         if self._head_timer is not None:
