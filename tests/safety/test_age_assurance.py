@@ -381,3 +381,27 @@ async def test_signed_claims_of_any_shape_never_crash(changes: dict[str, object]
         await _verifier().verify(sign_attestation(ED_KEY, claims), nonce="n-123", now=NOW)
     except AgeAssuranceError as error:
         assert error.code in set(AgeFailure)
+
+
+async def test_the_fully_specified_ed25519_algorithm_of_rfc_9864() -> None:
+    """Signatures are checked by joserfc, which knows "Ed25519" (the new name of EdDSA)."""
+    import warnings
+
+    from joserfc import jws
+    from joserfc.errors import SecurityWarning
+    from joserfc.jwk import OKPKey
+
+    from papote.safety.age_issuer import _private_pem
+
+    claims = make_claims("ed-provider", "n-123", now_s=NOW_S)
+    key = OKPKey.import_key(_private_pem(ED_KEY))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SecurityWarning)
+        token = jws.serialize_compact(
+            {"alg": "Ed25519"}, json.dumps(claims).encode(), key, ["Ed25519"]
+        )
+    assert (await _verifier().verify(token, nonce="n-123", now=NOW)).issuer == "ed-provider"
+    # the same signature under another algorithm name is refused
+    _header, payload, signature = token.split(".")
+    es256 = _b64(json.dumps({"alg": "ES256"}).encode())
+    assert await _failure(_verifier(), f"{es256}.{payload}.{signature}") is AgeFailure.BAD_SIGNATURE

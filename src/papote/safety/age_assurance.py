@@ -28,29 +28,31 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import json
 import re
 import secrets
 import time
-from collections.abc import Callable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, TypeGuard
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from joserfc import jws
+from joserfc.errors import JoseError, SecurityWarning
+from joserfc.jwk import ECKey, OKPKey
 
-PublicKey = Ed25519PublicKey | ec.EllipticCurvePublicKey
+PublicKey = OKPKey | ECKey
 # A trusted issuer's key: a PEM ("-----BEGIN PUBLIC KEY-----"), a JWK as JSON text, or
 # a JWK already parsed.
 KeySpec = str | bytes | Mapping[str, object]
 
-ALGORITHMS = ("EdDSA", "ES256")
+ALGORITHMS = ("EdDSA", "Ed25519", "ES256")
+_KEY_TYPE: dict[str, type[PublicKey]] = {"EdDSA": OKPKey, "Ed25519": OKPKey, "ES256": ECKey}
+_CURVES = ("Ed25519", "P-256")
 MAX_ATTESTATION_CHARS = 8192
 DEFAULT_LEEWAY_S = 60  # clock skew tolerated between the provider and us
 DEFAULT_NONCE_TTL_S = 600
@@ -236,25 +238,44 @@ class NonceIssuer:
 # -- keys ----------------------------------------------------------------------------
 
 
+def _jose_key(spec: Mapping[str, object] | bytes) -> PublicKey:
+    """A public Ed25519 (OKP) or P-256 (EC) key in joserfc's form; ``ValueError`` otherwise."""
+    errors: list[str] = []
+    for kind in (OKPKey, ECKey):
+        try:
+            key = kind.import_key(dict(spec) if isinstance(spec, Mapping) else spec)  # type: ignore[arg-type]
+            curve = key.as_dict(private=False).get("crv")
+            _ = key.public_key  # a member of the wrong size fails here, at start
+        except (JoseError, ValueError, TypeError, KeyError) as exc:
+            errors.append(str(exc) or type(exc).__name__)
+            continue
+        if key.is_private:
+            raise ValueError("this key is a private key; configure the public key only")
+        if curve not in _CURVES:
+            raise ValueError("only Ed25519 and P-256 public keys are accepted")
+        return key
+    raise ValueError("not an Ed25519 or P-256 public key: " + "; ".join(errors))
+
+
 def load_public_key(spec: KeySpec) -> PublicKey:
     """An Ed25519 or P-256 public key from a PEM or a JWK; ``ValueError`` otherwise."""
     if isinstance(spec, Mapping):
-        return _key_from_jwk(spec)
-    data = (spec.encode() if isinstance(spec, str) else spec).strip()
-    if data.startswith(b"{"):
+        jwk: object = spec
+    else:
+        data = (spec.encode() if isinstance(spec, str) else spec).strip()
+        if not data.startswith(b"{"):
+            return _jose_key(data)
         try:
             jwk = json.loads(data)
         except ValueError as exc:
             raise ValueError("the JWK is not valid JSON") from exc
-        if not isinstance(jwk, dict):
-            raise ValueError("a JWK must be a JSON object")
-        return _key_from_jwk(jwk)
-    key = serialization.load_pem_public_key(data)
-    if isinstance(key, Ed25519PublicKey):
-        return key
-    if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1):
-        return key
-    raise ValueError("only Ed25519 and P-256 public keys are accepted")
+    if not isinstance(jwk, Mapping):
+        raise ValueError("a JWK must be a JSON object")
+    if "d" in jwk:
+        raise ValueError("this JWK holds a private key; configure the public key only")
+    if (jwk.get("kty"), jwk.get("crv")) not in (("OKP", "Ed25519"), ("EC", "P-256")):
+        raise ValueError("only OKP/Ed25519 and EC/P-256 JWKs are accepted")
+    return _jose_key(jwk)
 
 
 def load_trusted_issuers(
@@ -276,39 +297,16 @@ def load_trusted_issuers(
     return trusted
 
 
-def _key_from_jwk(jwk: Mapping[str, object]) -> PublicKey:
-    if "d" in jwk:
-        raise ValueError("this JWK holds a private key; configure the public key only")
-    kty, crv = jwk.get("kty"), jwk.get("crv")
-    if kty == "OKP" and crv == "Ed25519":
-        x = _jwk_bytes(jwk, "x", 32)
-        return Ed25519PublicKey.from_public_bytes(x)
-    if kty == "EC" and crv == "P-256":
-        x, y = _jwk_bytes(jwk, "x", 32), _jwk_bytes(jwk, "y", 32)
-        numbers = ec.EllipticCurvePublicNumbers(
-            int.from_bytes(x), int.from_bytes(y), ec.SECP256R1()
-        )
-        return numbers.public_key()
-    raise ValueError("only OKP/Ed25519 and EC/P-256 JWKs are accepted")
-
-
-def _jwk_bytes(jwk: Mapping[str, object], name: str, size: int) -> bytes:
-    value = jwk.get(name)
-    raw = _b64url_decode(value) if isinstance(value, str) else None
-    if raw is None or len(raw) != size:
-        raise ValueError(f"JWK member {name!r} must be {size} bytes in base64url")
-    return raw
-
-
-# -- the JWS verifier ----------------------------------------------------------------
+# -- the JWS verifier (joserfc) ------------------------------------------------------
 
 
 class JwsAgeVerifier:
     """The built-in :class:`AgeVerifier`: compact JWS attestations, EdDSA or ES256.
 
-    The algorithm must match the key type of the issuer (an Ed25519 key verifies
-    only ``EdDSA``, a P-256 key only ``ES256``): ``none``, HMAC and every other
-    algorithm are refused before any key is touched.
+    Signatures are checked by joserfc (on ``cryptography``). The algorithm must match
+    the key type of the issuer (an Ed25519 key verifies only ``EdDSA``/``Ed25519``, a
+    P-256 key only ``ES256``): ``none``, HMAC and every other algorithm are refused
+    before any key is touched.
     """
 
     def __init__(
@@ -333,23 +331,20 @@ class JwsAgeVerifier:
     def check_claims(self, attestation: str, *, nonce: str, now: int) -> AgeVerification:
         """Everything but the single-use check: no I/O, nothing used up."""
         now_s = _seconds(now)
-        header, payload, signing_input, signature = _split(attestation)
-        alg = header.get("alg")
-        if alg not in ALGORITHMS or "crit" in header:
-            raise AgeAssuranceError(AgeFailure.INVALID_ATTESTATION)
-        issuer = payload.get("iss")
+        alg, unverified = _extract(attestation)
+        issuer = unverified.get("iss")
         if not isinstance(issuer, str) or not issuer:
             raise AgeAssuranceError(AgeFailure.INVALID_ATTESTATION)
         keys = self._issuers.get(issuer)
         if keys is None:
             raise AgeAssuranceError(AgeFailure.UNKNOWN_ISSUER)
-        if not any(_signature_ok(key, str(alg), signing_input, signature) for key in keys):
-            raise AgeAssuranceError(AgeFailure.BAD_SIGNATURE)
+        payload = _verified_payload(attestation, alg, keys)
 
         over18, claimed_nonce = payload.get("over18"), payload.get("nonce")
         iat, exp, jti = payload.get("iat"), payload.get("exp"), payload.get("jti")
         if not (
-            isinstance(over18, bool)
+            payload.get("iss") == issuer
+            and isinstance(over18, bool)
             and isinstance(claimed_nonce, str)
             and _TOKEN.fullmatch(claimed_nonce)
             and _is_int(iat)
@@ -393,32 +388,46 @@ def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _signature_ok(key: PublicKey, alg: str, signing_input: bytes, signature: bytes) -> bool:
-    try:
-        if alg == "EdDSA" and isinstance(key, Ed25519PublicKey):
-            key.verify(signature, signing_input)
-            return True
-        if alg == "ES256" and isinstance(key, ec.EllipticCurvePublicKey) and len(signature) == 64:
-            r, s = int.from_bytes(signature[:32]), int.from_bytes(signature[32:])
-            key.verify(encode_dss_signature(r, s), signing_input, ec.ECDSA(hashes.SHA256()))
-            return True
-    except InvalidSignature:
-        return False
-    return False
-
-
-def _split(attestation: str) -> tuple[dict[str, object], dict[str, object], bytes, bytes]:
+def _extract(attestation: str) -> tuple[str, dict[str, object]]:
+    """The algorithm and the claims, read without checking the signature (to find the key)."""
     if not isinstance(attestation, str) or len(attestation) > MAX_ATTESTATION_CHARS:
         raise AgeAssuranceError(AgeFailure.INVALID_ATTESTATION)
-    parts = attestation.strip().split(".")
-    if len(parts) != 3:
+    try:
+        with _quiet():
+            compact = jws.extract_compact(attestation.strip().encode("ascii"))
+        header = compact.headers()
+    except (JoseError, ValueError, TypeError, UnicodeError):
+        raise AgeAssuranceError(AgeFailure.INVALID_ATTESTATION) from None
+    alg = header.get("alg") if isinstance(header, dict) else None
+    claims = _json_object(compact.payload)
+    if alg not in ALGORITHMS or "crit" in header or claims is None:
         raise AgeAssuranceError(AgeFailure.INVALID_ATTESTATION)
-    raw = [_b64url_decode(p) for p in parts]
-    header, payload = _json_object(raw[0]), _json_object(raw[1])
-    if header is None or payload is None or raw[2] is None:
-        raise AgeAssuranceError(AgeFailure.INVALID_ATTESTATION)
-    signing_input = f"{parts[0]}.{parts[1]}".encode("ascii")
-    return header, payload, signing_input, raw[2]
+    return str(alg), claims
+
+
+def _verified_payload(attestation: str, alg: str, keys: Sequence[PublicKey]) -> dict[str, object]:
+    """The claims once joserfc has checked the signature with one of the issuer's keys."""
+    for key in keys:
+        if not isinstance(key, _KEY_TYPE[alg]):
+            continue  # the algorithm must match the key type: no confusion between them
+        try:
+            with _quiet():
+                verified = jws.deserialize_compact(attestation.strip(), key, algorithms=[alg])
+        except JoseError:
+            continue
+        claims = _json_object(verified.payload)
+        if claims is None:
+            break
+        return claims
+    raise AgeAssuranceError(AgeFailure.BAD_SIGNATURE)
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """joserfc warns that "EdDSA" is now spelled "Ed25519" (RFC 9864); both are accepted."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SecurityWarning)
+        yield
 
 
 def _json_object(raw: bytes | None) -> dict[str, object] | None:

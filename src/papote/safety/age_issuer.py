@@ -15,19 +15,21 @@ the same command serves both algorithms the verifier accepts.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import secrets
 import sys
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from joserfc import jws
+from joserfc.errors import SecurityWarning
+from joserfc.jwk import ECKey, OKPKey
 
 PrivateKey = Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 
@@ -53,19 +55,24 @@ def make_claims(
 
 
 def sign_attestation(key: PrivateKey, claims: Mapping[str, object]) -> str:
-    """A compact JWS of ``claims``: EdDSA for an Ed25519 key, ES256 for a P-256 key."""
-    alg = "EdDSA" if isinstance(key, Ed25519PrivateKey) else "ES256"
-    header = _b64(json.dumps({"alg": alg, "typ": "JWT"}, separators=(",", ":")).encode())
-    payload = _b64(json.dumps(dict(claims), separators=(",", ":")).encode())
-    signing_input = f"{header}.{payload}".encode("ascii")
+    """A compact JWS of ``claims`` (joserfc): EdDSA for an Ed25519 key, ES256 for a P-256 key."""
+    jose_key: OKPKey | ECKey
     if isinstance(key, Ed25519PrivateKey):
-        signature = key.sign(signing_input)
+        alg, jose_key = "EdDSA", OKPKey.import_key(_private_pem(key))
+    elif isinstance(key.curve, ec.SECP256R1):
+        alg, jose_key = "ES256", ECKey.import_key(_private_pem(key))
     else:
-        if not isinstance(key.curve, ec.SECP256R1):
-            raise ValueError("ES256 needs a P-256 key")
-        r, s = decode_dss_signature(key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
-        signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
-    return f"{header}.{payload}.{_b64(signature)}"
+        raise ValueError("ES256 needs a P-256 key")
+    payload = json.dumps(dict(claims), separators=(",", ":")).encode()
+    with warnings.catch_warnings():  # "EdDSA", now also spelled "Ed25519" (RFC 9864)
+        warnings.simplefilter("ignore", SecurityWarning)
+        return jws.serialize_compact({"alg": alg, "typ": "JWT"}, payload, jose_key, [alg])
+
+
+def _private_pem(key: PrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def load_private_key(path: Path) -> PrivateKey:
@@ -84,22 +91,9 @@ def public_pem(key: PrivateKey) -> str:
 
 
 def public_jwk(key: PrivateKey) -> dict[str, str]:
-    if isinstance(key, Ed25519PrivateKey):
-        raw = key.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        )
-        return {"kty": "OKP", "crv": "Ed25519", "x": _b64(raw)}
-    numbers = key.public_key().public_numbers()
-    return {
-        "kty": "EC",
-        "crv": "P-256",
-        "x": _b64(numbers.x.to_bytes(32, "big")),
-        "y": _b64(numbers.y.to_bytes(32, "big")),
-    }
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    kind = OKPKey if isinstance(key, Ed25519PrivateKey) else ECKey
+    jwk = kind.import_key(public_pem(key).encode()).as_dict(private=False)
+    return {name: str(jwk[name]) for name in ("kty", "crv", "x", "y") if name in jwk}
 
 
 def _keygen(args: argparse.Namespace) -> int:
