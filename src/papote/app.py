@@ -19,6 +19,7 @@ from typing import Any
 import redis.asyncio as aioredis
 import yaml
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
 from papote import logs, web
@@ -28,6 +29,7 @@ from papote.actions.ratelimit import RateLimits
 from papote.actions.services import RoomInfo, Services
 from papote.actions.terms import reload_terms
 from papote.api import admin, age, http
+from papote.api.transport import AbortHook
 from papote.api.ws import gateway
 from papote.ids import MessageIds
 from papote.realtime.broker import Broker, Envelope, InProcessBroker, RedisBroker
@@ -57,6 +59,12 @@ async def _load_rooms(db: Database) -> dict[str, RoomInfo]:
         r.id: RoomInfo(r.id, r.name, r.topic, r.kind, r.region, r.adult)
         for r in await room_store.all_rooms(db)
     }
+
+
+def redis_client(url: str) -> aioredis.Redis:
+    # Bounded waits: a Redis that hangs must not hang a request (the broker and the
+    # rate limits fall back to this node while it is away).
+    return aioredis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
 
 
 def _build_services(settings: Settings, db: Database, redis: Any) -> Services:
@@ -103,7 +111,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     logs.configure(json_logs=settings.json_logs, level=settings.log_level)
     upgrade(settings)
     db = Database(settings.db_url)
-    redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = redis_client(settings.redis_url) if settings.redis_url else None
     svc = _build_services(settings, db, redis)
     svc.rooms = await _load_rooms(db)
     maintenance.install(svc)
@@ -174,6 +182,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
+        middleware=[Middleware(AbortHook)],  # dropping a client that does not read
         exception_handlers={
             404: http.not_found,
             405: http.method_not_allowed,

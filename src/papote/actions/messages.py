@@ -18,7 +18,7 @@ from papote.actions.draft import Draft
 from papote.actions.errors import ActionError, Rejected
 from papote.actions.minors import guard_new_dm
 from papote.actions.moderation import judge
-from papote.actions.rooms import check_room
+from papote.actions.rooms import check_can_see
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
 from papote.actions.views import message_view
@@ -119,7 +119,7 @@ async def _judge_and_store(
 
 async def do_say(svc: Services, session: SessionUser, room_id: Any, out: Outgoing) -> MessageView:
     """Send to a room: every member, the sender included, gets the same encoded frame."""
-    room = check_room(svc, room_id)
+    room = check_can_see(svc, session, room_id)
     text = check_text(svc, out.text)
     check_media(out.media)
     if not svc.hub.is_member(room.id, session.id):
@@ -235,7 +235,7 @@ async def history(
         raise ActionError("bad_frame")
     blocked = svc.hub.blocks.get(session.id, set())
     if room_id is not None:
-        room = check_room(svc, room_id)
+        room = check_can_see(svc, session, room_id)
         rows = await messages.page(svc.db, room_id=room.id, before=before, limit=limit)
     elif isinstance(with_user, str):
         rows = await messages.page(

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from papote.actions import messages, rooms, social
+from papote.actions import messages, rooms, social, typing
 from papote.actions.errors import ActionError
 from papote.actions.reports import do_report
 from papote.actions.services import Services
@@ -109,7 +109,7 @@ async def _who(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
 async def _typing(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
     if f.get("room") is None and f.get("to") is None:
         raise ActionError("bad_frame", "Indiquez « room » ou « to ».")
-    await rooms.do_typing(svc, c.session, room_id=f.get("room"), to=f.get("to"))
+    await typing.do_typing(svc, c.session, room_id=f.get("room"), to=f.get("to"))
     return None
 
 
@@ -159,7 +159,8 @@ COMMANDS: dict[str, Command] = {
         {"gender": str, "age_min": int, "age_max": int, "region": str, "room": str},
         cost=2,
     ),
-    "typing": Command(_typing, {}, {"room": str, "to": str}, cost=0),
+    # typing costs like any frame, and the server forwards one every typing_every_s
+    "typing": Command(_typing, {}, {"room": str, "to": str}, cost=1),
     "block": Command(_block, {"user": str}),
     "unblock": Command(_unblock, {"user": str}),
     "report": Command(_report, {"reason": str}, {"message": str, "user": str, "comment": str}),
