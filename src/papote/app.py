@@ -18,6 +18,8 @@ from typing import Any
 
 import redis.asyncio as aioredis
 import yaml
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
@@ -40,7 +42,8 @@ from papote.safety.age_assurance import AgeAssurance, JwsAgeVerifier, NonceIssue
 from papote.safety.age_gate import AgeGate
 from papote.safety.engine import ModerationEngine
 from papote.safety.engine import install as install_text_moderation
-from papote.safety.memory import InProcessMemory, RedisMemory
+from papote.safety.memory import ConversationMemory, InProcessMemory, RedisMemory
+from papote.safety.memory_fallback import FallbackMemory
 from papote.safety.pipeline import SafetyPipeline
 from papote.settings import Settings, load_settings
 from papote.store import rooms as room_store
@@ -64,7 +67,9 @@ async def _load_rooms(db: Database) -> dict[str, RoomInfo]:
 def redis_client(url: str) -> aioredis.Redis:
     # Bounded waits: a Redis that hangs must not hang a request (the broker and the
     # rate limits fall back to this node while it is away).
-    return aioredis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
+    return aioredis.from_url(
+        url, socket_timeout=2.0, socket_connect_timeout=2.0, retry=Retry(NoBackoff(), 1)
+    )
 
 
 def _build_services(settings: Settings, db: Database, redis: Any) -> Services:
@@ -89,7 +94,9 @@ def _build_services(settings: Settings, db: Database, redis: Any) -> Services:
         verifier = JwsAgeVerifier(issuers, replays)  # type: ignore[arg-type]
         svc.extras["age_assurance"] = AgeAssurance(verifier, NonceIssuer(settings.secret, replays))
     engine = ModerationEngine.load()
-    memory = RedisMemory(redis) if redis is not None else InProcessMemory()
+    memory: ConversationMemory = InProcessMemory()
+    if redis is not None:
+        memory = FallbackMemory(RedisMemory(redis), memory)
     install_text_moderation(svc.pipeline, engine, memory)
     svc.extras["engine"] = engine
     return svc

@@ -11,6 +11,7 @@ from papote.actions.services import Services
 from papote.actions.terms import reload_terms
 from papote.realtime.broker import Envelope
 from papote.realtime.events import PresenceEvent, PublicUser, RoomCountsEvent
+from papote.realtime.resync import apply_state, snapshot
 from papote.store import messages, rooms
 from papote.store.age_locks import SqlAgeGateStore
 
@@ -50,6 +51,15 @@ def install(svc: Services) -> None:
         svc.extras.setdefault("background", set()).add(task)
         task.add_done_callback(svc.extras["background"].discard)
 
+    def on_state(control: dict[str, Any]) -> None:
+        if control["node"] != svc.node:
+            apply_state(hub, control)
+
+    async def on_recover() -> None:
+        await _resync(svc)
+
+    svc.broker.on_recover = on_recover
+    hub.control_handlers["state"] = on_state
     hub.control_handlers["terms"] = on_terms
     hub.control_handlers["sync"] = on_sync
     hub.control_handlers["node_down"] = on_node_down
@@ -57,17 +67,13 @@ def install(svc: Services) -> None:
 
 
 async def _announce_local_state(svc: Services) -> None:
-    hub = svc.hub
-    for user_id in list(hub.conns):
-        user = hub.directory.get(user_id)
-        if user is None:
-            continue
-        control = {"op": "online", "node": svc.node, "user": user.to_json()}
-        await svc.broker.publish(Envelope("nodes", control=control))
-        for room in hub.rooms_of_user(user_id):
-            await svc.broker.publish(
-                Envelope("nodes", control={"op": "join", "room": room, "user_id": user_id})
-            )
+    """One ``state`` envelope: the others replace what they knew of this node."""
+    await svc.broker.publish(Envelope("nodes", control=snapshot(svc.hub, svc.node)))
+
+
+async def _resync(svc: Services) -> None:
+    """After a Redis outage: every node re-announces its state (this one included)."""
+    await svc.broker.publish(Envelope("nodes", control={"op": "sync"}))
 
 
 async def sync_cluster(svc: Services) -> None:

@@ -9,15 +9,19 @@ this node's memory, so that a Redis outage never stops people from chatting.
 from __future__ import annotations
 
 import logging
+import time
 
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from papote.settings import Settings
 
 log = logging.getLogger(__name__)
 LOCAL_RULES = frozenset({"frames"})
+RETRY_REDIS_S = 5.0  # after a failure, count in memory this long before trying Redis again
 
 
 class RateLimits:
@@ -32,6 +36,7 @@ class RateLimits:
                 key_prefix="papote-limits",
                 socket_timeout=2,
                 socket_connect_timeout=2,
+                retry=Retry(NoBackoff(), 1),  # type: ignore[arg-type]  # passed to redis-py
             )
             self._shared = MovingWindowRateLimiter(storage)
         self._rules: dict[str, list[RateLimitItem]] = {
@@ -43,23 +48,19 @@ class RateLimits:
             "frames": parse_many(settings.rate_frames),
             "dm_image": parse_many(settings.rate_dm_image),
         }
-        self._degraded = False
+        self._degraded_until = 0.0  # while Redis is away: memory only
 
     async def hit(self, rule: str, key: str, cost: int = 1) -> bool:
         """Count one use; False when any window of the rule is exhausted."""
-        limiter = self._local if rule in LOCAL_RULES else self._shared
-        try:
-            allowed = await self._hit(limiter, rule, key, cost)
-        except Exception:
-            if limiter is self._local:
-                raise
-            if not self._degraded:
-                log.warning("rate limits: Redis unreachable, counting in memory")
-                self._degraded = True
+        shared = rule not in LOCAL_RULES and self._shared is not self._local
+        if not shared or time.monotonic() < self._degraded_until:
             return await self._hit(self._local, rule, key, cost)
-        if self._degraded and limiter is self._shared:
-            log.warning("rate limits: Redis is back")
-            self._degraded = False
+        try:
+            allowed = await self._hit(self._shared, rule, key, cost)
+        except Exception:
+            log.warning("rate limits: Redis unreachable, counting in memory for a while")
+            self._degraded_until = time.monotonic() + RETRY_REDIS_S
+            return await self._hit(self._local, rule, key, cost)
         return allowed
 
     async def _hit(self, limiter: MovingWindowRateLimiter, rule: str, key: str, cost: int) -> bool:
