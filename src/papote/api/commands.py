@@ -97,6 +97,7 @@ async def _history(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
         room_id=f.get("room"),
         with_user=f.get("with"),
         before=f.get("before"),
+        after=f.get("after"),
         limit=f.get("limit"),
     )
     return {"type": "history", "messages": found, "room": f.get("room"), "with": f.get("with")}
@@ -151,7 +152,10 @@ COMMANDS: dict[str, Command] = {
     "say": Command(_say, {"room": str, "text": str}, {"media": str, "confirm": str}),
     "dm": Command(_dm, {"to": str, "text": str}, {"media": str, "confirm": str}),
     "history": Command(
-        _history, {}, {"room": str, "with": str, "before": str, "limit": int}, cost=2
+        _history,
+        {},
+        {"room": str, "with": str, "before": str, "after": str, "limit": int},
+        cost=2,
     ),
     "who": Command(
         _who,
