@@ -80,6 +80,11 @@ async def test_nodes_serve_their_clients_without_redis_then_resync(redis):
             members = _ids(await bob.request({"type": "who", "room": "general"}))
             return alice.id in members and carol.id not in members and dave.id in members
 
+        # every client is told it may have missed messages from the other node
+        for c in (alice, carol, bob, dave):
+            await c.wait_type("resync", timeout=20)
+        caught_up = await alice.request({"type": "history", "room": "general"})
+        assert "pendant, de B" in [m["text"] for m in caught_up["messages"]]
         await _eventually(dave_seen_from_a)
         await _eventually(memberships_repaired)
         sent = 0
