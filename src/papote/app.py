@@ -18,6 +18,8 @@ from typing import Any
 
 import redis.asyncio as aioredis
 import yaml
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
@@ -30,6 +32,7 @@ from papote.actions.services import RoomInfo, Services
 from papote.actions.terms import reload_terms
 from papote.api import admin, age, http, metrics, openapi
 from papote.api.headers import ResponseHeaders
+from papote.api.transport import AbortHook
 from papote.api.ws import gateway
 from papote.ids import MessageIds
 from papote.realtime.broker import Broker, Envelope, InProcessBroker, RedisBroker
@@ -40,7 +43,8 @@ from papote.safety.age_assurance import AgeAssurance, JwsAgeVerifier, NonceIssue
 from papote.safety.age_gate import AgeGate
 from papote.safety.engine import ModerationEngine
 from papote.safety.engine import install as install_text_moderation
-from papote.safety.memory import InProcessMemory, RedisMemory
+from papote.safety.memory import ConversationMemory, InProcessMemory, RedisMemory
+from papote.safety.memory_fallback import FallbackMemory
 from papote.safety.pipeline import SafetyPipeline
 from papote.settings import Settings, load_settings
 from papote.store import rooms as room_store
@@ -59,6 +63,14 @@ async def _load_rooms(db: Database) -> dict[str, RoomInfo]:
         r.id: RoomInfo(r.id, r.name, r.topic, r.kind, r.region, r.adult)
         for r in await room_store.all_rooms(db)
     }
+
+
+def redis_client(url: str) -> aioredis.Redis:
+    # Bounded waits: a Redis that hangs must not hang a request (the broker and the
+    # rate limits fall back to this node while it is away).
+    return aioredis.from_url(
+        url, socket_timeout=2.0, socket_connect_timeout=2.0, retry=Retry(NoBackoff(), 1)
+    )
 
 
 def _build_services(settings: Settings, db: Database, redis: Any) -> Services:
@@ -83,7 +95,9 @@ def _build_services(settings: Settings, db: Database, redis: Any) -> Services:
         verifier = JwsAgeVerifier(issuers, replays)  # type: ignore[arg-type]
         svc.extras["age_assurance"] = AgeAssurance(verifier, NonceIssuer(settings.secret, replays))
     engine = ModerationEngine.load()
-    memory = RedisMemory(redis) if redis is not None else InProcessMemory()
+    memory: ConversationMemory = InProcessMemory()
+    if redis is not None:
+        memory = FallbackMemory(RedisMemory(redis), memory)
     install_text_moderation(svc.pipeline, engine, memory)
     svc.extras["engine"] = engine
     return svc
@@ -115,7 +129,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     _private_data(settings.data_dir)
     upgrade(settings)
     db = Database(settings.db_url)
-    redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = redis_client(settings.redis_url) if settings.redis_url else None
     svc = _build_services(settings, db, redis)
     svc.rooms = await _load_rooms(db)
     maintenance.install(svc)
@@ -188,7 +202,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(ResponseHeaders, hsts=settings.hsts_header)],
+        middleware=[
+            Middleware(ResponseHeaders, hsts=settings.hsts_header),
+            Middleware(AbortHook),  # dropping a client that does not read
+        ],
         exception_handlers={
             404: http.not_found,
             405: http.method_not_allowed,

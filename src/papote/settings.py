@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     max_text: int = 1000
     max_frame_bytes: int = 16 * 1024
     send_queue_max: int = 1024  # frames queued for one slow client before it is dropped
+    send_queue_bytes: int = Field(default=1 << 20, ge=64 * 1024)  # the same, in bytes
+    send_stall_s: float = Field(default=20.0, gt=0)  # one write blocked this long: dropped
+    flood_close_after: int = Field(default=20, ge=1)  # frames over budget in 30 s: closed
+    typing_every_s: float = Field(default=2.5, ge=0)  # typing events per sender/conversation
+    max_connections_per_user: int = Field(default=4, ge=1)  # per node; the oldest is closed
+    max_connections_per_prefix: int = Field(default=256, ge=1)  # per node, IPv4 or IPv6 /64
 
     # Rate limits (syntax of the `limits` library; several separated by ';').
     rate_say: str = "20/10seconds;100/minute"

@@ -149,6 +149,12 @@ async def test_typing_reaches_others_not_sender(server):
     await a.send({"type": "typing", "room": "musique"})
     frame = await b.wait_type("typing", room="musique")
     assert frame["user"]["id"] == a.id
+    # to a person: only in a conversation that exists (never a way to reach a stranger)
+    await a.send({"type": "typing", "to": b.id})
+    await b.settle()
+    assert not [f for f in b.received("typing") if f.get("dm") == a.id]
+    await b.request({"type": "dm", "to": a.id, "text": "on parle ?"})
+    await asyncio.sleep(2.6)  # typing is forwarded once per 2.5 s per conversation
     await a.send({"type": "typing", "to": b.id})
     frame = await b.wait_for(lambda f: f["type"] == "typing" and f.get("dm") == a.id)
     await a.settle()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from papote import ids
+from papote.actions.caps import check_prefix_cap, close_oldest_over_cap, count_prefix
 from papote.actions.errors import MESSAGES_FR, ActionError
 from papote.actions.presence import do_come_online, do_disconnect
 from papote.actions.services import Services
@@ -15,8 +17,16 @@ from papote.realtime.events import encode
 from papote.store import social, users
 
 
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a connection comes from: its hashed address prefix, and the hello's ref."""
+
+    prefix: str
+    ref: Any = None
+
+
 async def do_hello(
-    svc: Services, token: Any, transport: Transport, ref: Any = None
+    svc: Services, token: Any, transport: Transport, origin: Origin
 ) -> tuple[SessionUser, Connection]:
     """Authenticate a connection, send it ``welcome``, then announce it online."""
     if not isinstance(token, str) or not token:
@@ -26,6 +36,8 @@ async def do_hello(
         raise ActionError("invalid_token")
     if user.status in ("banned", "suspended"):
         raise ActionError("banned", MESSAGES_FR["suspended"])
+    check_prefix_cap(svc, origin.prefix)
+    ref = origin.ref
     now = svc.clock()
     resumed = svc.hub.is_online(user.id) or now - user.last_seen > 1000
     session = svc.sessions.get(user.id)
@@ -33,8 +45,17 @@ async def do_hello(
         session = SessionUser.from_row(user)
         svc.sessions[user.id] = session
     blocked = await social.blocked_by(svc.db, user.id)
-    conn = Connection(transport, user.id, queue_max=svc.settings.send_queue_max)
+    conn = Connection(
+        transport,
+        user.id,
+        queue_max=svc.settings.send_queue_max,
+        queue_bytes=svc.settings.send_queue_bytes,
+        stall_s=svc.settings.send_stall_s,
+    )
+    conn.prefix = origin.prefix
+    close_oldest_over_cap(svc, user.id)
     svc.hub.attach(conn, blocked)
+    count_prefix(svc, conn.prefix, +1)
     welcome = {
         "type": "welcome",
         "user": own_user(user),
@@ -52,6 +73,7 @@ async def do_hello(
 
 
 async def do_goodbye(svc: Services, conn: Connection) -> None:
+    count_prefix(svc, conn.prefix, -1)
     await do_disconnect(svc, conn)
     if not svc.hub.is_local(conn.user_id):
         svc.sessions.pop(conn.user_id, None)

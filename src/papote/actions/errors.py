@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from papote.store.db import is_unavailable
+
 MESSAGES_FR: dict[str, str] = {
     # entry
     "invalid_pseudo": "Le pseudo doit faire de 3 à 20 caractères : lettres (accents permis), "
@@ -38,6 +40,8 @@ MESSAGES_FR: dict[str, str] = {
     "not_found": "Introuvable.",
     "method_not_allowed": "Méthode non permise.",
     "internal": "Une erreur interne est survenue. Réessayez dans un instant.",
+    "unavailable": "Le service est momentanément indisponible : rien n'a été enregistré. "
+    "Réessayez dans quelques secondes.",
     # real time
     "bad_json": "Trame illisible : ce n'est pas du JSON valide.",
     "bad_frame": "Trame invalide : un champ manque ou n'a pas le bon type.",
@@ -66,6 +70,9 @@ MESSAGES_FR: dict[str, str] = {
     "image_quota": "Sans vérification d'âge, vous pouvez envoyer 3 images par jour en privé. "
     "Prouvez que vous avez 18 ans pour en envoyer davantage.",
     "unknown_media": "Cette image est introuvable ou n'est plus disponible.",
+    "too_many_connections": "Trop de connexions ouvertes avec cette session ou depuis cette "
+    "adresse. Fermez un onglet puis réessayez.",
+    "flood": "Trop de trames en peu de temps : la connexion est fermée.",
     "minor_protected": "Pour la sécurité de tous, vous ne pouvez pas ouvrir de conversation "
     "privée avec cette personne.",
 }
@@ -104,3 +111,8 @@ class Rejected(ActionError):
         # What must happen once the sender has been answered (a suspension closes the
         # socket: the ``rejected`` reply has to be queued before it).
         self.aftermath = aftermath
+
+
+def unavailable(exc: BaseException) -> ActionError | None:
+    """The error to answer when ``exc`` is a storage outage (retry later), else None."""
+    return ActionError("unavailable", status=503) if is_unavailable(exc) else None

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import fields, replace
 from typing import Any
 
 from papote.actions.services import Services
 from papote.actions.terms import reload_terms
 from papote.realtime.broker import Envelope
-from papote.realtime.events import PresenceEvent, PublicUser, RoomCountsEvent
+from papote.realtime.events import PresenceEvent, PublicUser, ResyncEvent, RoomCountsEvent
+from papote.realtime.resync import apply_state, snapshot
 from papote.store import messages, rooms
 from papote.store.age_locks import SqlAgeGateStore
 
@@ -26,6 +28,11 @@ def install(svc: Services) -> None:
     def on_sync(control: dict[str, Any]) -> None:
         # A node asks for the cluster's state: every node re-announces its own users.
         asyncio.get_running_loop().create_task(_announce_local_state(svc))
+        asker = control.get("node")
+        if asker is not None and asker != svc.node and asker in hub.node_seen:
+            # it never said node_down: it crashed and came back, or Redis was away.
+            # What it acknowledged but could not publish is in the store: catch up.
+            tell_clients_to_catch_up(svc)
 
     def on_node_down(control: dict[str, Any]) -> None:
         node = control["node"]
@@ -50,6 +57,15 @@ def install(svc: Services) -> None:
         svc.extras.setdefault("background", set()).add(task)
         task.add_done_callback(svc.extras["background"].discard)
 
+    def on_state(control: dict[str, Any]) -> None:
+        if control["node"] != svc.node:
+            apply_state(hub, control)
+
+    async def on_recover() -> None:
+        await _resync(svc)
+
+    svc.broker.on_recover = on_recover
+    hub.control_handlers["state"] = on_state
     hub.control_handlers["terms"] = on_terms
     hub.control_handlers["sync"] = on_sync
     hub.control_handlers["node_down"] = on_node_down
@@ -57,17 +73,28 @@ def install(svc: Services) -> None:
 
 
 async def _announce_local_state(svc: Services) -> None:
-    hub = svc.hub
-    for user_id in list(hub.conns):
-        user = hub.directory.get(user_id)
-        if user is None:
-            continue
-        control = {"op": "online", "node": svc.node, "user": user.to_json()}
-        await svc.broker.publish(Envelope("nodes", control=control))
-        for room in hub.rooms_of_user(user_id):
-            await svc.broker.publish(
-                Envelope("nodes", control={"op": "join", "room": room, "user_id": user_id})
-            )
+    """One ``state`` envelope: the others replace what they knew of this node."""
+    await svc.broker.publish(Envelope("nodes", control=snapshot(svc.hub, svc.node)))
+
+
+async def _resync(svc: Services) -> None:
+    """After a Redis outage: every node re-announces its state (this one included), and
+    this node's clients are told to fetch what other nodes sent meanwhile."""
+    await svc.broker.publish(Envelope("nodes", control={"op": "sync", "node": svc.node}))
+    tell_clients_to_catch_up(svc)
+
+
+def tell_clients_to_catch_up(svc: Services, every_s: float = 2.0) -> None:
+    """``resync`` to this node's clients (at most once per ``every_s``): messages
+    acknowledged elsewhere may not have reached them live; they fetch ``history``
+    ``after`` the last message they have."""
+    now = time.monotonic()
+    if now - svc.extras.get("last_resync", -every_s) < every_s:
+        return
+    svc.extras["last_resync"] = now
+    frame = ResyncEvent().encode()
+    for user_id in list(svc.hub.conns):
+        svc.hub.send_local(user_id, frame)
 
 
 async def sync_cluster(svc: Services) -> None:
@@ -75,7 +102,7 @@ async def sync_cluster(svc: Services) -> None:
     if svc.redis is None:
         await rooms.clear_memberships(svc.db)
         return
-    await svc.broker.publish(Envelope("nodes", control={"op": "sync"}))
+    await svc.broker.publish(Envelope("nodes", control={"op": "sync", "node": svc.node}))
 
 
 async def purge_once(svc: Services) -> int:
@@ -127,10 +154,13 @@ async def run_node_watch(svc: Services) -> None:
             await svc.broker.publish(
                 Envelope("nodes", control={"op": "node_alive", "node": svc.node})
             )
+            known = set(svc.hub.node_seen)
             for user in svc.hub.drop_silent_nodes(3 * every, keep=svc.node):
                 frame = PresenceEvent(user, "offline").encode()
                 for user_id in list(svc.hub.conns):
                     svc.hub.send_local(user_id, frame)
+            if known - set(svc.hub.node_seen):  # a node died: what it acked, fetch it
+                tell_clients_to_catch_up(svc)
         except Exception:
             log.exception("node watch failed")
         await asyncio.sleep(every)

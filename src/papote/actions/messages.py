@@ -18,7 +18,7 @@ from papote.actions.draft import Draft
 from papote.actions.errors import ActionError, Rejected
 from papote.actions.minors import guard_new_dm
 from papote.actions.moderation import judge
-from papote.actions.rooms import check_room
+from papote.actions.rooms import check_can_see
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
 from papote.actions.views import message_view
@@ -119,7 +119,7 @@ async def _judge_and_store(
 
 async def do_say(svc: Services, session: SessionUser, room_id: Any, out: Outgoing) -> MessageView:
     """Send to a room: every member, the sender included, gets the same encoded frame."""
-    room = check_room(svc, room_id)
+    room = check_can_see(svc, session, room_id)
     text = check_text(svc, out.text)
     check_media(out.media)
     if not svc.hub.is_member(room.id, session.id):
@@ -225,22 +225,23 @@ async def history(
     room_id: Any = None,
     with_user: Any = None,
     before: Any = None,
+    after: Any = None,
     limit: Any = None,
 ) -> list[dict[str, Any]]:
+    """A page of a conversation the session may see, oldest first (see docs/protocol.md)."""
     if limit is None:
         limit = 50
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= HISTORY_MAX:
         raise ActionError("bad_frame", "« limit » doit être un entier de 1 à 100.")
-    if before is not None and not isinstance(before, str):
+    if any(cursor is not None and not isinstance(cursor, str) for cursor in (before, after)):
         raise ActionError("bad_frame")
+    cursors = {"before": before, "after": after, "limit": limit}
     blocked = svc.hub.blocks.get(session.id, set())
     if room_id is not None:
-        room = check_room(svc, room_id)
-        rows = await messages.page(svc.db, room_id=room.id, before=before, limit=limit)
+        room = check_can_see(svc, session, room_id)
+        rows = await messages.page(svc.db, room_id=room.id, **cursors)
     elif isinstance(with_user, str):
-        rows = await messages.page(
-            svc.db, dm_key=ids.dm_key(session.id, with_user), before=before, limit=limit
-        )
+        rows = await messages.page(svc.db, dm_key=ids.dm_key(session.id, with_user), **cursors)
     else:
         raise ActionError("bad_frame", "Indiquez « room » ou « with ».")
     return [

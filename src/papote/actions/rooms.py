@@ -1,4 +1,4 @@
-"""Rooms: join, leave, who is online, typing."""
+"""Rooms: join, leave, who is online; who may see a room."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from papote.actions.services import RoomInfo, Services
 from papote.actions.session import SessionUser
 from papote.actions.views import message_view, room_json
 from papote.realtime.broker import Envelope
-from papote.realtime.events import MemberEvent, PublicUser, TypingEvent
+from papote.realtime.events import MemberEvent, PublicUser
 from papote.store import messages, rooms
 
 HISTORY_ON_JOIN = 50
@@ -22,11 +22,18 @@ def check_room(svc: Services, room_id: Any) -> RoomInfo:
     return room
 
 
-async def do_join(svc: Services, session: SessionUser, room_id: Any) -> dict[str, Any]:
-    """Join a room; returns the ``joined`` payload (room, members, last 50 messages)."""
+def check_can_see(svc: Services, session: SessionUser, room_id: Any) -> RoomInfo:
+    """The room, if ``session`` may join it. Every read of a room (join, history, who,
+    typing) asks what joining asks: seeing a room's people or messages is joining it."""
     room = check_room(svc, room_id)
     if room.adult and not session.verified_adult:
         raise ActionError("adult_room")
+    return room
+
+
+async def do_join(svc: Services, session: SessionUser, room_id: Any) -> dict[str, Any]:
+    """Join a room; returns the ``joined`` payload (room, members, last 50 messages)."""
+    room = check_can_see(svc, session, room_id)
     if not await svc.limits.hit("join", session.id):
         raise Rejected("rate_limited")
     if not svc.hub.is_member(room.id, session.id):
@@ -87,7 +94,7 @@ def who(svc: Services, session: SessionUser, filters: dict[str, Any]) -> list[di
     region = filters.get("region")
     room_id = filters.get("room")
     if room_id is not None:
-        check_room(svc, room_id)
+        check_can_see(svc, session, room_id)
         pool = members_of(svc, room_id)
     else:
         pool = list(svc.hub.directory.values())
@@ -103,19 +110,3 @@ def who(svc: Services, session: SessionUser, filters: dict[str, Any]) -> list[di
     ]
     found.sort(key=lambda u: u.pseudo.casefold())
     return [u.to_json() for u in found]
-
-
-async def do_typing(
-    svc: Services, session: SessionUser, *, room_id: Any = None, to: Any = None
-) -> None:
-    if room_id is not None:
-        room = check_room(svc, room_id)
-        if not svc.hub.is_member(room.id, session.id):
-            raise Rejected("not_member")
-        frame = TypingEvent(session.public, room=room.id).encode()
-        await svc.broker.publish(Envelope(f"room:{room.id}", frame, sender=session.id, echo=False))
-        return
-    if not isinstance(to, str) or not svc.hub.is_online(to):
-        raise ActionError("unknown_user")
-    frame = TypingEvent(session.public, dm=session.id).encode()
-    await svc.broker.publish(Envelope(f"user:{to}", frame, sender=session.id))

@@ -44,3 +44,4 @@ class Services:
     extras: dict[str, Any] = field(default_factory=dict)  # optional parts (engine, age gate)
     sessions: dict[str, Any] = field(default_factory=dict)  # user id -> SessionUser (local)
     linger: dict[str, asyncio.TimerHandle] = field(default_factory=dict)  # user -> offline timer
+    conn_by_prefix: dict[str, int] = field(default_factory=dict)  # hashed prefix -> sockets

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from papote.actions import messages, rooms, social
+from papote.actions import messages, rooms, social, typing
 from papote.actions.errors import ActionError
 from papote.actions.reports import do_report
 from papote.actions.services import Services
@@ -97,6 +97,7 @@ async def _history(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
         room_id=f.get("room"),
         with_user=f.get("with"),
         before=f.get("before"),
+        after=f.get("after"),
         limit=f.get("limit"),
     )
     return {"type": "history", "messages": found, "room": f.get("room"), "with": f.get("with")}
@@ -109,7 +110,7 @@ async def _who(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
 async def _typing(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
     if f.get("room") is None and f.get("to") is None:
         raise ActionError("bad_frame", "Indiquez « room » ou « to ».")
-    await rooms.do_typing(svc, c.session, room_id=f.get("room"), to=f.get("to"))
+    await typing.do_typing(svc, c.session, room_id=f.get("room"), to=f.get("to"))
     return None
 
 
@@ -151,7 +152,10 @@ COMMANDS: dict[str, Command] = {
     "say": Command(_say, {"room": str, "text": str}, {"media": str, "confirm": str}),
     "dm": Command(_dm, {"to": str, "text": str}, {"media": str, "confirm": str}),
     "history": Command(
-        _history, {}, {"room": str, "with": str, "before": str, "limit": int}, cost=2
+        _history,
+        {},
+        {"room": str, "with": str, "before": str, "after": str, "limit": int},
+        cost=2,
     ),
     "who": Command(
         _who,
@@ -159,7 +163,8 @@ COMMANDS: dict[str, Command] = {
         {"gender": str, "age_min": int, "age_max": int, "region": str, "room": str},
         cost=2,
     ),
-    "typing": Command(_typing, {}, {"room": str, "to": str}, cost=0),
+    # typing costs like any frame, and the server forwards one every typing_every_s
+    "typing": Command(_typing, {}, {"room": str, "to": str}, cost=1),
     "block": Command(_block, {"user": str}),
     "unblock": Command(_unblock, {"user": str}),
     "report": Command(_report, {"reason": str}, {"message": str, "user": str, "comment": str}),

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from papote.actions import challenge, entry
 from papote.actions.admission import check_admission
 from papote.actions.age import Browser, age_gate, check_age_gate, check_attestation, refusal
-from papote.actions.errors import MESSAGES_FR, ActionError
+from papote.actions.errors import MESSAGES_FR, ActionError, unavailable
 from papote.actions.services import Services
 from papote.actions.views import own_user, room_json
 from papote.api.guard import check_state_change
@@ -221,5 +221,9 @@ async def method_not_allowed(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
+    outage = unavailable(exc)
+    if outage is not None:  # the database is down: 503, retry later
+        log.warning("storage unavailable", extra={"path": request.url.path})
+        return error_response(outage, headers={"retry-after": "5"})
     log.exception("unhandled error", exc_info=exc)
     return error_response(ActionError("internal", MESSAGES_FR["internal"], status=500))

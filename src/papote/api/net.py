@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from starlette.requests import HTTPConnection
 
 from papote.actions.services import Services
@@ -15,3 +17,19 @@ def client_ip(conn: HTTPConnection) -> str:
 
 def client_ip_hash(svc: Services, conn: HTTPConnection) -> str:
     return hash_ip(client_ip(conn), svc.settings.secret)
+
+
+def address_prefix(ip: str) -> str:
+    """The network a client is counted in: an IPv4 address, or an IPv6 /64 (one home's
+    or one phone's allocation)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 6 and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(getattr(address, "ipv4_mapped", None) or address)
+
+
+def client_prefix_hash(svc: Services, conn: HTTPConnection) -> str:
+    return hash_ip(address_prefix(client_ip(conn)), svc.settings.secret)

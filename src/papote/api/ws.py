@@ -14,15 +14,16 @@ from typing import Any
 
 import orjson
 from prometheus_client import Counter, Histogram
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 
-from papote.actions.connect import do_goodbye, do_hello
-from papote.actions.errors import MESSAGES_FR, ActionError, Rejected
+from papote.actions.connect import Origin, do_goodbye, do_hello
+from papote.actions.errors import MESSAGES_FR, ActionError, Rejected, unavailable
 from papote.actions.services import Services
 from papote.api.commands import COMMANDS, Caller, check_fields
+from papote.api.flood import Admission, FloodGuard
 from papote.api.guard import origin_allowed
-from papote.api.net import client_ip_hash
-from papote.api.transport import AsgiTransport
+from papote.api.net import client_ip_hash, client_prefix_hash
+from papote.api.transport import AsgiTransport, Disconnected
 from papote.realtime.connection import Connection
 from papote.realtime.events import encode
 
@@ -38,7 +39,6 @@ HANDLER_SECONDS = Histogram(
 Aftermath = Callable[[], Awaitable[None]]
 HELLO_TIMEOUT_S = 15.0
 ABUSE_LIMIT = 30  # protocol errors tolerated in a row before the client is closed
-FAKELAG_S = 0.25  # over the frame budget: slow down before rejecting
 
 
 def error_frame(code: str, ref: Any = None, message: str | None = None) -> str:
@@ -77,36 +77,30 @@ def _parse(svc: Services, raw: str) -> tuple[dict[str, Any] | None, str | None, 
     return frame, None, ref
 
 
-async def _receive_text(websocket: WebSocket) -> str | None:
-    """The next text frame; None for a binary frame; raises on disconnect."""
-    message = await websocket.receive()
-    if message["type"] == "websocket.disconnect":
-        raise WebSocketDisconnect(message.get("code", 1000))
-    if message.get("text") is not None:
-        return str(message["text"])
-    return None
-
-
-async def _await_hello(svc: Services, websocket: WebSocket, transport: AsgiTransport) -> Any:
+async def _await_hello(svc: Services, transport: AsgiTransport, prefix: str) -> Any:
     """Wait for a valid hello; answers errors to anything else. Returns do_hello's result."""
     async with asyncio.timeout(HELLO_TIMEOUT_S):
         while True:
-            raw = await _receive_text(websocket)
+            raw = await transport.receive_text()
             if raw is None:
-                await websocket.send_text(error_frame("bad_frame"))
+                await transport.send_text(error_frame("bad_frame"))
                 continue
             frame, code, ref = _parse(svc, raw)
             if frame is None:
-                await websocket.send_text(error_frame(code or "bad_frame", ref))
+                await transport.send_text(error_frame(code or "bad_frame", ref))
                 continue
             if frame["type"] != "hello":
-                await websocket.send_text(error_frame("not_authenticated", ref))
+                await transport.send_text(error_frame("not_authenticated", ref))
                 continue
             try:
-                return await do_hello(svc, frame.get("token"), transport, ref)
-            except ActionError as exc:
-                await websocket.send_text(error_frame(exc.code, ref, exc.message))
-                await websocket.close(4001, exc.code)
+                return await do_hello(svc, frame.get("token"), transport, Origin(prefix, ref))
+            except Exception as exc:
+                error = exc if isinstance(exc, ActionError) else unavailable(exc)
+                if error is None:
+                    raise
+                await transport.send_text(error_frame(error.code, ref, error.message))
+                # 1013 "try again later" when the store is down: the client reconnects
+                await transport.close(1013 if error.code == "unavailable" else 4001, error.code)
                 return None
 
 
@@ -118,8 +112,8 @@ async def gateway(websocket: WebSocket) -> None:
     transport = AsgiTransport(websocket)
     await transport.accept()
     try:
-        result = await _await_hello(svc, websocket, transport)
-    except (TimeoutError, WebSocketDisconnect):
+        result = await _await_hello(svc, transport, client_prefix_hash(svc, websocket))
+    except (TimeoutError, Disconnected):
         await transport.close(4000, "hello expected")
         return
     if result is None:
@@ -127,17 +121,23 @@ async def gateway(websocket: WebSocket) -> None:
     session, conn = result
     caller = Caller(session, client_ip_hash(svc, websocket), conn)
     try:
-        await _serve(svc, websocket, conn, caller)
-    except WebSocketDisconnect:
+        await _serve(svc, transport, conn, caller)
+    except Disconnected:
         pass
     finally:
         await do_goodbye(svc, conn)
 
 
-async def _serve(svc: Services, websocket: WebSocket, conn: Connection, caller: Caller) -> None:
+async def _serve(svc: Services, transport: AsgiTransport, conn: Connection, caller: Caller) -> None:
     strikes = 0
+    key = caller.session.id
+
+    async def hit(cost: int) -> bool:
+        return await svc.limits.hit("frames", key, cost)
+
+    guard = FloodGuard(hit, close_after=svc.settings.flood_close_after)
     while not conn.closed:
-        raw = await _receive_text(websocket)
+        raw = await transport.receive_text()
         frame, code, ref = (None, "bad_frame", None) if raw is None else _parse(svc, raw)
         if frame is None:
             strikes += 1
@@ -151,14 +151,14 @@ async def _serve(svc: Services, websocket: WebSocket, conn: Connection, caller: 
             strikes += 1
             conn.push(error_frame("unknown_type", ref))
             continue
-        if command.cost and not await svc.limits.hit("frames", caller.session.id, command.cost):
-            await asyncio.sleep(FAKELAG_S)  # slow the flood down first
-            if not await svc.limits.hit("frames", caller.session.id, command.cost):
-                strikes += 1
-                conn.push(error_frame("rate_limited", ref))
-                if strikes >= ABUSE_LIMIT:
-                    conn.close_soon(1008, "flood")
-                continue
+        admission = await guard.admit(command.cost)
+        if admission is not Admission.OK:
+            conn.push(
+                error_frame("rate_limited" if admission is Admission.REFUSED else "flood", ref)
+            )
+            if admission is Admission.CLOSE:
+                conn.close_soon(1008, "flood")
+            continue
         FRAMES_IN.labels(kind).inc()
         start = time.perf_counter()
         reply, aftermath = await _dispatch(svc, caller, command, kind, frame, ref)
@@ -182,7 +182,13 @@ async def _dispatch(
         return _rejected_frame(exc, ref), exc.aftermath
     except ActionError as exc:
         return error_frame(exc.code, ref, exc.message), None
-    except Exception:
+    except Exception as exc:
+        outage = unavailable(exc)
+        if outage is not None:  # the store is down: refused, never acknowledged
+            log.warning("storage unavailable", extra={"frame_type": kind})
+            if kind in ("say", "dm"):
+                return _rejected_frame(Rejected(outage.code), ref), None
+            return error_frame(outage.code, ref), None
         log.exception("frame handler failed", extra={"frame_type": kind})
         return error_frame("internal", ref, MESSAGES_FR["internal"]), None
     if reply is None:

@@ -53,6 +53,9 @@ class CountingTransport:
         if self.sent == self.target and self.done is not None:
             self.done.set()
 
+    def abort(self) -> None:
+        return None
+
     async def close(self, code: int = 1000, reason: str = "") -> None:
         return None
 

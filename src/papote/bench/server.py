@@ -34,6 +34,7 @@ RELAXED_LIMITS = {
     # Entry challenges and per-address entry limits are lifted for the loopback only
     # (the load comes from one address, from programs that are not browsers).
     "PAPOTE_TRUSTED_NETWORKS": "127.0.0.0/8",
+    "PAPOTE_MAX_CONNECTIONS_PER_PREFIX": "100000",
 }
 
 
@@ -67,7 +68,7 @@ class ServerProcess:
     def log_path(self) -> str:
         return os.path.join(self.data_dir, f"server-{self.port}.log")
 
-    def start(self, timeout: float = 30.0) -> ServerProcess:
+    def start(self, timeout: float = 90.0) -> ServerProcess:
         env = {
             **os.environ,
             "PAPOTE_DATA_DIR": self.data_dir,

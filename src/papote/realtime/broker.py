@@ -46,9 +46,12 @@ class Envelope:
 
 
 Handler = Callable[[Envelope], Awaitable[None]]
+Hook = Callable[[], Awaitable[None]]
 
 
 class Broker(ABC):
+    on_recover: Hook | None = None  # after an outage of the shared channel (resync)
+
     @abstractmethod
     async def start(self, handler: Handler) -> None: ...
 
@@ -77,18 +80,43 @@ class InProcessBroker(Broker):
 
 
 class RedisBroker(Broker):
-    """Several processes share one Redis pub/sub channel."""
+    """Several processes share one Redis pub/sub channel.
 
-    def __init__(self, redis: aioredis.Redis) -> None:
+    While Redis is unreachable the node keeps serving its own clients: envelopes are
+    delivered to this node only (the others cannot be reached anyway), and once the
+    channel is back ``on_recover`` runs, which asks every node to re-announce its
+    state (presence, memberships). See docs/security-floods-faults.md.
+    """
+
+    def __init__(self, redis: aioredis.Redis, retry_s: float = 0.5) -> None:
         self._redis = redis
         self._pubsub: Any = None
         self._task: asyncio.Task[None] | None = None
-        self._ready = asyncio.Event()
+        self._handler: Handler | None = None
+        self._retry_s = retry_s
+        self.down = False
 
     async def start(self, handler: Handler) -> None:
+        self._handler = handler
         self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
         await self._pubsub.subscribe(CHANNEL)
         self._task = asyncio.create_task(self._listen(handler), name="redis-broker")
+
+    def _went_down(self, what: str) -> None:
+        if not self.down:
+            log.warning("redis broker: %s failed; serving this node's clients alone", what)
+            self.down = True
+
+    async def _came_back(self) -> None:
+        self.down = False
+        log.warning("redis broker: Redis is back; resynchronising the cluster")
+        with contextlib.suppress(Exception):
+            await self._pubsub.subscribe(CHANNEL)  # idempotent; redis-py resubscribes too
+        if self.on_recover is not None:
+            try:
+                await self.on_recover()
+            except Exception:
+                log.exception("redis broker: resync failed")
 
     async def _listen(self, handler: Handler) -> None:
         while True:
@@ -97,9 +125,11 @@ class RedisBroker(Broker):
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("redis broker: read failed; retrying")
-                await asyncio.sleep(0.5)
+                self._went_down("read")
+                await asyncio.sleep(self._retry_s)
                 continue
+            if self.down:
+                await self._came_back()
             if message is None or message.get("type") != "message":
                 continue
             try:
@@ -108,7 +138,16 @@ class RedisBroker(Broker):
                 log.exception("redis broker: handler failed")
 
     async def publish(self, envelope: Envelope) -> None:
-        await self._redis.publish(CHANNEL, envelope.pack())
+        if not self.down:
+            try:
+                await self._redis.publish(CHANNEL, envelope.pack())
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self._went_down("publish")
+        if self._handler is not None:  # this node only, until Redis is back
+            await self._handler(envelope)
 
     async def close(self) -> None:
         if self._task is not None:
@@ -116,4 +155,5 @@ class RedisBroker(Broker):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         if self._pubsub is not None:
-            await self._pubsub.aclose()
+            with contextlib.suppress(Exception):
+                await self._pubsub.aclose()

@@ -159,6 +159,18 @@ class ReconnectEvent(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class ResyncEvent(Event):
+    """The cluster was split (Redis outage): messages from other nodes may have been
+    missed; the client fetches each open conversation's ``history`` ``after`` the last
+    message it has."""
+
+    type: ClassVar[str] = "resync"
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type}
+
+
+@dataclass(frozen=True, slots=True)
 class RoomCountsEvent(Event):
     """Live member counts of every room, for the rooms list (sent when they change)."""
 

@@ -65,3 +65,20 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` means the database cannot be reached (down, restarting, network),
+    as opposed to a bug or a constraint: the request may be retried later."""
+    from sqlalchemy import exc as sa_exc
+
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError):
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        return is_unavailable(exc.orig) if exc.orig is not None else False
+    if isinstance(exc, OSError | ConnectionError | TimeoutError):
+        return True
+    # asyncpg's own connection errors (its PostgresConnectionError family)
+    return type(exc).__module__.startswith("asyncpg") and "Connection" in type(exc).__name__

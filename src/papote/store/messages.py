@@ -26,9 +26,11 @@ async def page(
     room_id: str | None = None,
     dm_key: str | None = None,
     before: str | None = None,
+    after: str | None = None,
     limit: int = 50,
 ) -> list[Message]:
-    """The ``limit`` delivered messages before ``before`` (newest page), oldest first."""
+    """The ``limit`` delivered messages before ``before`` (newest page), oldest first;
+    with ``after``, the ``limit`` first ones after it (catching up after a reconnect)."""
     query = select(Message).where(Message.state == "delivered")
     if room_id is not None:
         query = query.where(Message.room_id == room_id)
@@ -36,6 +38,10 @@ async def page(
         query = query.where(Message.dm_key == dm_key)
     if before is not None:
         query = query.where(Message.id < before)
+    if after is not None:
+        query = query.where(Message.id > after).order_by(Message.id.asc()).limit(limit)
+        async with db.session() as s:
+            return list((await s.execute(query)).scalars())
     query = query.order_by(Message.id.desc()).limit(limit)
     async with db.session() as s:
         rows = list((await s.execute(query)).scalars())

@@ -1,0 +1,41 @@
+"""``papote bench soak`` for two minutes (CI): faults injected, nothing acknowledged lost.
+
+Two nodes on PostgreSQL and a Redis of the soak's own; during the run clients are
+dropped, a node is killed twice (SIGKILL, restarted) and Redis is killed and
+restarted empty. No timing threshold: the figures are printed, the test asserts the
+accounting (every acknowledged message reached every recipient, live or fetched).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from tests.conftest import postgres_url
+from tests.serverproc import PAPOTE, ROOT
+
+
+def test_two_minute_soak_with_faults_loses_nothing() -> None:
+    done = subprocess.run(
+        [
+            str(PAPOTE), "bench", "soak", "--minutes", "2", "--users", "16", "--interval", "4",
+            "--database-url", postgres_url(), "--json",
+        ],
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+    f = json.loads(done.stdout.strip().splitlines()[-1])
+    print(json.dumps(f, indent=1, ensure_ascii=False))
+    assert f["lost"] == 0, f["lost_examples"]
+    assert f["acked"] > 100 and f["rejected"] == {}
+    assert f["expected_deliveries"] == f["delivered_live"] + f["delivered_by_history"]
+    assert f["clients_online_at_end"] == f["users"]
+    kills = [e for e in f["faults"] if "killed" in e]
+    assert len(kills) == 3 and any("Redis" in e for e in kills)  # two nodes, and Redis
+    assert f["reconnects"] >= 4  # dropped clients and the killed nodes' clients came back
+    assert f["ack_ms_p99"] > 0 and f["delivery_ms_p99"] > 0
+    assert done.returncode == 0
