@@ -29,7 +29,7 @@ def _scores(engine: ModerationEngine, name: str) -> Scores:
 
 def test_corpus_size() -> None:
     messages = conversations = 0
-    for name in ("train.jsonl", "heldout.jsonl"):
+    for name in ("train.jsonl", "dev.jsonl"):
         for line in (CORPUS / name).read_text().splitlines():
             if '"messages"' in line:
                 conversations += 1
@@ -40,7 +40,7 @@ def test_corpus_size() -> None:
     assert conversations >= 40
 
 
-@pytest.mark.parametrize("split", ["train.jsonl", "heldout.jsonl"])
+@pytest.mark.parametrize("split", ["train.jsonl", "dev.jsonl"])
 def test_thresholds(engine: ModerationEngine, split: str) -> None:
     scores = _scores(engine, split)
     for category in CRITICAL:

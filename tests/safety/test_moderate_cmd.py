@@ -79,7 +79,7 @@ def test_evaluate_prints_precision_and_recall(tmp_path: Path) -> None:
             "papote.cli",
             "moderate",
             "--evaluate",
-            str(CORPUS / "heldout.jsonl"),
+            str(CORPUS / "dev.jsonl"),
             "--json",
         ],
         capture_output=True,
