@@ -25,6 +25,8 @@ def check_room(svc: Services, room_id: Any) -> RoomInfo:
 async def do_join(svc: Services, session: SessionUser, room_id: Any) -> dict[str, Any]:
     """Join a room; returns the ``joined`` payload (room, members, last 50 messages)."""
     room = check_room(svc, room_id)
+    if session.possibly_minor and (room.closed_to_minors or room.adult):
+        raise ActionError("minor_restricted_room")
     if room.adult and not session.verified_adult:
         raise ActionError("adult_room")
     if not await svc.limits.hit("join", session.id):

@@ -181,9 +181,11 @@ def grooming_risk(current: frozenset[str], earlier: Iterable[str], parties: Part
     if parties.recipient_minor:
         return MINOR_RISK if current - ASKING else 0.0
     stages = set(current).union(earlier)
+    if parties.recipient_adult_stated:
+        stages.discard("g_minor_named")  # "t'es au collège ?" - "non j'ai 26 ans"
     if not stages - IDENTIFYING:
         return 0.0  # finding out who the other is, nothing more yet
-    minor_named = "g_minor_named" in stages and not parties.recipient_adult_stated
+    minor_named = "g_minor_named" in stages
     strong = STRONG_STAGES
     if parties.recipient_age is not None and parties.recipient_age > YOUNG_LOOK_MAX_AGE:
         strong = STRONG_STAGES - {"g_young_look"}

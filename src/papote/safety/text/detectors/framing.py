@@ -70,10 +70,10 @@ _GAME = re.compile(
     r"|coinche|tarot|poker|uno|monopoly|scrabble|babyfoot|baby|ping\s?pong|padel|tennis|basket|foot|five"
     r"|hand|rugby|badminton|bowling|billard|flechettes|petanque|la\s+play|la\s+switch|la\s+manette|ranked"
     r"|1v1|un\s+contre\s+un|la\s+revanche|la\s+belle)\b"
-    r"|\b(?:le|ce|au|du|un|leur|notre)\s+(?:match|derby|boss|tournoi|championnat|classico|niveau|donjon|raid)\b"
+    r"|\b(?:le|ce|au|du|un|leur|notre|quel)\s+(?:match|derby|boss|tournoi|championnat|classico|niveau|donjon|raid)\b"
     r"|\b(?:la|une|cette)\s+(?:partie|game|manche|finale|demi\s+finale|revanche)\b|\ben\s+finale\b"
     r"|\bsur\s+le\s+terrain\b|\bligue\s+(?:1|2|des\s+champions)\b|\bfifa\b|\bfortnite\b|\bwarzone\b"
-    r"|\b\d{1,2}\s*(?:-|a|à)\s*\d{1,2}\b(?!\s*(?:ans|h|heures?|euros?|e\b))"
+    r"|\b\d{1,2}\s*(?:-|a|à)\s*\d{1,2}\b(?!\s*(?:ans|h|heures?|euros?|e|eur|balles|g|gr)\b)"
 )
 _COMPLIMENT = re.compile(
     r"\b(?:t'?\s?es|tes|tu es|t'?\s?etais|elle est|il est|c'?\s?est|ce\s+\w+\s+est|vous\s+etes)\s+"
