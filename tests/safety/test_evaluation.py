@@ -1,8 +1,10 @@
 """The corpus thresholds of issue 4: the suite fails when the engine gets worse.
 
 Recall >= 0.9 on child_safety, grooming and sexual_violence, overall recall >= 0.85,
-false positives on benign messages <= 3%, on the train split (rules tuned on it)
-and on the held-out split (written before the rules, never tuned on).
+false positives on benign messages <= 3%, on the two development files: train (rules
+tuned on it) and dev (the former "held-out" split, read while the rules were written;
+issue 8 made it development data and removed the phrases lifted from it). These guard
+against regressions; they say nothing of generalisation (tests/corpus/README.md).
 """
 
 from __future__ import annotations

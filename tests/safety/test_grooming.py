@@ -228,3 +228,27 @@ def test_a_sexual_violence_plan_is_held_at_every_step(engine: ModerationEngine) 
     # the other person's ordinary answer, and the sender's unrelated talk, stay allowed
     assert talk.say("b", "t'es malade, je te signale").action is Action.ALLOW
     assert talk.say("a", "bon je vais manger").action is Action.ALLOW
+
+
+def test_a_plan_is_followed_for_a_few_recent_messages_only(engine: ModerationEngine) -> None:
+    stopped = MemoryEntry(
+        sender="a", text="...", ts=1_000, action="escalate", categories=("sexual_violence",)
+    )
+    follow_up = "ramenez des capotes, c'est au deuxième"
+
+    def verdict(ts: int, history: list[MemoryEntry]) -> Verdict:
+        ctx = MessageContext(
+            text=follow_up,
+            channel="dm",
+            sender=Participant(id="a", age=40),
+            recipient=Participant(id="b", age=40),
+            conversation="a|b",
+            ts=ts,
+        )
+        return engine.judge(ctx, history)
+
+    assert verdict(60_000, [stopped]).category is Category.SEXUAL_VIOLENCE
+    # three hours later, or after five other messages of his, it is ordinary talk again
+    assert verdict(3 * 3600 * 1000, [stopped]).action is Action.ALLOW
+    chatter = [MemoryEntry(sender="a", text="ok", ts=2_000 + i) for i in range(5)]
+    assert verdict(60_000, [stopped, *chatter]).action is Action.ALLOW

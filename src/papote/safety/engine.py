@@ -312,16 +312,29 @@ def _conversation_flags(
         )
     ):
         flags.add("@minor_named")
-    held = (Action.HOLD.label, Action.BLOCK.label, Action.ESCALATE.label)
-    if any(
-        e.sender == sender and e.action in held and _SEXUAL_VIOLENCE in e.categories
-        for e in history
-    ):
+    if _plan_under_way(sender, ctx.ts, history):
         flags.add("@sv_plan")
     return flags
 
 
+def _plan_under_way(sender: str, ts: int, history: Sequence[MemoryEntry]) -> bool:
+    """One of this sender's last few messages, recent, was stopped for sexual violence."""
+    seen = 0
+    for entry in reversed(history):
+        if entry.sender != sender:
+            continue
+        if seen == PLAN_MESSAGES or (ts and entry.ts and ts - entry.ts > PLAN_WINDOW_MS):
+            return False
+        seen += 1
+        if entry.action in _STOPPED and _SEXUAL_VIOLENCE in entry.categories:
+            return True
+    return False
+
+
 _SEXUAL_VIOLENCE = Category.SEXUAL_VIOLENCE.value
+_STOPPED = frozenset({Action.HOLD.label, Action.BLOCK.label, Action.ESCALATE.label})
+PLAN_MESSAGES = 5  # a plan is followed over the sender's last five messages...
+PLAN_WINDOW_MS = 2 * 3600 * 1000  # ...of the last two hours
 
 
 def _grooming_verdict(
