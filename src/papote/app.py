@@ -60,7 +60,7 @@ async def _load_rooms(db: Database) -> dict[str, RoomInfo]:
     specs = yaml.safe_load(ROOMS_FILE.read_text(encoding="utf-8"))
     await room_store.seed(db, specs)
     return {
-        r.id: RoomInfo(r.id, r.name, r.topic, r.kind, r.region, r.adult)
+        r.id: RoomInfo(r.id, r.name, r.topic, r.kind, r.region, r.adult, r.closed_to_minors)
         for r in await room_store.all_rooms(db)
     }
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import json
+from pathlib import Path
 
+import orjson
 import pytest
 
 from papote.bench import moderation
@@ -38,3 +41,17 @@ def test_corpus_mix_is_mostly_corpus_messages() -> None:
     mix = moderation.corpus_mix(5_000, seed=4)
     assert mix.corpus_share > 0.9
     assert set(mix.senders) == {0}
+
+
+def test_messages_come_from_package_data_that_matches_the_corpus() -> None:
+    """The bench reads bench/data (shipped in the wheel), never tests/ at run time."""
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    expected = [
+        message["text"]
+        for name in ("train.jsonl", "dev.jsonl")
+        for raw in (corpus / name).read_bytes().splitlines()
+        for message in orjson.loads(raw).get("messages", [orjson.loads(raw)])
+    ]
+    assert moderation.DATA_FILE.is_relative_to(Path(moderation.__file__).parent)
+    assert moderation._corpus_texts() == expected
+    assert "tests" not in inspect.getsource(moderation._corpus_texts)

@@ -144,7 +144,8 @@ def test_grooming_a_minor_escalates_every_move(engine: ModerationEngine) -> None
     ]:
         verdict = judge(engine, text, "dm", history=history)
         assert verdict.action is Action.ESCALATE, text
-        assert verdict.category is Category.CHILD_SAFETY
+        # escalated as grooming, and a child-protection case too (issue 8)
+        assert verdict.categories == (Category.GROOMING, Category.CHILD_SAFETY), text
     assert (
         judge(engine, "tu aimes quel genre de musique ?", "dm", history=history).action
         is Action.ALLOW

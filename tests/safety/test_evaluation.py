@@ -1,8 +1,10 @@
 """The corpus thresholds of issue 4: the suite fails when the engine gets worse.
 
 Recall >= 0.9 on child_safety, grooming and sexual_violence, overall recall >= 0.85,
-false positives on benign messages <= 3%, on the train split (rules tuned on it)
-and on the held-out split (written before the rules, never tuned on).
+false positives on benign messages <= 3%, on the two development files: train (rules
+tuned on it) and dev (the former "held-out" split, read while the rules were written;
+issue 8 made it development data and removed the phrases lifted from it). These guard
+against regressions; they say nothing of generalisation (tests/corpus/README.md).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def _scores(engine: ModerationEngine, name: str) -> Scores:
 
 def test_corpus_size() -> None:
     messages = conversations = 0
-    for name in ("train.jsonl", "heldout.jsonl"):
+    for name in ("train.jsonl", "dev.jsonl"):
         for line in (CORPUS / name).read_text().splitlines():
             if '"messages"' in line:
                 conversations += 1
@@ -40,7 +42,7 @@ def test_corpus_size() -> None:
     assert conversations >= 40
 
 
-@pytest.mark.parametrize("split", ["train.jsonl", "heldout.jsonl"])
+@pytest.mark.parametrize("split", ["train.jsonl", "dev.jsonl"])
 def test_thresholds(engine: ModerationEngine, split: str) -> None:
     scores = _scores(engine, split)
     for category in CRITICAL:

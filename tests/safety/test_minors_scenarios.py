@@ -8,10 +8,12 @@ src/papote/actions/minors.py):
 
 (a) the age gate sticks: 14, then 18 in the same browser, then a reload without the cookie;
 (b) Rose14 enters as 19, talks with three men, says she is 14: she gets help (3018), every
-    existing conversation shows both sides a safety notice, each man who goes on with
-    sexual or grooming talk is refused, escalated, suspended and disconnected, and cannot
-    come back; a fourth man cannot open a conversation with her at all;
-(c) a man asks a girl who said she is 13 for a photo and to move to Snapchat: suspended;
+    existing conversation shows both sides a safety notice (hers written for her, the
+    men's saying she may be a minor), each man who goes on with grooming talk is refused,
+    escalated as grooming, suspended and disconnected, and cannot come back; a fourth man
+    cannot open a conversation with her at all;
+(c) a man asks a girl who said she is 13 for a photo and to move to Snapchat: escalated as
+    grooming, suspended;
 (d) two adults flirt, ask age and city and arrange a date: everything is delivered.
 
 A suspension bans the loopback address, and an underage declaration locks this device
@@ -68,8 +70,10 @@ async def _reports(server: Any) -> list[Report]:
         await db.close()
 
 
-async def _assert_suspended(server: Any, man: Client, victim: Client, text: str) -> list[str]:
-    """``text`` to ``victim`` is escalated as child safety and ``man`` is suspended.
+async def _assert_suspended(
+    server: Any, man: Client, victim: Client, text: str, category: str = "child_safety"
+) -> list[str]:
+    """``text`` to ``victim`` is escalated as ``category`` and ``man`` is suspended.
 
     Returns what the core gets wrong on the sender's side of the wire (the ``rejected``
     reply, the refused reconnection), for the caller to assert once the whole scenario
@@ -78,7 +82,7 @@ async def _assert_suspended(server: Any, man: Client, victim: Client, text: str)
     await man.send({"type": "dm", "to": victim.id, "text": text, "ref": ref})
     sanction = await man.wait_type("sanction")
     assert sanction["action"] == "ban"
-    assert sanction["reason"] == "child_safety"
+    assert sanction["reason"] == category
     assert "suspendu" in sanction["statement"] and "modérateur" in sanction["statement"]
     assert await man.closed == 4003
     # the message never reached her
@@ -106,7 +110,7 @@ async def _assert_suspended(server: Any, man: Client, victim: Client, text: str)
     escalations = [
         r
         for r in await _reports(server)
-        if r.target_user_id == man.id and r.reason == "child_safety" and r.priority == 0
+        if r.target_user_id == man.id and r.reason == category and r.priority == 0
     ]
     assert escalations, "no top-priority report on the suspended sender"
     assert any(r.evidence.get("message", {}).get("text") == text for r in escalations)
@@ -115,13 +119,13 @@ async def _assert_suspended(server: Any, man: Client, victim: Client, text: str)
     if not replies:
         problems.append(
             f"{man.user['pseudo']}: no reply to the escalated dm (expected `rejected` "
-            f"`moderation` `child_safety` before the sanction); last frames: "
+            f"`moderation` `{category}` before the sanction); last frames: "
             f"{[f['type'] for f in man.frames[-3:]]}"
         )
     else:
         reply = replies[0]
         assert reply["type"] == "rejected", reply
-        assert reply["code"] == "moderation" and reply["category"] == "child_safety", reply
+        assert reply["code"] == "moderation" and reply["category"] == category, reply
         assert man.frames.index(reply) < man.frames.index(sanction), "rejected after the sanction"
     return problems
 
@@ -188,10 +192,10 @@ async def test_b_rose14_three_men_then_a_fourth(fresh_server):
     help_notice = await rose.wait_type("notice", key="minor_help")
     assert help_notice["level"] == "warning"
     assert "3018" in help_notice["text"]
-    # every existing conversation shows both sides a safety notice
+    # every existing conversation shows both sides a safety notice, each written for them
     for man in men:
         mine = await rose.wait_type("notice", key=f"minor_conversation:{man.id}")
-        assert "mineure" in mine["text"]
+        assert "3018" in mine["text"] and "pourrait être mineure" not in mine["text"]
         theirs = await man.wait_for(
             lambda f: f["type"] == "notice" and str(f.get("key")).startswith("minor_conversation:")
         )
@@ -209,7 +213,7 @@ async def test_b_rose14_three_men_then_a_fourth(fresh_server):
     ]
     problems = []
     for man, text in zip(men, grooming, strict=True):
-        problems += await _assert_suspended(server, man, rose, text)
+        problems += await _assert_suspended(server, man, rose, text, "grooming")
 
     # a fourth adult cannot open a new private conversation with her
     refused = await _dm(fourth, rose, "salut Rose, on discute ?")
@@ -240,7 +244,11 @@ async def test_c_photo_and_snapchat_to_a_13_year_old(fresh_server):
     await _talk(girl, man, "j'ai 13 ans")
     await girl.wait_type("notice", key="minor_help")
     problems = await _assert_suspended(
-        server, man, girl, "t'es mignonne, envoie moi une photo de toi et ajoute moi sur snap"
+        server,
+        man,
+        girl,
+        "t'es mignonne, envoie moi une photo de toi et ajoute moi sur snap",
+        "grooming",
     )
     assert not problems, "\n".join(problems)
 

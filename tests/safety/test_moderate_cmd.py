@@ -60,7 +60,7 @@ def test_a_conversation_is_judged_with_what_came_before() -> None:
     out = run([json.dumps(conversation), json.dumps(same_alone)])
     verdicts = out[0]["verdicts"]
     assert [v["action"] for v in verdicts] == ["allow", "allow", "escalate"]  # type: ignore[index]
-    assert verdicts[2]["categories"] == ["child_safety"]  # type: ignore[index]
+    assert verdicts[2]["categories"] == ["grooming", "child_safety"]  # type: ignore[index]
     assert out[1]["verdicts"][0]["action"] == "allow"  # type: ignore[index]
 
 
@@ -79,7 +79,7 @@ def test_evaluate_prints_precision_and_recall(tmp_path: Path) -> None:
             "papote.cli",
             "moderate",
             "--evaluate",
-            str(CORPUS / "heldout.jsonl"),
+            str(CORPUS / "dev.jsonl"),
             "--json",
         ],
         capture_output=True,

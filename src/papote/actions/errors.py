@@ -62,6 +62,10 @@ MESSAGES_FR: dict[str, str] = {
     "too_many_new_dms": "Vous avez ouvert beaucoup de conversations privées en peu de temps. "
     "Patientez quelques minutes.",
     "adult_room": "Ce salon est réservé aux adultes dont l'âge a été vérifié.",
+    "minor_restricted_room": "Ce salon est réservé aux adultes (rencontres, discussions entre "
+    "adultes) : tu ne peux pas le rejoindre. Si tu as moins de 18 ans, Papote n'est pas fait "
+    "pour toi ; si quelqu'un te met mal à l'aise, appelle le 3018 (gratuit et anonyme). Si tu "
+    "es majeur·e, tu peux prouver ton âge de façon anonyme depuis « Mon compte ».",
     "moderation": "Ce message enfreint la charte de Papote. Il n'a pas été envoyé.",
     "held": "Ce message a été retenu : un modérateur va le relire avant qu'il soit publié.",
     "confirm": "Ce message pourrait blesser ou mettre quelqu'un en danger. "

@@ -5,9 +5,11 @@ The text engine (safety/engine.py) detects minor signals ("j'ai 14 ans", "je sui
 
 - a person who may be a minor is flagged ``possibly_minor``: adults can no longer
   open private conversations with them (nor they with adults); their existing
-  private conversations with adults show both sides a safety notice; they are shown
-  where to find help (3018) and asked to leave or prove their age; moderators are
-  alerted at the top of the queue;
+  private conversations with adults show each side a safety notice (hers written for
+  her, with the 3018; the adults' saying she may be a minor); they are shown where to
+  find help (3018) and asked to leave or prove their age; they leave the rooms closed
+  to minors (dating, older adults, adults) and cannot join them again
+  (actions/rooms.py); moderators are alerted at the top of the queue;
 - an escalation for child safety or grooming suspends the sender at once, pending a
   moderator's review: sanction with its statement of reasons, sockets closed, entry
   refused from the same (hashed) address; the conversation stays as evidence.
@@ -22,6 +24,7 @@ from typing import Any
 from papote import ids
 from papote.actions.draft import Draft
 from papote.actions.errors import Rejected
+from papote.actions.rooms import do_leave_room
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
 from papote.realtime.broker import Envelope
@@ -45,6 +48,17 @@ CONVERSATION_NOTICE_FR = (
     "Sécurité : cette personne pourrait être mineure. Les conversations à caractère "
     "sexuel, les demandes de photos, de rendez-vous ou de contact ailleurs sont interdites "
     "et signalées. En cas de doute, mettez fin à la conversation."
+)
+# what she sees in each of her private conversations (the adult sees CONVERSATION_NOTICE_FR)
+MINOR_CONVERSATION_NOTICE_FR = (
+    "Sécurité : dans cette conversation, personne n'a le droit de te parler de sexe, de te "
+    "demander des photos, ton âge, ton école, de garder un secret, de passer sur une autre "
+    "appli ou de te rencontrer. Si ça arrive, ne réponds pas, bloque et signale. Tu peux en "
+    "parler au 3018 (gratuit, anonyme) ou sur 3018.fr."
+)
+LEFT_ROOM_NOTICE_FR = (
+    "Tu as quitté le salon « {room} » : il est réservé aux adultes. Si tu as moins de 18 ans, "
+    "Papote n'est pas fait pour toi ; si quelqu'un te met mal à l'aise, appelle le 3018."
 )
 SUSPENSION_STATEMENT_FR = (
     "Votre compte est suspendu à titre conservatoire : un message que vous avez envoyé "
@@ -75,9 +89,11 @@ async def do_flag_possibly_minor(svc: Services, session: SessionUser, draft: Dra
     await _update_session(svc, session.id, possibly_minor=True)
     await _notify(svc, session.id, HELP_NOTICE_FR, "minor_help")
     for other in await social.contacts_of(svc.db, session.id):
-        # each side's key names the other participant, like every conversation field
-        await _notify(svc, session.id, CONVERSATION_NOTICE_FR, f"minor_conversation:{other}")
+        # each side's key names the other participant, like every conversation field; each
+        # side reads a notice written for them
+        await _notify(svc, session.id, MINOR_CONVERSATION_NOTICE_FR, f"minor_conversation:{other}")
         await _notify(svc, other, CONVERSATION_NOTICE_FR, f"minor_conversation:{session.id}")
+    await _leave_rooms_closed_to_minors(svc, session)
     await report_store.create(
         svc.db,
         Report(
@@ -97,6 +113,14 @@ async def do_flag_possibly_minor(svc: Services, session: SessionUser, draft: Dra
             created_at=svc.clock(),
         ),
     )
+
+
+async def _leave_rooms_closed_to_minors(svc: Services, session: SessionUser) -> None:
+    for room in svc.rooms.values():
+        if (room.closed_to_minors or room.adult) and svc.hub.is_member(room.id, session.id):
+            await do_leave_room(svc, session, room.id)
+            text = LEFT_ROOM_NOTICE_FR.format(room=room.name)
+            await _notify(svc, session.id, text, f"minor_left_room:{room.id}")
 
 
 async def do_suspend(svc: Services, session: SessionUser, verdict: Verdict, ip_hash: str) -> None:

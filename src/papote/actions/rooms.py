@@ -26,6 +26,8 @@ def check_can_see(svc: Services, session: SessionUser, room_id: Any) -> RoomInfo
     """The room, if ``session`` may join it. Every read of a room (join, history, who,
     typing) asks what joining asks: seeing a room's people or messages is joining it."""
     room = check_room(svc, room_id)
+    if session.possibly_minor and (room.closed_to_minors or room.adult):
+        raise ActionError("minor_restricted_room")
     if room.adult and not session.verified_adult:
         raise ActionError("adult_room")
     return room

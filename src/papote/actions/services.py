@@ -25,6 +25,7 @@ class RoomInfo:
     kind: str
     region: str | None
     adult: bool
+    closed_to_minors: bool = False  # dating, older adults, adult rooms (docs/minors.md)
 
 
 @dataclass

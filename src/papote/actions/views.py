@@ -37,6 +37,7 @@ def room_json(svc: Services, room: RoomInfo) -> dict[str, Any]:
         "kind": room.kind,
         "member_count": svc.hub.member_count(room.id),
         "adult": room.adult,
+        "closed_to_minors": room.closed_to_minors,
         "region": room.region,
     }
 

@@ -8,7 +8,7 @@ garbage collector stays on, as in the server.
 
 Two mixes of messages are measured, one after the other:
 
-- ``corpus``: the labelled corpus (tests/corpus, about half of it harmful) and a few
+- ``corpus``: the corpus messages (bench/data, from tests/corpus; about half harmful) and a few
   everyday lines, drawn uniformly, all from one sender. Far heavier than real traffic:
   most messages hit rules, and links, phone numbers and IBANs (the slow detectors) are
   much more frequent than in chat. A stress test.
@@ -39,7 +39,8 @@ from papote.safety.context import MessageContext, Participant
 from papote.safety.engine import ModerationEngine
 from papote.safety.memory import MemoryEntry
 
-CORPUS_DIR = Path(__file__).resolve().parents[3] / "tests" / "corpus"
+# package data (bench/data/README.md): works from an installed wheel, unlike tests/
+DATA_FILE = Path(__file__).resolve().parent / "data" / "corpus_messages.jsonl"
 TARGET_P99_US = 1000.0
 TARGET_RATE = 20_000
 JUDGED_MIX = "realistic"
@@ -381,12 +382,7 @@ CHAT = [
 
 
 def _corpus_texts() -> list[str]:
-    texts: list[str] = []
-    for path in sorted(CORPUS_DIR.glob("*.jsonl")) if CORPUS_DIR.is_dir() else []:
-        for raw in path.read_bytes().splitlines():
-            line = orjson.loads(raw)
-            texts.extend(m["text"] for m in line.get("messages", [line]))
-    return texts
+    return [orjson.loads(raw)["text"] for raw in DATA_FILE.read_bytes().splitlines() if raw]
 
 
 def _texts() -> list[str]:

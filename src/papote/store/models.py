@@ -11,6 +11,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -67,6 +68,8 @@ class Room(Base):
     kind: Mapped[str] = mapped_column(String(8))  # theme | region
     region: Mapped[str | None] = mapped_column(String(60), nullable=True)
     adult: Mapped[bool] = mapped_column(Boolean, default=False)
+    # dating, rooms for older adults, adult rooms: a possible minor may not join
+    closed_to_minors: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 

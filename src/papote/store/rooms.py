@@ -27,6 +27,7 @@ async def seed(db: Database, rooms: Iterable[Mapping[str, object]]) -> int:
                     kind=str(spec["kind"]),
                     region=str(spec["region"]) if spec.get("region") else None,
                     adult=bool(spec.get("adult", False)),
+                    closed_to_minors=bool(spec.get("closed_to_minors", spec.get("adult", False))),
                     position=position,
                 )
             )

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from papote.safety.context import Channel
+from papote.safety.text.detectors.framing import FRAMING_FEATURES
 from papote.safety.verdict import Action, Category
 
 # Context flags the engine sets for every message (see engine.py).
@@ -31,27 +32,32 @@ CONTEXT_FLAGS = frozenset(
         "@recipient_minor",
         "@sender_minor",
         "@recipient_explicit",
+        "@minor_named",
+        "@sv_plan",
     }
 )
 # Features computed by the detectors (personal data, links, spam).
-FEATURES = frozenset(
-    {
-        "$phone",
-        "$premium_phone",
-        "$email",
-        "$iban",
-        "$address",
-        "$handle",
-        "$link",
-        "$shortener",
-        "$invite_link",
-        "$suspicious_link",
-        "$adult_link",
-        "$many_links",
-        "$repeat",
-        "$burst",
-        "$link_farm",
-    }
+FEATURES = (
+    frozenset(
+        {
+            "$phone",
+            "$premium_phone",
+            "$email",
+            "$iban",
+            "$address",
+            "$handle",
+            "$link",
+            "$shortener",
+            "$invite_link",
+            "$suspicious_link",
+            "$adult_link",
+            "$many_links",
+            "$repeat",
+            "$burst",
+            "$link_farm",
+        }
+    )
+    | FRAMING_FEATURES
 )
 
 _ACTIONS = {a.label: a for a in Action}
