@@ -75,7 +75,9 @@ class Scores:
     @property
     def harmful_flagged(self) -> int:
         """Harmful messages flagged with any category (the right one or not)."""
-        return sum(n for (label, got), n in self.confusion.items() if label != BENIGN and got != ALLOWED)
+        return sum(
+            n for (label, got), n in self.confusion.items() if label != BENIGN and got != ALLOWED
+        )
 
     @property
     def false_positive_rate(self) -> float:
@@ -237,7 +239,7 @@ _SHORT = {
 def _confusion(scores: Scores) -> str:
     """Rows: the label; columns: the category the engine named first (or allow)."""
     labels = sorted({a for a, _ in scores.confusion})
-    got = sorted({b for _, b in scores.confusion} - {ALLOWED}) + [ALLOWED]
+    got = [*sorted({b for _, b in scores.confusion} - {ALLOWED}), ALLOWED]
     short = {g: _SHORT.get(g, g[:6]) for g in got}
     rows = ["confusion (rows: label, columns: first category named)"]
     rows.append(f"{'':<16}" + "".join(f"{short[g]:>7}" for g in got))

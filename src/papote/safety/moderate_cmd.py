@@ -57,8 +57,10 @@ def main(argv: Sequence[str]) -> int:
     )
     parser.add_argument("--json", action="store_true", help="with --evaluate: print JSON")
     parser.add_argument("--rules", type=Path, help="rule packs folder (default: the shipped packs)")
+    parser.add_argument("--model", type=Path, help="text model .json (default: the shipped one)")
+    parser.add_argument("--no-model", action="store_true", help="rules only, no learned model")
     args = parser.parse_args(list(argv))
-    engine = ModerationEngine.load(args.rules)
+    engine = ModerationEngine.load(args.rules, args.model, with_model=not args.no_model)
     if not args.evaluate:
         return _moderate(engine, args.explain)
     for path in args.evaluate:
