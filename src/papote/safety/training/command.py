@@ -7,6 +7,7 @@ extra (scikit-learn): ``uv sync --extra train``. See docs/moderation.md.
     papote moderation train                      # data/moderation -> safety/models/text-v2.*
     papote moderation train --cross-source       # also train without each source, test on it
     papote moderation train --sample 300 --out /tmp/m   # a quick run (tests)
+    papote moderation compare                    # candidates on validation and cross-source
 """
 
 from __future__ import annotations
@@ -151,6 +152,12 @@ def train(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str]) -> int:
+    if argv and argv[0] == "compare":
+        from papote.safety.training import compare
+
+        return compare.main(
+            [*argv[1:]] if "--data" in argv else [*argv[1:], "--data", str(DATA_DIR)]
+        )
     parser = argparse.ArgumentParser(prog="papote moderation", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train and export the text model")

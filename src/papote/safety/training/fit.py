@@ -9,7 +9,7 @@ The serving code (safety/learned.py) evaluates the same function by hand with nu
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +43,11 @@ class Fitted:
         return out
 
 
-def _analyzer(doc: Doc) -> list[str]:
+Analyzer = Callable[[Doc], list[str]]
+
+
+def papote_features(doc: Doc) -> list[str]:
+    """The features served by safety/learned.py (text/features.py)."""
     return list(text_features(doc[0], doc[1]))
 
 
@@ -78,9 +82,10 @@ def fit(
     copies: int = 2,
     seed: int = 7,
     min_df: int = 2,
+    analyzer: Analyzer = papote_features,
 ) -> Fitted:
     train = augmented(examples, copies, seed) if copies else list(examples)
-    vectorizer = CountVectorizer(analyzer=_analyzer, binary=True, min_df=min_df, dtype=np.float32)
+    vectorizer = CountVectorizer(analyzer=analyzer, binary=True, min_df=min_df, dtype=np.float32)
     counts = vectorizer.fit_transform(docs_of(train, context))
     tfidf = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True)
     x = tfidf.fit_transform(counts)
