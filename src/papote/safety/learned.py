@@ -86,9 +86,13 @@ class TextModel:
         self.version = version
         self.labels = tuple(labels)
         self.context = context  # the model was trained with the previous message
-        self._index = {f: i for i, f in enumerate(features)}
+        # row 0 is all zeros and no feature's: ``filter(None, ...)`` drops unknown n-grams
+        self._index = {f: i for i, f in enumerate(features, 1)}
         # one look-up gives the weights of every category and, last, the squared idf
-        self._table = np.ascontiguousarray(np.hstack([weights, idf2[:, None]]), dtype=np.float32)
+        table = np.hstack([weights, idf2[:, None]])
+        self._table = np.ascontiguousarray(
+            np.vstack([np.zeros((1, table.shape[1])), table]), dtype=np.float32
+        )
         self._bias = [float(b) for b in bias]
         self._policies = tuple(policies)
         # thresholds compared in logit space: no exponential for a message that passes none
@@ -145,8 +149,7 @@ class TextModel:
         grams = message_features(variants)
         if previous:
             grams |= context_features(previous)
-        get = self._index.get
-        rows = [i for g in grams if (i := get(g)) is not None]
+        rows = list(filter(None, map(self._index.get, grams)))
         if not rows:
             return tuple(self._bias)
         sums: list[float] = np.take(self._table, rows, axis=0).sum(axis=0).tolist()

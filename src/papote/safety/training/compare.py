@@ -9,6 +9,7 @@ is not read. The figures go to docs/moderation.md ("Choosing the model").
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import tempfile
 from collections import Counter
@@ -49,7 +50,7 @@ def raw_char_ngrams(doc: Doc) -> list[str]:
 def word_ngrams(doc: Doc) -> list[str]:
     """Normalised words and word pairs only (no character n-grams)."""
     words = normalise(doc[0]).words.split()
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 def _linear(c: float, context: bool, copies: int, analyzer: Any = papote_features) -> Trainer:
@@ -61,7 +62,7 @@ def _linear(c: float, context: bool, copies: int, analyzer: Any = papote_feature
 
 
 def _fasttext(examples: Sequence[Example]) -> Predict:
-    import fasttext  # type: ignore[import-not-found]  # the train extra only
+    import fasttext  # the train extra only
 
     rows = []
     for e in augmented(examples, 2, 7):

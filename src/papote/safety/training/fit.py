@@ -156,24 +156,44 @@ POLICY: dict[str, tuple[str, str]] = {
 ACT_PRECISION = 0.95  # validation precision the strong action asks for
 
 
+BENIGN_BUDGET = 0.03  # share of benign validation messages the model alone may flag
+
+
 def choose_thresholds(
-    p: npt.NDArray[np.float64], y: npt.NDArray[np.int8]
+    p: npt.NDArray[np.float64], y: npt.NDArray[np.int8], benign_budget: float = BENIGN_BUDGET
 ) -> dict[str, dict[str, Any]]:
     """Per category: the review threshold (best F2 for the most serious categories, F1
-    otherwise) and the act threshold (validation precision >= ACT_PRECISION)."""
+    otherwise), raised where needed so that the model flags at most ``benign_budget`` of
+    the benign validation messages, and the act threshold (validation precision >=
+    ACT_PRECISION)."""
+    review = np.array([pr_curve_threshold(p[:, j], y[:, j], 2.0 if label in CRITICAL else 1.0)[0]
+                       for j, label in enumerate(LABELS)])  # fmt: skip
+    benign = y.sum(axis=1) == 0
+    # greedy: the category that flags the most benign messages raises its threshold just
+    # past the highest benign score it flags, until the budget holds
+    for _ in range(200):
+        flagged = p[benign] >= review
+        if not benign.any() or flagged.any(axis=1).mean() <= benign_budget:
+            break
+        j = int(flagged.sum(axis=0).argmax())
+        scores = p[benign, j][flagged[:, j]]
+        review[j] = min(1.01, float(np.sort(scores)[0]) + 1e-3)
     out: dict[str, dict[str, Any]] = {}
     for j, label in enumerate(LABELS):
-        beta = 2.0 if label in CRITICAL else 1.0
-        review_at, f = pr_curve_threshold(p[:, j], y[:, j], beta)
+        review_at = float(review[j])
         act_at = act_threshold(p[:, j], y[:, j], review_at, ACT_PRECISION)
-        review, act = POLICY[label]
+        pred = p[:, j] >= review_at
+        tp = int((pred & (y[:, j] == 1)).sum())
+        positives = int(y[:, j].sum())
+        review_action, act = POLICY[label]
         out[label] = {
-            "review_at": round(review_at, 3),
-            "review": review,
-            "act_at": round(act_at, 3),
+            "review_at": round(review_at, 4),
+            "review": review_action,
+            "act_at": round(max(act_at, review_at), 4),
             "act": act,
-            "validation_f": round(f, 3),
-            "validation_positives": int(y[:, j].sum()),
+            "validation_positives": positives,
+            "validation_recall": round(tp / positives, 3) if positives else None,
+            "validation_precision": round(tp / int(pred.sum()), 3) if pred.any() else None,
         }
     return out
 
