@@ -67,9 +67,12 @@ def main(argv: Sequence[str]) -> int:
         sealed = is_sealed(path)  # aggregates and kinds only: its texts are never printed
         scores = evaluate(engine, read_lines(path), keep_texts=not sealed)
         if args.json:
-            print(orjson.dumps({"file": str(path), **scores.to_json()}).decode())
+            data = scores.to_json()
+            if sealed:
+                del data["missed_by_kind"]
+            print(orjson.dumps({"file": str(path), **data}).decode())
         else:
-            print(report(scores, str(path)))
+            print(report(scores, str(path), misses_by_kind=not sealed))
             if args.explain and not sealed:
                 for label, got, text in scores.missed:
                     print(f"  missed  {label:<15} got {got:<16} {text}")
