@@ -29,7 +29,7 @@ import numpy.typing as npt
 import orjson
 
 from papote.safety.explanations import explanation
-from papote.safety.text.features import context_features, message_features
+from papote.safety.text.features import CHAR_SIZES, context_features, message_features
 from papote.safety.text.normalise import NormalisedText
 from papote.safety.verdict import Action, Category, Verdict
 
@@ -80,12 +80,14 @@ class TextModel:
         labels: Sequence[str],
         context: bool,
         cache_size: int = CACHE_SIZE,
+        char_sizes: Sequence[int] = CHAR_SIZES,
     ) -> None:
         if weights.shape != (len(features), len(labels)) or idf2.shape != (len(features),):
             raise ModelError("weights, idf2 and features disagree in size")
         self.version = version
         self.labels = tuple(labels)
         self.context = context  # the model was trained with the previous message
+        self.char_sizes = tuple(char_sizes)
         # row 0 is all zeros and no feature's: ``filter(None, ...)`` drops unknown n-grams
         self._index = {f: i for i, f in enumerate(features, 1)}
         # one look-up gives the weights of every category and, last, the squared idf
@@ -137,6 +139,7 @@ class TextModel:
             labels,
             bool(meta.get("context", False)),
             cache_size,
+            tuple(meta.get("char_sizes", CHAR_SIZES)),
         )
 
     def scores(self, text: NormalisedText, previous: str | None = None) -> dict[str, float]:
@@ -146,7 +149,7 @@ class TextModel:
 
     def _compute(self, variants: tuple[str, ...], previous: str | None) -> tuple[float, ...]:
         """The logit of every category."""
-        grams = message_features(variants)
+        grams = message_features(variants, self.char_sizes)
         if previous:
             grams |= context_features(previous)
         rows = list(filter(None, map(self._index.get, grams)))

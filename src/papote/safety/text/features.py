@@ -19,21 +19,21 @@ functions, so that the model is trained on exactly what it sees at serve time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from papote.safety.text.normalise import normalise
 
-CHAR_SIZES = (3, 4, 5)
+CHAR_SIZES = (3, 4, 5)  # the default; a model file records the sizes it was trained with
 CONTEXT_MARK = "<"
 
 
-def message_features(variants: Iterable[str]) -> set[str]:
+def message_features(variants: Iterable[str], sizes: Sequence[int] = CHAR_SIZES) -> set[str]:
     """The features of one message from its normalised variants (padded ``words`` forms)."""
     grams: set[str] = set()
     add = grams.add
     for padded in variants:
         n = len(padded)
-        for size in CHAR_SIZES:
+        for size in sizes:
             for i in range(n - size + 1):
                 add(padded[i : i + size])
         words = padded.split()
@@ -51,9 +51,11 @@ def context_features(words: str) -> set[str]:
     return {CONTEXT_MARK + word for word in words.split()}
 
 
-def text_features(text: str, previous: str | None = None) -> set[str]:
+def text_features(
+    text: str, previous: str | None = None, sizes: Sequence[int] = CHAR_SIZES
+) -> set[str]:
     """Features of a raw message (and of the raw previous message): training's entry point."""
-    grams = message_features(normalise(text).variants)
+    grams = message_features(normalise(text).variants, sizes)
     if previous:
         grams |= context_features(normalise(previous).words)
     return grams

@@ -25,6 +25,7 @@ import numpy as np
 import orjson
 
 from papote.safety.learned import DEFAULT_VERSION, FORMAT, MODELS_DIR
+from papote.safety.text.features import CHAR_SIZES
 from papote.safety.training.data import LABELS, Example, load_sources
 from papote.safety.training.fit import (
     choose_thresholds,
@@ -32,6 +33,7 @@ from papote.safety.training.fit import (
     export_arrays,
     fit,
     harmful_or_benign,
+    sized_features,
     targets,
 )
 from papote.safety.training.metrics import figures, table
@@ -81,7 +83,14 @@ def _cross_source(
             continue
         rest = [e for e in examples if e.source != source and e.split != "test"]
         held = [e for e in examples if e.source == source]
-        fitted = fit(rest, c=args.c, context=args.context, copies=args.copies, seed=args.seed)
+        fitted = fit(
+            rest,
+            c=args.c,
+            context=args.context,
+            copies=args.copies,
+            seed=args.seed,
+            analyzer=sized_features(args.char_sizes),
+        )
         out[source] = figures(held, fitted.predict(docs_of(held, args.context)), thresholds)
         print(table(f"cross-source: trained without {source}, tested on all of it", out[source]))
     return out
@@ -101,7 +110,14 @@ def train(args: argparse.Namespace) -> int:
     )
     print("labels: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
-    fitted = fit(train_set, c=args.c, context=args.context, copies=args.copies, seed=args.seed)
+    fitted = fit(
+        train_set,
+        c=args.c,
+        context=args.context,
+        copies=args.copies,
+        seed=args.seed,
+        analyzer=sized_features(args.char_sizes),
+    )
     p_val = fitted.predict(docs_of(validation, args.context))
     thresholds = choose_thresholds(p_val, targets(validation))
     report: dict[str, Any] = {
@@ -120,6 +136,7 @@ def train(args: argparse.Namespace) -> int:
         "version": args.version,
         "labels": list(LABELS),
         "context": args.context,
+        "char_sizes": list(args.char_sizes),
         "thresholds": thresholds,
         "training": {
             "command": "papote moderation " + " ".join(args.argv),
@@ -168,6 +185,12 @@ def main(argv: Sequence[str]) -> int:
     t.add_argument("--seed", type=int, default=7)
     t.add_argument("--c", type=float, default=8.0, help="inverse L2 strength")
     t.add_argument("--copies", type=int, default=2, help="evasive rewrites per example")
+    t.add_argument(
+        "--char-sizes",
+        type=lambda v: tuple(int(x) for x in v.split(",")),
+        default=CHAR_SIZES,
+        help="character n-gram sizes, e.g. 3,4,5",
+    )
     t.add_argument("--context", action="store_true", help="add the previous message's words")
     t.add_argument("--cross-source", action="store_true", help="train without each source")
     t.add_argument("--sample", type=int, default=0, help="use only N examples (quick runs)")

@@ -32,6 +32,7 @@ from papote.safety.training.fit import (
     fit,
     harmful_or_benign,
     papote_features,
+    sized_features,
     targets,
 )
 from papote.safety.training.metrics import figures
@@ -97,6 +98,8 @@ def candidates() -> dict[str, Trainer]:
         "lr papote features C=32": _linear(32.0, False, 2),
         "lr papote features C=8, no augmentation": _linear(8.0, False, 0),
         "lr papote features C=8 + previous message": _linear(8.0, True, 2),
+        "lr papote features, char 4-grams only C=8": _linear(8.0, False, 2, sized_features((4,))),
+        "lr papote features, char 3+5-grams C=8": _linear(8.0, False, 2, sized_features((3, 5))),
         "lr words and word pairs only C=8": _linear(8.0, False, 2, word_ngrams),
         "lr raw char_wb 3-5 (no normaliser) C=8": _linear(8.0, False, 2, raw_char_ngrams),
     }

@@ -51,6 +51,11 @@ def papote_features(doc: Doc) -> list[str]:
     return list(text_features(doc[0], doc[1]))
 
 
+def sized_features(sizes: tuple[int, ...]) -> Analyzer:
+    """The served features with other character n-gram sizes."""
+    return lambda doc: list(text_features(doc[0], doc[1], sizes))
+
+
 def docs_of(examples: Sequence[Example], context: bool) -> list[Doc]:
     return [(e.text, e.previous if context else None) for e in examples]
 
