@@ -17,6 +17,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("papote.serve:main", "run the server (HTTP + WebSocket)"),
     "db": ("papote.store.migrate:main", "database migrations: `papote db upgrade`"),
     "moderate": ("papote.safety.moderate_cmd:main", "judge JSON Lines from stdin (see PROTOCOL)"),
+    "moderation": (
+        "papote.safety.training.command:main",
+        "train the text model: `papote moderation train` (extra: train)",
+    ),
     "bench": ("papote.bench:main", "benchmarks: `papote bench moderation|fanout|...`"),
     "age-attest": ("papote.safety.age_issuer:main", "development issuer of over-18 attestations"),
     "admin": ("papote.admin_cmd:main", "operator tasks: purge, moderators, terms"),

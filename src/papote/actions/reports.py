@@ -114,7 +114,8 @@ async def file_safety_report(
         evidence={
             "message": message_view(message).to_json(),
             "context": await _conversation_evidence(svc, message),
-            "verdict": verdict.to_json() | {"rule": verdict.rule},
+            "verdict": verdict.to_json()
+            | {"rule": verdict.rule, "evidence": list(verdict.evidence)},
             "sender_ip_hash": sender_ip_hash,
         },
         created_at=svc.clock(),

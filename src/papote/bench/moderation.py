@@ -37,6 +37,7 @@ import orjson
 
 from papote.safety.context import MessageContext, Participant
 from papote.safety.engine import ModerationEngine
+from papote.safety.learned import TextModel
 from papote.safety.memory import MemoryEntry
 
 # package data (bench/data/README.md): works from an installed wheel, unlike tests/
@@ -546,10 +547,16 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--messages", type=int, default=50_000, help="per mix")
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument("--no-model", action="store_true", help="rules only (same-run baseline)")
+    parser.add_argument(
+        "--no-model-cache", action="store_true", help="score every message (no LRU cache)"
+    )
     args = parser.parse_args(list(argv))
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
-    engine = ModerationEngine.load()
+    engine = ModerationEngine.load(with_model=not args.no_model)
+    if args.no_model_cache and engine.model is not None:
+        engine.model = TextModel.load(cache_size=0)
     history = _history(random.Random(args.seed))
     alice = Participant(id="alice", age=31)
     crowd = [Participant(id=f"p{n}", age=18 + n % 50) for n in range(REALISTIC_SENDERS)]

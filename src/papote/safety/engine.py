@@ -21,6 +21,7 @@ from pathlib import Path
 
 from papote.safety.context import EntryContext, MessageContext, Participant
 from papote.safety.explanations import explanation
+from papote.safety.learned import TextModel
 from papote.safety.memory import ConversationMemory, MemoryEntry
 from papote.safety.pipeline import SafetyPipeline
 from papote.safety.pseudonyms import words_of
@@ -63,8 +64,9 @@ class Assessment:
 
 
 class ModerationEngine:
-    def __init__(self, ruleset: RuleSet) -> None:
+    def __init__(self, ruleset: RuleSet, model: TextModel | None = None) -> None:
         self._compiled: CompiledRules = compile_rules(ruleset)
+        self.model = model  # the learned text model (safety/learned.py), beside the rules
         missing = set(STAGE_WEIGHTS) - set(ruleset.concepts)
         if missing:
             raise RulePackError(f"grooming stages without a concept: {sorted(missing)}")
@@ -73,10 +75,14 @@ class ModerationEngine:
         warm_up()
 
     @classmethod
-    def load(cls, rules_dir: Path | None = None) -> ModerationEngine:
-        """Load and compile every ``*.yaml`` pack of ``rules_dir`` (default: shipped packs)."""
+    def load(
+        cls, rules_dir: Path | None = None, model: Path | None = None, with_model: bool = True
+    ) -> ModerationEngine:
+        """Load and compile every ``*.yaml`` pack of ``rules_dir`` (default: shipped packs)
+        and the text model ``model`` (default: the shipped one; none if not ``with_model``)."""
         folder = rules_dir or RULES_DIR
-        return cls(load_rules(sorted(folder.glob("*.yaml"))))
+        text_model = TextModel.load(model) if with_model else None
+        return cls(load_rules(sorted(folder.glob("*.yaml"))), text_model)
 
     @property
     def term_count(self) -> int:
@@ -169,6 +175,8 @@ class ModerationEngine:
             grooming = _grooming_verdict(ctx, stages, names, history, facts)
             if grooming is not None:
                 verdicts.append(grooming)
+        if self.model is not None:  # the learned model: what the rules cannot list
+            verdicts.extend(self.model.verdicts(text, _previous(self.model, history), names))
         nudges: tuple[Nudge, ...] = ()
         # a notice needs a private message and a first contact or one of its trigger names
         if dm and (ctx.first_contact or not names.isdisjoint(NUDGE_TRIGGERS)):
@@ -189,6 +197,7 @@ class ModerationEngine:
                 worst.explanation,
                 nudges,
                 frozenset(flags),
+                tuple(dict.fromkeys(v.rule for v in sorted(verdicts, key=_severity) if v.rule)),
             )
         elif nudges or flags:
             verdict = Verdict(nudges=nudges, flags=frozenset(flags))
@@ -380,6 +389,15 @@ def _rule_verdict(rule: Rule) -> Verdict:
         verdict = Verdict(rule.action, (rule.category,), rule.severity, rule.id, explained)
         _VERDICTS[key] = verdict
     return verdict
+
+
+def _severity(verdict: Verdict) -> tuple[int, float]:
+    return (-verdict.action, -verdict.score)
+
+
+def _previous(model: TextModel, history: Sequence[MemoryEntry]) -> str | None:
+    """The previous message's words, for a model trained with that context."""
+    return normalise(history[-1].text).words if model.context and history else None
 
 
 def _context_flags(

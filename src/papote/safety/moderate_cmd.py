@@ -2,8 +2,10 @@
 
 One output line per input line, in order (PROTOCOL.md, "Offline moderation
 command"). ``--explain`` adds the rule that fired, the flags and the notices;
-``--evaluate FILE`` prints precision and recall per category on a labelled corpus
-instead (tests/corpus/README.md).
+``--evaluate FILE`` prints precision, recall and F1 per category on a labelled corpus
+instead (tests/corpus/README.md; ``.jsonl.gz`` read as well), with the share of the
+most serious categories stopped, a confusion table and the errors by kind. The texts
+of a sealed set (gzipped, or under a ``sealed`` folder) are never printed.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 import orjson
 
 from papote.safety.engine import ModerationEngine
-from papote.safety.evaluation import evaluate, report
+from papote.safety.evaluation import evaluate, is_sealed, read_lines, report
 from papote.safety.offline import BadInput, judge_line, verdict_json
 
 
@@ -51,21 +53,27 @@ def main(argv: Sequence[str]) -> int:
         type=Path,
         action="append",
         metavar="FILE",
-        help="print precision/recall on a labelled corpus (may be repeated)",
+        help="print precision/recall/F1 on a labelled corpus, .jsonl or .jsonl.gz (repeatable)",
     )
     parser.add_argument("--json", action="store_true", help="with --evaluate: print JSON")
     parser.add_argument("--rules", type=Path, help="rule packs folder (default: the shipped packs)")
+    parser.add_argument("--model", type=Path, help="text model .json (default: the shipped one)")
+    parser.add_argument("--no-model", action="store_true", help="rules only, no learned model")
     args = parser.parse_args(list(argv))
-    engine = ModerationEngine.load(args.rules)
+    engine = ModerationEngine.load(args.rules, args.model, with_model=not args.no_model)
     if not args.evaluate:
         return _moderate(engine, args.explain)
     for path in args.evaluate:
-        scores = evaluate(engine, path.read_bytes().splitlines())
+        sealed = is_sealed(path)  # aggregates and kinds only: its texts are never printed
+        scores = evaluate(engine, read_lines(path), keep_texts=not sealed)
         if args.json:
-            print(orjson.dumps({"file": str(path), **scores.to_json()}).decode())
+            data = scores.to_json()
+            if sealed:
+                del data["missed_by_kind"]
+            print(orjson.dumps({"file": str(path), **data}).decode())
         else:
-            print(report(scores, str(path)))
-            if args.explain:
+            print(report(scores, str(path), misses_by_kind=not sealed))
+            if args.explain and not sealed:
                 for label, got, text in scores.missed:
                     print(f"  missed  {label:<15} got {got:<16} {text}")
                 for got, text in scores.false_alarms:

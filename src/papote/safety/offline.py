@@ -133,6 +133,7 @@ def verdict_json(verdict: Verdict, explain: bool) -> dict[str, object]:
     out = verdict.to_json()
     if explain:
         out["rule"] = verdict.rule
+        out["evidence"] = list(verdict.evidence)  # rules and model versions that contributed
         out["flags"] = sorted(verdict.flags)
         out["nudges"] = [n.key for n in verdict.nudges]
         out["explanation"] = verdict.explanation

@@ -68,6 +68,8 @@ class Verdict:
     nudges: tuple[Nudge, ...] = field(default=())
     # Facts a hook learned (e.g. {"possibly_minor": "sender"}); read by the actions layer.
     flags: frozenset[str] = field(default=frozenset())
+    # every rule id and model ("model:<version>:<category>") that found something, worst first
+    evidence: tuple[str, ...] = ()
 
     @property
     def category(self) -> Category | None:
@@ -95,6 +97,7 @@ def most_severe(verdicts: list[Verdict]) -> Verdict:
     worst = max(verdicts, key=lambda v: (v.action, v.score))
     nudges = tuple(n for v in verdicts for n in v.nudges)
     flags = frozenset().union(*(v.flags for v in verdicts))
+    evidence = tuple(dict.fromkeys(e for v in (worst, *verdicts) for e in v.evidence))
     categories = list(worst.categories)
     for v in verdicts:
         if v.action == worst.action:
@@ -107,4 +110,5 @@ def most_severe(verdicts: list[Verdict]) -> Verdict:
         explanation=worst.explanation,
         nudges=nudges,
         flags=flags,
+        evidence=evidence,
     )

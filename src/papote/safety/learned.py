@@ -1,0 +1,190 @@
+"""The learned text model at serve time: a sparse linear model evaluated with numpy.
+
+The artefact (``safety/models/<version>.json`` + ``.npz``, written by
+``papote moderation train``, see safety/training/ and docs/model-card.md) holds:
+
+- ``features``: the n-grams the model knows (text/features.py), one row each;
+- ``weights`` (rows x categories, the logistic-regression coefficients already
+  multiplied by each feature's idf), ``idf2`` (the squared idf, for the l2 norm) and
+  ``bias``: plain arrays in an ``.npz`` read with ``allow_pickle=False``;
+- per category, two thresholds chosen on the validation split and the action each
+  one triggers (``review``: usually hold or warn; ``act``: block or escalate).
+
+A message's score for a category is ``sigmoid(bias + sum(weights[f]) / norm)`` over
+its known features ``f`` (binary tf-idf, l2-normalised, exactly as in training).
+Loaded once at start; judging is a few dictionary look-ups and one small sum.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import orjson
+
+from papote.safety.explanations import explanation
+from papote.safety.text.features import CHAR_SIZES, context_features, message_features
+from papote.safety.text.normalise import NormalisedText
+from papote.safety.verdict import Action, Category, Verdict
+
+MODELS_DIR = Path(__file__).parent / "models"
+DEFAULT_VERSION = "text-v2"
+FORMAT = "papote-text-model/1"
+CACHE_SIZE = 8192  # distinct (message, previous message) pairs whose scores are kept
+# names (engine context flags) under which explicit talk is welcome: no sexual_content
+_CONSENTED = frozenset({"@adult_room", "@recipient_explicit"})
+
+Floats = npt.NDArray[np.float32]
+
+
+class ModelError(ValueError):
+    """The artefact is missing, of another format, or inconsistent."""
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryPolicy:
+    category: Category
+    review_at: float
+    review: Action
+    act_at: float
+    act: Action
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
+
+
+def _logit(p: float) -> float:
+    if p >= 1.0:
+        return math.inf
+    if p <= 0.0:
+        return -math.inf
+    return math.log(p / (1.0 - p))
+
+
+class TextModel:
+    def __init__(
+        self,
+        version: str,
+        features: Sequence[str],
+        weights: Floats,
+        idf2: Floats,
+        bias: Floats,
+        policies: Sequence[CategoryPolicy],
+        labels: Sequence[str],
+        context: bool,
+        cache_size: int = CACHE_SIZE,
+        char_sizes: Sequence[int] = CHAR_SIZES,
+    ) -> None:
+        if weights.shape != (len(features), len(labels)) or idf2.shape != (len(features),):
+            raise ModelError("weights, idf2 and features disagree in size")
+        self.version = version
+        self.labels = tuple(labels)
+        self.context = context  # the model was trained with the previous message
+        self.char_sizes = tuple(char_sizes)
+        # row 0 is all zeros and no feature's: ``filter(None, ...)`` drops unknown n-grams
+        self._index = {f: i for i, f in enumerate(features, 1)}
+        # one look-up gives the weights of every category and, last, the squared idf
+        table = np.hstack([weights, idf2[:, None]])
+        self._table = np.ascontiguousarray(
+            np.vstack([np.zeros((1, table.shape[1])), table]), dtype=np.float32
+        )
+        self._bias = [float(b) for b in bias]
+        self._policies = tuple(policies)
+        # thresholds compared in logit space: no exponential for a message that passes none
+        self._review_logits = [_logit(p.review_at) for p in self._policies]
+        self._rules = {label: f"model:{version}:{label}" for label in labels}
+        self._cached = lru_cache(maxsize=cache_size)(self._compute)
+
+    @classmethod
+    def load(cls, path: Path | None = None, cache_size: int = CACHE_SIZE) -> TextModel:
+        """Load ``<name>.json`` and its ``<name>.npz`` (default: the shipped version)."""
+        meta_path = path or MODELS_DIR / f"{DEFAULT_VERSION}.json"
+        try:
+            meta: dict[str, Any] = orjson.loads(meta_path.read_bytes())
+            with np.load(meta_path.with_suffix(".npz"), allow_pickle=False) as arrays:
+                weights = arrays["weights"].astype(np.float32)
+                idf2 = arrays["idf2"].astype(np.float32)
+                bias = arrays["bias"].astype(np.float32)
+        except (OSError, KeyError, orjson.JSONDecodeError) as exc:
+            raise ModelError(f"cannot read the text model {meta_path}: {exc}") from exc
+        if meta.get("format") != FORMAT:
+            raise ModelError(f"{meta_path}: format {meta.get('format')!r}, expected {FORMAT}")
+        labels: list[str] = meta["labels"]
+        policies = []
+        for name in labels:  # in the order of the weights' columns
+            policy = meta["thresholds"][name]
+            policies.append(
+                CategoryPolicy(
+                    Category(name),
+                    float(policy["review_at"]),
+                    Action[policy["review"].upper()],
+                    float(policy["act_at"]),
+                    Action[policy["act"].upper()],
+                )
+            )
+        return cls(
+            meta["version"],
+            meta["features"],
+            weights,
+            idf2,
+            bias,
+            policies,
+            labels,
+            bool(meta.get("context", False)),
+            cache_size,
+            tuple(meta.get("char_sizes", CHAR_SIZES)),
+        )
+
+    def scores(self, text: NormalisedText, previous: str | None = None) -> dict[str, float]:
+        """The probability of every category for a message (and the previous one's words)."""
+        logits = self._cached(text.variants, previous if self.context else None)
+        return {label: _sigmoid(x) for label, x in zip(self.labels, logits, strict=True)}
+
+    def _compute(self, variants: tuple[str, ...], previous: str | None) -> tuple[float, ...]:
+        """The logit of every category."""
+        grams = message_features(variants, self.char_sizes)
+        if previous:
+            grams |= context_features(previous)
+        rows = list(filter(None, map(self._index.get, grams)))
+        if not rows:
+            return tuple(self._bias)
+        sums: list[float] = np.take(self._table, rows, axis=0).sum(axis=0).tolist()
+        norm = math.sqrt(sums[-1])
+        return tuple(b + s / norm for b, s in zip(self._bias, sums, strict=False))
+
+    def verdicts(
+        self, text: NormalisedText, previous: str | None, names: Iterable[str] = ()
+    ) -> list[Verdict]:
+        """One verdict per category whose score passes its review threshold."""
+        logits = self._cached(text.variants, previous if self.context else None)
+        out: list[Verdict] = []
+        consented: bool | None = None
+        for policy, review_logit, logit in zip(
+            self._policies, self._review_logits, logits, strict=True
+        ):
+            if logit < review_logit:
+                continue
+            score = _sigmoid(logit)
+            if policy.category is Category.SEXUAL_CONTENT:
+                if consented is None:
+                    consented = not _CONSENTED.isdisjoint(names)
+                if consented:
+                    continue
+            action = policy.act if score >= policy.act_at else policy.review
+            out.append(
+                Verdict(
+                    action,
+                    (policy.category,),
+                    score,
+                    self._rules[policy.category.value],
+                    explanation(action, policy.category),
+                )
+            )
+        return out

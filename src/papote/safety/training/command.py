@@ -1,0 +1,200 @@
+"""``papote moderation train``: train, choose thresholds, measure and export the text model.
+
+Reproducible: the data is read in sorted order, the splits come from a stable hash of
+each line's place, the augmentation and the solver use ``--seed``. Needs the ``train``
+extra (scikit-learn): ``uv sync --extra train``. See docs/moderation.md.
+
+    papote moderation train                      # data/moderation -> safety/models/text-v2.*
+    papote moderation train --cross-source       # also train without each source, test on it
+    papote moderation train --sample 300 --out /tmp/m   # a quick run (tests)
+    papote moderation compare                    # candidates on validation and cross-source
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from papote.safety.learned import DEFAULT_VERSION, FORMAT, MODELS_DIR
+from papote.safety.text.features import CHAR_SIZES
+from papote.safety.training.data import LABELS, Example, load_sources
+from papote.safety.training.fit import (
+    choose_thresholds,
+    docs_of,
+    export_arrays,
+    fit,
+    harmful_or_benign,
+    sized_features,
+    targets,
+)
+from papote.safety.training.metrics import figures, table
+
+REPO = Path(__file__).resolve().parents[4]
+DATA_DIR = REPO / "data" / "moderation"
+MIN_CROSS_SOURCE = 150  # a source smaller than this is not tested on its own
+
+
+def _split(examples: Sequence[Example], name: str) -> list[Example]:
+    return [e for e in examples if e.split == name]
+
+
+def _digest(examples: Sequence[Example]) -> str:
+    h = hashlib.sha256()
+    for e in examples:
+        h.update(f"{e.group}\t{e.label}\t{e.text}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def write_split_files(examples: Sequence[Example], root: Path, out: Path) -> None:
+    """The validation and test lines as JSON Lines files, one per source and split, for
+    ``papote moderate --evaluate`` (the whole engine: rules and model)."""
+    wanted: dict[str, set[str]] = {"validation": set(), "test": set()}
+    for e in examples:
+        if e.split in wanted:
+            wanted[e.split].add(e.group)
+    for split, groups in wanted.items():
+        by_source: dict[str, list[bytes]] = {}
+        for group in sorted(groups, key=lambda g: (g.rsplit(":", 1)[0], int(g.rsplit(":", 1)[1]))):
+            path, number = group.rsplit(":", 1)
+            source, name = path.split("/", 1)
+            lines = (root / source / name).read_bytes().splitlines()
+            by_source.setdefault(source, []).append(lines[int(number) - 1])
+        (out / split).mkdir(parents=True, exist_ok=True)
+        for source, lines in by_source.items():
+            (out / split / f"{source}.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+
+
+def _cross_source(
+    examples: Sequence[Example], args: argparse.Namespace, thresholds: dict[str, Any]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    sources = Counter(e.source for e in examples)
+    for source, n in sorted(sources.items()):
+        if n < MIN_CROSS_SOURCE or len(sources) < 2:
+            continue
+        rest = [e for e in examples if e.source != source and e.split != "test"]
+        held = [e for e in examples if e.source == source]
+        fitted = fit(
+            rest,
+            c=args.c,
+            context=args.context,
+            copies=args.copies,
+            seed=args.seed,
+            analyzer=sized_features(args.char_sizes),
+        )
+        out[source] = figures(held, fitted.predict(docs_of(held, args.context)), thresholds)
+        print(table(f"cross-source: trained without {source}, tested on all of it", out[source]))
+    return out
+
+
+def train(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    examples = harmful_or_benign(load_sources(args.data, args.sources))
+    if args.sample:
+        examples = random.Random(args.seed).sample(examples, min(args.sample, len(examples)))
+        examples.sort(key=lambda e: e.group)
+    train_set, validation, test = (_split(examples, s) for s in ("train", "validation", "test"))
+    counts = Counter(e.label for e in examples)
+    print(
+        f"{len(examples)} examples from {sorted({e.source for e in examples})}: "
+        f"train {len(train_set)}, validation {len(validation)}, test {len(test)}"
+    )
+    print("labels: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+    fitted = fit(
+        train_set,
+        c=args.c,
+        context=args.context,
+        copies=args.copies,
+        seed=args.seed,
+        analyzer=sized_features(args.char_sizes),
+    )
+    p_val = fitted.predict(docs_of(validation, args.context))
+    thresholds = choose_thresholds(p_val, targets(validation))
+    report: dict[str, Any] = {
+        "validation": figures(validation, p_val, thresholds),
+        "test": figures(test, fitted.predict(docs_of(test, args.context)), thresholds),
+    }
+    print(table("validation (thresholds chosen here)", report["validation"]))
+    print(table("test (never used to choose anything)", report["test"]))
+    if args.cross_source:
+        report["cross_source"] = _cross_source(examples, args, thresholds)
+
+    features, arrays = export_arrays(fitted)
+    args.out.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "format": FORMAT,
+        "version": args.version,
+        "labels": list(LABELS),
+        "context": args.context,
+        "char_sizes": list(args.char_sizes),
+        "thresholds": thresholds,
+        "training": {
+            "command": "papote moderation " + " ".join(args.argv),
+            "sources": dict(sorted(Counter(e.source for e in examples).items())),
+            "labels": dict(sorted(counts.items())),
+            "data_sha256": _digest(examples),
+            "seed": args.seed,
+            "c": args.c,
+            "augmented_copies": args.copies,
+            "features": len(features),
+        },
+        "evaluation": report,
+        "features": features,
+    }
+    (args.out / f"{args.version}.json").write_bytes(orjson.dumps(meta))
+    np.savez_compressed(
+        args.out / f"{args.version}.npz",
+        weights=arrays["weights"],
+        idf2=arrays["idf2"],
+        bias=arrays["bias"],
+    )
+    if args.splits:
+        write_split_files(examples, args.data, args.splits)
+    size = sum((args.out / f"{args.version}{s}").stat().st_size for s in (".json", ".npz"))
+    print(
+        f"wrote {args.out / args.version}.json/.npz: {len(features)} features, "
+        f"{size / 1e6:.1f} MB, in {time.monotonic() - started:.0f} s"
+    )
+    return 0
+
+
+def main(argv: Sequence[str]) -> int:
+    if argv and argv[0] == "compare":
+        from papote.safety.training import compare
+
+        return compare.main(
+            [*argv[1:]] if "--data" in argv else [*argv[1:], "--data", str(DATA_DIR)]
+        )
+    parser = argparse.ArgumentParser(prog="papote moderation", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train", help="train and export the text model")
+    t.add_argument("--data", type=Path, default=DATA_DIR, help="folder of sources")
+    t.add_argument("--sources", nargs="*", help="only these sources (folder names)")
+    t.add_argument("--out", type=Path, default=MODELS_DIR, help="where the artefact goes")
+    t.add_argument("--version", default=DEFAULT_VERSION)
+    t.add_argument("--seed", type=int, default=7)
+    t.add_argument("--c", type=float, default=8.0, help="inverse L2 strength")
+    t.add_argument("--copies", type=int, default=2, help="evasive rewrites per example")
+    t.add_argument(
+        "--char-sizes",
+        type=lambda v: tuple(int(x) for x in v.split(",")),
+        default=CHAR_SIZES,
+        help="character n-gram sizes, e.g. 3,4,5",
+    )
+    t.add_argument("--context", action="store_true", help="add the previous message's words")
+    t.add_argument("--cross-source", action="store_true", help="train without each source")
+    t.add_argument("--sample", type=int, default=0, help="use only N examples (quick runs)")
+    t.add_argument("--splits", type=Path, help="write validation/test lines here (JSONL)")
+    args = parser.parse_args(list(argv))
+    args.argv = list(argv)
+    return train(args)
