@@ -75,7 +75,11 @@ class RateLimits:
 
     async def allows(self, rule: str, key: str) -> bool:
         """True if one more use would pass every window (counts nothing)."""
-        for item in self._rules[rule]:
-            if not await self._limiter.test(item, rule, key):
-                return False
-        return True
+        shared = rule not in LOCAL_RULES and time.monotonic() >= self._degraded_until
+        limiter = self._shared if shared else self._local
+        try:
+            results = [await limiter.test(item, rule, key) for item in self._rules[rule]]
+        except Exception:
+            self._degraded_until = time.monotonic() + RETRY_REDIS_S
+            results = [await self._local.test(item, rule, key) for item in self._rules[rule]]
+        return all(results)
