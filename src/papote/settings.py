@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     rate_join: str = "20/minute"
     rate_report: str = "10/minute"
     rate_entry_ip: str = "12/minute;60/hour"
+    rate_staff_login: str = "5/minute;30/hour"  # per staff name and per address, each
+    staff_session_hours: float = Field(default=12.0, gt=0)  # a staff token's lifetime
     rate_frames: str = "40/5seconds"  # any frame; past it the connection is abusive
     rate_dm_image: str = "3/day"  # images in private messages by people not verified adult
     dm_new_per_10min: int = 20  # new private conversations one user may open

@@ -26,6 +26,8 @@ MESSAGES_FR: dict[str, str] = {
     "unauthorized": "Session inconnue ou expirée. Reconnectez-vous.",
     "not_found": "Introuvable.",
     "method_not_allowed": "Méthode non permise.",
+    "bad_credentials": "Nom, mot de passe ou code à usage unique incorrect.",
+    "forbidden": "Accès réservé à l'équipe de modération.",
     "internal": "Une erreur interne est survenue. Réessayez dans un instant.",
     # real time
     "bad_json": "Trame illisible : ce n'est pas du JSON valide.",

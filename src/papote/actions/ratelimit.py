@@ -26,6 +26,7 @@ class RateLimits:
             "entry_ip": parse_many(settings.rate_entry_ip),
             "frames": parse_many(settings.rate_frames),
             "dm_image": parse_many(settings.rate_dm_image),
+            "staff_login": parse_many(settings.rate_staff_login),
         }
 
     async def hit(self, rule: str, key: str, cost: int = 1) -> bool:
