@@ -30,7 +30,7 @@ from papote.actions.presence import cancel_timers, run_heartbeat
 from papote.actions.ratelimit import RateLimits
 from papote.actions.services import RoomInfo, Services
 from papote.actions.terms import reload_terms
-from papote.api import admin, age, http, metrics, openapi
+from papote.api import admin, age, http, metrics, openapi, staff
 from papote.api.headers import ResponseHeaders
 from papote.api.transport import AbortHook
 from papote.api.ws import gateway
@@ -195,6 +195,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/v1/admin/terms", admin.terms_list, methods=["GET"]),
         Route("/api/v1/admin/terms", admin.terms_add, methods=["POST"]),
         Route("/api/v1/admin/terms/{term_id:int}", admin.terms_remove, methods=["DELETE"]),
+        Route("/api/v1/staff/login", staff.login, methods=["POST"]),
+        Route("/api/v1/staff/logout", staff.logout, methods=["POST"]),
+        Route("/api/v1/staff/me", staff.me, methods=["GET"]),
         Route("/healthz", http.healthz, methods=["GET"]),
         WebSocketRoute("/api/v1/ws", gateway),
         *web.routes(dev=settings.env != "prod"),

@@ -24,6 +24,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bench": ("papote.bench:main", "benchmarks: `papote bench moderation|fanout|...`"),
     "age-attest": ("papote.safety.age_issuer:main", "development issuer of over-18 attestations"),
     "admin": ("papote.admin_cmd:main", "operator tasks: purge, moderators, terms"),
+    "staff": ("papote.staff_cmd:staff_main", "staff accounts: `papote staff add NAME --role`"),
+    "audit": ("papote.staff_cmd:audit_main", "audit log: `papote audit verify`"),
 }
 
 

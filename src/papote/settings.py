@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     challenge_max_counter: int = Field(default=40, ge=1)  # attempts: ~0.5 s on a phone
     challenge_ttl_s: int = Field(default=300, ge=30)
     rate_admin_fail: str = "5/minute;20/hour"  # failed admin tokens per address
+    rate_staff_login: str = "5/minute;30/hour"  # per staff name and per address, each
+    staff_session_hours: float = Field(default=12.0, gt=0)  # a staff token's lifetime
     rate_frames: str = "40/5seconds"  # any frame; past it the connection is abusive
     rate_dm_image: str = "3/day"  # images in private messages by people not verified adult
     dm_new_per_10min: int = 20  # new private conversations one user may open

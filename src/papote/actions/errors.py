@@ -39,6 +39,7 @@ MESSAGES_FR: dict[str, str] = {
     "unauthorized": "Session inconnue ou expirée. Reconnectez-vous.",
     "not_found": "Introuvable.",
     "method_not_allowed": "Méthode non permise.",
+    "bad_credentials": "Nom, mot de passe ou code à usage unique incorrect.",
     "internal": "Une erreur interne est survenue. Réessayez dans un instant.",
     "unavailable": "Le service est momentanément indisponible : rien n'a été enregistré. "
     "Réessayez dans quelques secondes.",

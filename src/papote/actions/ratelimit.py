@@ -50,6 +50,7 @@ class RateLimits:
             "challenge_prefix": parse_many(settings.challenge_entry_prefix),
             "challenge_global": parse_many(settings.challenge_entry_global),
             "admin_fail": parse_many(settings.rate_admin_fail),
+            "staff_login": parse_many(settings.rate_staff_login),
         }
         self._degraded_until = 0.0  # while Redis is away: memory only
 

@@ -166,6 +166,9 @@ class CustomTerm(Base):
 
 
 class AuditLog(Base):
+    """Append-only, hash-chained: each row's hash covers its content and the previous hash
+    (store/audit.py writes it; ``papote audit verify`` checks the chain)."""
+
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -174,6 +177,34 @@ class AuditLog(Base):
     target: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     ts: Mapped[int] = mapped_column(BigInteger)
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class StaffAccount(Base):
+    """A moderator or an admin: a named account, never a chat session."""
+
+    __tablename__ = "staff_accounts"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    role: Mapped[str] = mapped_column(String(12))  # moderator | admin
+    password_hash: Mapped[str] = mapped_column(String(200))
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Restricted queues this person may see beyond the common ones (e.g. child_safety).
+    queues: Mapped[list[str]] = mapped_column(JSON, default=list)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class StaffSession(Base):
+    """A staff bearer token (stored as its SHA-256) until it expires or is revoked."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
 
 
 class Ban(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from papote.store import audit as audit_log
 from papote.store.db import Database
 from papote.store.models import AuditLog, Report
 
@@ -27,6 +28,4 @@ async def queue(db: Database, *, status: str = "open", limit: int = 100) -> list
 
 
 async def audit(db: Database, entry: AuditLog) -> None:
-    async with db.session() as s:
-        s.add(entry)
-        await s.commit()
+    await audit_log.append(db, entry)

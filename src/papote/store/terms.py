@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
+from papote.store import audit as audit_log
 from papote.store.db import Database
 from papote.store.models import AuditLog, CustomTerm
 
@@ -18,7 +19,7 @@ async def add(db: Database, term: CustomTerm, audit: AuditLog) -> CustomTerm:
         s.add(term)
         await s.flush()
         audit.target = f"term:{term.id}"
-        s.add(audit)
+        await audit_log.append_in(s, audit)
         await s.commit()
     return term
 
@@ -29,6 +30,6 @@ async def remove(db: Database, term_id: int, audit: AuditLog) -> bool:
         if not result.rowcount:  # type: ignore[attr-defined]
             await s.rollback()
             return False
-        s.add(audit)
+        await audit_log.append_in(s, audit)
         await s.commit()
     return True

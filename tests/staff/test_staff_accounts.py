@@ -1,0 +1,121 @@
+"""Staff accounts against a real server: argon2 passwords, TOTP for admins, separate
+tokens, rate-limited and audited logins, and the audit chain's verification."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.serverproc import RELAXED, ServerProcess
+from tests.staffhelp import add_staff, auth, login, papote
+from tests.wsclient import enter
+
+
+def _login(server, body):
+    return httpx.post(f"{server.url}/api/v1/staff/login", json=body)
+
+
+def test_moderator_logs_in_and_sees_itself(server):
+    mod = add_staff(server, "moderator")
+    token = login(server, mod)
+    r = httpx.get(f"{server.url}/api/v1/staff/me", headers=auth(token))
+    assert r.status_code == 200
+    assert r.json()["staff"] == {"name": mod.name, "role": "moderator", "queues": []}
+    assert r.headers["cache-control"] == "no-store"
+
+
+def test_admin_needs_totp(server):
+    admin = add_staff(server, "admin")
+    no_code = _login(server, {"name": admin.name, "password": admin.password, "totp": None})
+    assert no_code.status_code == 401 and no_code.json()["error"]["code"] == "bad_credentials"
+    wrong = _login(server, {"name": admin.name, "password": admin.password, "totp": "000000"})
+    assert wrong.status_code == 401
+    assert login(server, admin)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "nobody-here", "password": "whatever-password"},
+        {"name": None, "password": 3},
+        {"password": "x"},
+    ],
+)
+def test_bad_credentials_are_401(server, body):
+    r = _login(server, body)
+    assert r.status_code == 401
+    assert r.json()["error"]["code"] == "bad_credentials"
+
+
+def test_wrong_password_is_401(server):
+    mod = add_staff(server)
+    r = _login(server, {"name": mod.name, "password": mod.password + "x"})
+    assert r.status_code == 401 and "incorrect" in r.json()["error"]["message"]
+
+
+async def test_chat_token_never_opens_staff_routes(server):
+    session = await enter(server.url)
+    r = httpx.get(f"{server.url}/api/v1/staff/me", headers=auth(session["token"]))
+    assert r.status_code == 401
+    assert httpx.get(f"{server.url}/api/v1/staff/me").status_code == 401
+
+
+def test_logout_ends_the_token(server):
+    token = login(server, add_staff(server))
+    assert httpx.post(f"{server.url}/api/v1/staff/logout", headers=auth(token)).status_code == 204
+    assert httpx.get(f"{server.url}/api/v1/staff/me", headers=auth(token)).status_code == 401
+
+
+def test_disabled_account_cannot_log_in(server):
+    mod = add_staff(server)
+    token = login(server, mod)
+    assert papote(server, "staff", "disable", mod.name).returncode == 0
+    assert httpx.get(f"{server.url}/api/v1/staff/me", headers=auth(token)).status_code == 401
+    assert _login(server, {"name": mod.name, "password": mod.password}).status_code == 401
+
+
+def test_short_password_refused_by_the_command(server):
+    done = papote(server, "staff", "add", "shorty", "--role", "moderator", stdin="short\n")
+    assert done.returncode == 2 and "12" in done.stderr
+
+
+def test_login_guesses_are_rate_limited_and_audited():
+    proc = ServerProcess({**RELAXED, "PAPOTE_RATE_STAFF_LOGIN": "3/minute"}).start()
+    try:
+        mod = add_staff(proc)
+        codes = [
+            _login(proc, {"name": mod.name, "password": f"guess-{i}-password"}).status_code
+            for i in range(5)
+        ]
+        assert codes[:3] == [401, 401, 401] and codes[3:] == [429, 429]
+        db = Path(proc.data_dir) / "papote.db"
+        with sqlite3.connect(db) as conn:
+            rows = conn.execute(
+                "SELECT action, detail FROM audit_log WHERE target = ?", (f"staff:{mod.name}",)
+            ).fetchall()
+        actions = [a for a, _ in rows]
+        assert actions.count("staff.login_failed") == 5
+        failed = [d for a, d in rows if a == "staff.login_failed"]
+        assert all("ip_hash" in d and "127.0.0.1" not in d for d in failed)
+    finally:
+        proc.stop()
+
+
+def test_audit_chain_detects_tampering():
+    proc = ServerProcess(dict(RELAXED)).start()
+    try:
+        mod = add_staff(proc)
+        login(proc, mod)
+        ok = papote(proc, "audit", "verify")
+        assert ok.returncode == 0 and '"ok": true' in ok.stdout
+        db = Path(proc.data_dir) / "papote.db"
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE audit_log SET actor = 'someone-else' WHERE action = 'staff.add'")
+        broken = papote(proc, "audit", "verify")
+        assert broken.returncode == 1 and '"ok": false' in broken.stdout
+        assert "content does not match" in broken.stdout
+    finally:
+        proc.stop()
