@@ -1,7 +1,7 @@
 """Staff accounts and sessions; the audit log becomes a hash chain.
 
 Revision ID: staff01
-Revises: 0002
+Revises: rules01
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "staff01"
-down_revision = "0002"
+down_revision = "rules01"
 branch_labels = None
 depends_on = None
 
