@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bench": ("papote.bench:main", "benchmarks: `papote bench moderation|fanout|...`"),
     "age-attest": ("papote.safety.age_issuer:main", "development issuer of over-18 attestations"),
     "admin": ("papote.admin_cmd:main", "operator tasks: purge, moderators, terms"),
+    "hashlist": ("papote.hashlist_cmd:main", "image hash lists: `papote hashlist import|list`"),
 }
 
 

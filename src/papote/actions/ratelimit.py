@@ -26,6 +26,9 @@ class RateLimits:
             "entry_ip": parse_many(settings.rate_entry_ip),
             "frames": parse_many(settings.rate_frames),
             "dm_image": parse_many(settings.rate_dm_image),
+            "media": parse_many(settings.rate_media),
+            "media_day": parse_many(settings.rate_media_day),
+            "media_protect": parse_many(settings.rate_media_protect),
         }
 
     async def hit(self, rule: str, key: str, cost: int = 1) -> bool:
