@@ -6,9 +6,9 @@ import io
 
 import pytest
 from PIL import Image
+from tests.images import encode, jpeg_with_gps, photo, png_bomb
 
 from papote.safety.media.content import ImageRefused, Limits, decode, orient, reencode, sniff
-from tests.images import encode, jpeg_with_gps, photo, png_bomb
 
 LIMITS = Limits()
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import socket
 
 import pytest
+from tests.images import photo
 
 from papote.safety.media.nudity import NudityDetector
-from tests.images import photo
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ import hashlib
 
 import numpy as np
 import pdqhash
+from tests.images import encode, photo
 from threatexchange.signal_type.pdq.signal import PdqSignal
 
 from papote.safety.media.content import Limits, decode, orient
 from papote.safety.media.signals import fingerprint, pdq_distance
-from tests.images import encode, photo
 
 # The canonical PDQ of tests.images.photo(seed=1) (a known, deterministic picture) as
 # Meta's reference implementation (pdqhash 0.2.8) gave it when this test was written.
