@@ -57,10 +57,10 @@ async def test_upload_is_reencoded_upright_without_gps(media_server):
     assert media["blurred"] is False
     served = fetch(media_server, me["token"], media["id"], full=True)
     assert served.status_code == 200
-    assert served.headers["content-type"] == "image/webp"
+    assert served.headers["content-type"] == "image/jpeg"
     assert served.headers["x-content-type-options"] == "nosniff"
     image = Image.open(io.BytesIO(served.content))
-    assert image.format == "WEBP" and image.size == (650, 900)
+    assert image.format == "JPEG" and image.size == (650, 900)
     assert not image.getexif() and not image.getexif().get_ifd(0x8825)
     assert b"Exif" not in served.content and b"Pixel Camera" not in served.content
     assert served.content != original

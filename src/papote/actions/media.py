@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import Counter
 
@@ -24,13 +24,15 @@ from papote.actions.reports import file_media_report
 from papote.actions.services import RoomInfo, Services
 from papote.actions.session import SessionUser
 from papote.realtime.broker import Envelope
-from papote.safety.media.analysis import Analysis
 from papote.safety.media.index import IndexNotReady, Match
 from papote.safety.media.matching import verdict_for
 from papote.safety.verdict import Action
 from papote.store import hashlists, users
 from papote.store import media as media_store
 from papote.store.models import Media, User
+
+if TYPE_CHECKING:  # the analysis runs in worker processes; only its result comes here
+    from papote.safety.media.analysis import Analysis
 
 UPLOADS = Counter("papote_media_uploads_total", "Image uploads, by outcome", ["outcome"])
 PROTECTED_LIST = "protected"  # hashes people submitted of their own photos (label ncii)
@@ -135,7 +137,7 @@ async def do_upload(svc: Services, user_id: str, data: bytes, *, ip_hash: str) -
     image = analysis.image
     if image is None:
         raise ActionError("unavailable", status=503)
-    await media_store.create(svc.db, row, {"full": image.webp, "blurred": image.blurred})
+    await media_store.create(svc.db, row, {"full": image.data, "blurred": image.blurred})
     UPLOADS.labels("explicit" if row.explicit else "ok").inc()
     return {"id": row.id, "width": row.width, "height": row.height, "blurred": row.explicit}
 

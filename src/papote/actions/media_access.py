@@ -18,6 +18,7 @@ from papote.actions.media_policy import may_unblur
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
 from papote.actions.views import image_blurred
+from papote.safety.media.content import media_type
 from papote.store import media as media_store
 from papote.store import messages, users
 from papote.store.models import Message, User
@@ -29,6 +30,10 @@ MAX_ID = 40
 class ServedImage:
     data: bytes
     variant: str  # full | blurred
+
+    @property
+    def media_type(self) -> str:
+        return media_type(self.data)
 
 
 def _sees(svc: Services, viewer: str, message: Message) -> bool:

@@ -17,14 +17,17 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
+from typing import TYPE_CHECKING
 
 from papote.actions.errors import ActionError
 from papote.actions.services import Services
-from papote.safety.media.analysis import Analysis, analyse, init_worker
 from papote.safety.media.content import Limits
 from papote.safety.media.index import HashIndex, ListedHash
 from papote.settings import Settings
 from papote.store import hashlists
+
+if TYPE_CHECKING:
+    from papote.safety.media.analysis import Analysis
 
 log = logging.getLogger(__name__)
 EXTRA_KEY = "media"
@@ -41,9 +44,12 @@ class MediaRuntime:
         self.index = HashIndex(settings.media_match_distance)
         self.last_entry_id = 0
         self._refresh_lock = asyncio.Lock()
-        self._pool = self._new_pool()
+        self._pool: ProcessPoolExecutor | None = None  # started at the first upload
 
     def _new_pool(self) -> ProcessPoolExecutor:
+        # imported here: the server process itself never decodes nor classifies
+        from papote.safety.media.analysis import init_worker
+
         return ProcessPoolExecutor(
             max_workers=self.settings.media_workers,
             mp_context=multiprocessing.get_context("spawn"),
@@ -53,14 +59,18 @@ class MediaRuntime:
 
     async def analyse(self, data: bytes, *, hashes_only: bool = False) -> Analysis:
         """Run :func:`analyse` in a worker; a crashed worker is replaced, not fatal."""
+        from papote.safety.media.analysis import analyse
+
+        if self._pool is None:
+            self._pool = self._new_pool()
         loop = asyncio.get_running_loop()
         job = partial(analyse, data, self.limits, hashes_only=hashes_only)
         try:
             return await loop.run_in_executor(self._pool, job)
         except BrokenProcessPool:
-            log.error("image worker died; starting a new pool")
+            log.error("image worker died; a new pool starts with the next upload")
             self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._new_pool()
+            self._pool = None
             raise ActionError("unavailable", status=503) from None
 
     async def refresh(self, svc: Services) -> int:
@@ -77,7 +87,8 @@ class MediaRuntime:
         return added
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def runtime(svc: Services) -> MediaRuntime:

@@ -44,7 +44,7 @@ async def fetch(request: Request) -> Response:
     except ActionError as exc:
         return error_response(exc)
     headers = dict(IMAGE_HEADERS) | {"x-papote-variant": image.variant}
-    return Response(image.data, media_type="image/webp", headers=headers)
+    return Response(image.data, media_type=image.media_type, headers=headers)
 
 
 async def protect(request: Request) -> Response:

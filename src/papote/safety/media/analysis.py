@@ -7,6 +7,7 @@ reports them). The detector is loaded once per worker by :func:`init_worker`.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -17,9 +18,12 @@ from papote.safety.media.signals import Fingerprints, fingerprint
 _detector: NudityDetector | None = None
 
 
-def init_worker(threshold: float) -> None:
-    """Process-pool initializer: load the nudity model once for this worker."""
+def init_worker(threshold: float, niceness: int = 5) -> None:
+    """Process-pool initializer: load the nudity model once for this worker, and lower
+    the worker's priority so that on a busy machine the chat process wins the CPU."""
     global _detector
+    if niceness:
+        os.nice(niceness)
     _detector = NudityDetector(threshold)
 
 
