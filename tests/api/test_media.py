@@ -15,7 +15,7 @@ from PIL import Image
 from tests.ageissuer import make_key, verify_adult
 from tests.conftest import postgres_url
 from tests.images import encode, jpeg_with_gps, photo, png_bomb
-from tests.mediaclient import fetch, upload, uploaded
+from tests.mediaclient import fetch, query, upload, uploaded
 from tests.serverproc import RELAXED, ServerProcess
 from tests.wsclient import Client, enter
 
@@ -37,7 +37,7 @@ def _start(key: Path, **extra: str) -> ServerProcess:
 
     public = _papote("age-attest", "pubkey", "--key", str(key))
     env = {**RELAXED, **MEDIA_ENV, "PAPOTE_AGE_ISSUERS": json.dumps({ISSUER: public}), **extra}
-    return ServerProcess(env).start()
+    return ServerProcess(env).start(timeout=120)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -124,6 +124,13 @@ async def test_room_image_reaches_members_and_no_one_else(media_server):
     # history carries the image too
     history = await bob.request({"type": "history", "room": "general"})
     assert any((m["media"] or {}).get("id") == media["id"] for m in history["messages"])
+    # a report on the image keeps it as evidence (the retention purge then spares it)
+    report = await bob.request(
+        {"type": "report", "message": ack["message"]["id"], "reason": "harassment"}
+    )
+    assert report["type"] == "ok"
+    if "PAPOTE_DATABASE_URL" not in media_server.env:  # read the SQLite file directly
+        assert query(media_server, "SELECT evidence FROM media WHERE id = ?", media["id"]) == [(1,)]
     for c in (alice, bob, outsider):
         await c.close()
 

@@ -25,7 +25,7 @@ ENV = {
 
 @pytest.fixture(scope="module")
 def lists_server() -> Iterator[ServerProcess]:
-    server = ServerProcess(dict(ENV)).start()
+    server = ServerProcess(dict(ENV)).start(timeout=120)
     yield server
     server.stop()
 
@@ -33,7 +33,7 @@ def lists_server() -> Iterator[ServerProcess]:
 @pytest.fixture
 def own_server() -> Iterator[ServerProcess]:
     """For the test that bans its uploader's address (the test client's)."""
-    server = ServerProcess(dict(ENV)).start()
+    server = ServerProcess(dict(ENV)).start(timeout=120)
     yield server
     server.stop()
 
