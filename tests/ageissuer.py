@@ -36,3 +36,14 @@ def issue(key: Path, issuer: str, nonce: str, *extra: str) -> str:
         "age-attest", "issue", "--key", str(key), "--issuer", issuer, f"--nonce={nonce}", *extra
     )
     return out.strip()
+
+
+def verify_adult(server: ServerProcess, key: Path, issuer: str, token: str) -> None:
+    """Give a test session the verified-adult badge, through the real nonce/verify flow."""
+    import httpx
+
+    headers = {"authorization": f"Bearer {token}"}
+    nonce = httpx.post(f"{server.url}/api/v1/age/nonce", headers=headers).json()["nonce"]
+    body = {"attestation": issue(key, issuer, nonce), "nonce": nonce}
+    response = httpx.post(f"{server.url}/api/v1/age/verify", headers=headers, json=body)
+    response.raise_for_status()

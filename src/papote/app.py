@@ -25,12 +25,12 @@ from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
 from papote import logs, web
-from papote.actions import maintenance
+from papote.actions import maintenance, media_runtime
 from papote.actions.presence import cancel_timers, run_heartbeat
 from papote.actions.ratelimit import RateLimits
 from papote.actions.services import RoomInfo, Services
 from papote.actions.terms import reload_terms
-from papote.api import admin, age, http, metrics, openapi, staff
+from papote.api import admin, age, http, media, metrics, openapi, staff
 from papote.api.headers import ResponseHeaders
 from papote.api.transport import AbortHook
 from papote.api.ws import gateway
@@ -133,6 +133,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     svc = _build_services(settings, db, redis)
     svc.rooms = await _load_rooms(db)
     maintenance.install(svc)
+    images = media_runtime.install(svc)
     await reload_terms(svc)
     app.state.services = svc
     await svc.broker.start(svc.hub.deliver)
@@ -142,6 +143,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         asyncio.create_task(maintenance.run_purge(svc), name="purge"),
         asyncio.create_task(maintenance.run_room_counts(svc), name="room-counts"),
         asyncio.create_task(maintenance.run_node_watch(svc), name="node-watch"),
+        asyncio.create_task(media_runtime.run_hashlist_refresh(svc), name="hash-lists"),
     ]
     # Start-up objects (postal data, rule automaton, modules) live as long as the process:
     # out of the collector's sight, the pauses during large fan-outs get shorter.
@@ -161,6 +163,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        images.close()
         await svc.broker.publish(Envelope("nodes", control={"op": "node_down", "node": svc.node}))
         await svc.broker.close()
         if redis is not None:
@@ -192,6 +195,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/v1/rooms", http.list_rooms, methods=["GET"]),
         Route("/api/v1/age/nonce", age.age_nonce, methods=["POST"]),
         Route("/api/v1/age/verify", age.age_verify, methods=["POST"]),
+        Route("/api/v1/media", media.upload, methods=["POST"]),
+        Route("/api/v1/media/protect", media.protect, methods=["POST"]),
+        Route("/api/v1/media/{media_id}", media.fetch, methods=["GET"]),
         Route("/api/v1/admin/terms", admin.terms_list, methods=["GET"]),
         Route("/api/v1/admin/terms", admin.terms_add, methods=["POST"]),
         Route("/api/v1/admin/terms/{term_id:int}", admin.terms_remove, methods=["DELETE"]),

@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "admin": ("papote.admin_cmd:main", "operator tasks: purge, moderators, terms"),
     "staff": ("papote.staff_cmd:staff_main", "staff accounts: `papote staff add NAME --role`"),
     "audit": ("papote.staff_cmd:audit_main", "audit log: `papote audit verify`"),
+    "hashlist": ("papote.hashlist_cmd:main", "image hash lists: `papote hashlist import|list`"),
 }
 
 

@@ -87,6 +87,19 @@ class Settings(BaseSettings):
     dm_new_per_10min: int = 20  # new private conversations one user may open
     dm_new_per_10min_newcomer: int = 8  # the same during a session's first 10 minutes
 
+    # Images (docs/images.md). Uploads over media_max_bytes are refused before being read.
+    media_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    media_max_pixels: int = Field(default=40_000_000, ge=10_000)  # decompression bombs
+    media_max_side: int = Field(default=2048, ge=64)  # long side of the re-encoded image
+    media_workers: int = Field(default=1, ge=1)  # processes that decode, hash and classify
+    media_match_distance: int = Field(default=31, ge=0, le=31)  # PDQ bits to a listed hash
+    media_nudity_threshold: float = Field(default=0.5, gt=0, le=1)  # NudeNet confidence
+    media_unsent_ttl_s: int = Field(default=86_400, ge=60)  # uploaded, never sent: deleted
+    hashlist_refresh_s: float = Field(default=30.0, gt=0)  # new listed hashes picked up
+    rate_media: str = "6/minute;40/hour"  # uploads per person
+    rate_media_day: str = "100/day"  # daily upload quota per person
+    rate_media_protect: str = "10/hour"  # photos submitted for protection (StopNCII-style)
+
     # Anonymous age assurance: trusted issuers of over-18 attestations, as a JSON object
     # {"issuer id": "<public key PEM or JWK>" | [keys...]}, inline or in a file.
     age_issuers: str | None = None

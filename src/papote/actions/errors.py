@@ -78,6 +78,17 @@ MESSAGES_FR: dict[str, str] = {
     "too_many_connections": "Trop de connexions ouvertes avec cette session ou depuis cette "
     "adresse. Fermez un onglet puis réessayez.",
     "flood": "Trop de trames en peu de temps : la connexion est fermée.",
+    # images (docs/images.md)
+    "unsupported_media": "Ce fichier n'est pas une image acceptée : envoie une photo JPEG, "
+    "PNG ou WebP.",
+    "too_large": "Image trop lourde : 5 Mo et 40 millions de pixels au plus.",
+    "media_blocked": "Cette image ne peut pas être partagée sur Papote.",
+    "media_rate_limited": "Tu as envoyé beaucoup d'images en peu de temps. Patiente un peu "
+    "avant d'en envoyer d'autres.",
+    "unblur_forbidden": "Seules les personnes dont l'âge est vérifié peuvent voir en clair "
+    "l'image d'une personne à qui elles n'ont pas encore répondu, ou une image explicite.",
+    "explicit_media": "Les images explicites ne sont permises que dans les salons adultes.",
+    "explicit_media_dm": "Cette image explicite ne peut pas être envoyée à cette personne.",
     "minor_protected": "Pour la sécurité de tous, vous ne pouvez pas ouvrir de conversation "
     "privée avec cette personne.",
 }

@@ -16,6 +16,12 @@ from prometheus_client import Counter
 from papote import ids
 from papote.actions.draft import Draft
 from papote.actions.errors import ActionError, Rejected
+from papote.actions.media import (
+    Attachment,
+    check_attachment,
+    check_attachment_in_dm,
+    check_attachment_in_room,
+)
 from papote.actions.minors import guard_new_dm
 from papote.actions.moderation import judge
 from papote.actions.rooms import check_can_see
@@ -25,6 +31,7 @@ from papote.actions.views import message_view
 from papote.realtime.broker import Envelope
 from papote.realtime.events import MessageEvent, MessageView
 from papote.safety.context import MessageContext, Participant
+from papote.safety.verdict import Action, Category, Verdict
 from papote.store import messages, social, users
 from papote.store.models import Message, User
 
@@ -35,22 +42,18 @@ HISTORY_MAX = 100
 NEW_DM_WINDOW_MS = 10 * 60 * 1000
 
 
-def check_text(svc: Services, text: Any) -> str:
+def check_text(svc: Services, text: Any, *, with_image: bool = False) -> str:
+    """The text, stripped; it may be empty only when an image goes with it."""
+    if text is None and with_image:
+        return ""
     if not isinstance(text, str):
         raise ActionError("bad_frame")
     stripped: str = text.strip()
-    if not stripped:
+    if not stripped and not with_image:
         raise Rejected("empty")
     if len(stripped) > svc.settings.max_text:
         raise Rejected("text_too_long")
     return stripped
-
-
-def check_media(media: Any) -> None:
-    """An image id must name a stored image; none is stored yet (images are the next
-    pipeline), so any id is unknown — refused rather than silently dropped."""
-    if media is not None:
-        raise ActionError("unknown_media")
 
 
 def _participant(session: SessionUser) -> Participant:
@@ -70,7 +73,9 @@ def _check_can_speak(svc: Services, session: SessionUser) -> None:
         raise Rejected("muted")
 
 
-def _new_message(svc: Services, session: SessionUser, text: str, **where: Any) -> Message:
+def _new_message(
+    svc: Services, session: SessionUser, text: str, image: Attachment | None, **where: Any
+) -> Message:
     return Message(
         id=svc.ids.next(),
         sender_id=session.id,
@@ -78,7 +83,9 @@ def _new_message(svc: Services, session: SessionUser, text: str, **where: Any) -
         text=text,
         ts=svc.clock(),
         state="delivered",
-        media_id=None,
+        media_id=image.id if image else None,
+        media_info=image.info() if image else None,
+        veiled=False,
         **where,
     )
 
@@ -98,34 +105,44 @@ class Outgoing:
     on_stored: Callable[[MessageView], None] = _ignore  # runs once durable, before fan-out
 
 
-async def _judge_and_store(
-    svc: Services, session: SessionUser, draft: Draft, out: Outgoing
-) -> MessageView:
-    """Rate limit, safety pipeline, durable commit, then the ack callback."""
+async def _judge(svc: Services, session: SessionUser, draft: Draft, out: Outgoing) -> Verdict:
+    """Rate limit, then the safety pipeline; raises Rejected unless it may be delivered."""
     channel = draft.ctx.channel
     try:
         if not await svc.limits.hit("say" if channel == "room" else "dm", session.id):
             raise Rejected("rate_limited")
-        await judge(svc, session, Draft(draft.message, draft.ctx, out.confirm), ip_hash=out.ip_hash)
+        return await judge(
+            svc, session, Draft(draft.message, draft.ctx, out.confirm), ip_hash=out.ip_hash
+        )
     except Rejected as rejected:
         MESSAGES_IN.labels(channel, rejected.code).inc()
         raise
+
+
+async def _store(svc: Services, session: SessionUser, draft: Draft, out: Outgoing) -> MessageView:
+    """Durable commit, then the ack callback."""
     await messages.insert(svc.db, draft.message)  # durable before the ack
     view = message_view(draft.message, viewer=session.id)
     out.on_stored(view)
-    MESSAGES_IN.labels(channel, "delivered").inc()
+    MESSAGES_IN.labels(draft.ctx.channel, "delivered").inc()
     return view
+
+
+def _explicit_sent_anyway(verdict: Verdict) -> bool:
+    """Explicit words the sender confirmed after the warning (the veil's trigger)."""
+    return verdict.action is Action.WARN and Category.SEXUAL_CONTENT in verdict.categories
 
 
 async def do_say(svc: Services, session: SessionUser, room_id: Any, out: Outgoing) -> MessageView:
     """Send to a room: every member, the sender included, gets the same encoded frame."""
     room = check_can_see(svc, session, room_id)
-    text = check_text(svc, out.text)
-    check_media(out.media)
+    text = check_text(svc, out.text, with_image=out.media is not None)
     if not svc.hub.is_member(room.id, session.id):
         raise Rejected("not_member")
     _check_can_speak(svc, session)
-    message = _new_message(svc, session, text, room_id=room.id)
+    image = await check_attachment(svc, session, out.media)
+    check_attachment_in_room(room, image)
+    message = _new_message(svc, session, text, image, room_id=room.id)
     ctx = MessageContext(
         text=text,
         channel="room",
@@ -135,7 +152,8 @@ async def do_say(svc: Services, session: SessionUser, room_id: Any, out: Outgoin
         conversation=f"room:{room.id}",
         ts=message.ts,
     )
-    view = await _judge_and_store(svc, session, Draft(message, ctx), out)
+    await _judge(svc, session, Draft(message, ctx), out)
+    view = await _store(svc, session, Draft(message, ctx), out)
     await svc.broker.publish(
         Envelope(f"room:{room.id}", MessageEvent(view).encode(), sender=session.id)
     )
@@ -176,8 +194,7 @@ async def do_dm(svc: Services, session: SessionUser, to: Any, out: Outgoing) -> 
     """Send a private message, after the blocks, preferences and minors' protections."""
     if not isinstance(to, str):
         raise ActionError("bad_frame")
-    text = check_text(svc, out.text)
-    check_media(out.media)
+    text = check_text(svc, out.text, with_image=out.media is not None)
     if to == session.id:
         raise Rejected("dm_self")
     recipient = await users.by_id(svc.db, to)
@@ -187,7 +204,8 @@ async def do_dm(svc: Services, session: SessionUser, to: Any, out: Outgoing) -> 
     key = ids.dm_key(session.id, recipient.id)
     new_conversation = not await social.contact_exists(svc.db, key)
     await _check_dm_allowed(svc, session, recipient, new_conversation=new_conversation)
-    message = _new_message(svc, session, text, dm_key=key, recipient_id=recipient.id)
+    image = await check_attachment(svc, session, out.media)
+    message = _new_message(svc, session, text, image, dm_key=key, recipient_id=recipient.id)
     ctx = MessageContext(
         text=text,
         channel="dm",
@@ -203,16 +221,20 @@ async def do_dm(svc: Services, session: SessionUser, to: Any, out: Outgoing) -> 
         first_contact=new_conversation,
         ts=message.ts,
     )
-    view = await _judge_and_store(svc, session, Draft(message, ctx), out)
+    verdict = await _judge(svc, session, Draft(message, ctx), out)
+    await check_attachment_in_dm(svc, session, recipient, image)  # after judging: the quota
+    answered = True  # whether the recipient has written in this conversation
+    if image is not None or _explicit_sent_anyway(verdict):
+        answered = not new_conversation and await messages.has_written(svc.db, key, recipient.id)
+        message.veiled = _explicit_sent_anyway(verdict) and not answered
+    view = await _store(svc, session, Draft(message, ctx), out)
     if new_conversation:
         await social.open_contact(svc.db, key, session.id, now=message.ts)
-    # the recipient sees dm = sender's id; the sender's other tabs see dm = recipient's id
+    # the recipient sees dm = sender's id, the image blurred unless they answered; the
+    # sender's other tabs see dm = recipient's id
+    seen = message_view(message, viewer=recipient.id, answered=answered)
     await svc.broker.publish(
-        Envelope(
-            f"user:{recipient.id}",
-            MessageEvent(view.seen_by(session.id)).encode(),
-            sender=session.id,
-        )
+        Envelope(f"user:{recipient.id}", MessageEvent(seen).encode(), sender=session.id)
     )
     await svc.broker.publish(Envelope(f"user:{session.id}", MessageEvent(view).encode()))
     return view
@@ -237,13 +259,19 @@ async def history(
         raise ActionError("bad_frame")
     cursors = {"before": before, "after": after, "limit": limit}
     blocked = svc.hub.blocks.get(session.id, set())
+    answered = False
     if room_id is not None:
         room = check_can_see(svc, session, room_id)
         rows = await messages.page(svc.db, room_id=room.id, **cursors)
     elif isinstance(with_user, str):
-        rows = await messages.page(svc.db, dm_key=ids.dm_key(session.id, with_user), **cursors)
+        key = ids.dm_key(session.id, with_user)
+        rows = await messages.page(svc.db, dm_key=key, **cursors)
+        if any(m.media_id or m.veiled for m in rows):
+            answered = await messages.has_written(svc.db, key, session.id)
     else:
         raise ActionError("bad_frame", "Indiquez « room » ou « with ».")
     return [
-        message_view(m, viewer=session.id).to_json() for m in rows if m.sender_id not in blocked
+        message_view(m, viewer=session.id, answered=answered).to_json()
+        for m in rows
+        if m.sender_id not in blocked
     ]

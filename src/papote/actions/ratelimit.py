@@ -51,6 +51,9 @@ class RateLimits:
             "challenge_global": parse_many(settings.challenge_entry_global),
             "admin_fail": parse_many(settings.rate_admin_fail),
             "staff_login": parse_many(settings.rate_staff_login),
+            "media": parse_many(settings.rate_media),
+            "media_day": parse_many(settings.rate_media_day),
+            "media_protect": parse_many(settings.rate_media_protect),
         }
         self._degraded_until = 0.0  # while Redis is away: memory only
 

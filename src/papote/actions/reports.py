@@ -15,9 +15,10 @@ from papote.actions.services import Services
 from papote.actions.session import SessionUser
 from papote.actions.views import message_view
 from papote.safety.verdict import Category, Verdict
+from papote.store import media as media_store
 from papote.store import messages, users
 from papote.store import reports as report_store
-from papote.store.models import Message, Report
+from papote.store.models import Media, Message, Report, User
 
 CATEGORIES = {c.value for c in Category}
 # Lower is sooner in the moderators' queue.
@@ -71,6 +72,8 @@ async def do_report(
             target = message.sender_id
             evidence["message"] = message_view(message).to_json()
             evidence["context"] = await _conversation_evidence(svc, message)
+            if message.media_id is not None:  # a reported image outlives the retention
+                await media_store.keep_as_evidence(svc.db, message.media_id)
     if target is not None:
         reported = await users.by_id(svc.db, target)
         if reported is not None:
@@ -117,6 +120,55 @@ async def file_safety_report(
             "verdict": verdict.to_json()
             | {"rule": verdict.rule, "evidence": list(verdict.evidence)},
             "sender_ip_hash": sender_ip_hash,
+        },
+        created_at=svc.clock(),
+    )
+    await report_store.create(svc.db, report)
+    return report.id
+
+
+async def file_media_report(
+    svc: Services,
+    uploader: User,
+    media: Media,
+    verdict: Verdict,
+    matches: list[dict[str, Any]],
+    ip_hash: str,
+) -> str:
+    """A report filed when an upload matched a hash list: the image's hashes, the
+    matches with their distances, and the uploader's session, as evidence."""
+    category = verdict.category.value if verdict.category else "other"
+    report = Report(
+        id=ids.report_id(),
+        reporter_id=None,
+        target_user_id=uploader.id,
+        message_id=None,
+        reason=category,
+        comment=f"upload matched {verdict.rule}",
+        priority=0,
+        status="open",
+        evidence={
+            "subject": {"kind": "media", "id": media.id},
+            "media": {
+                "id": media.id,
+                "md5": media.md5,
+                "sha256": media.sha256,
+                "pdq": media.pdq,
+                "pdq_quality": media.pdq_quality,
+                "stored": "hashes only",
+            },
+            "matches": matches,
+            "verdict": verdict.to_json() | {"rule": verdict.rule},
+            "uploader": {
+                "id": uploader.id,
+                "pseudo": uploader.pseudo,
+                "age": uploader.age,
+                "session_started": uploader.created_at,
+                "verified_adult": uploader.verified_adult,
+                "possibly_minor": uploader.possibly_minor,
+                "ip_hash": ip_hash,
+                "entry_ip_hash": uploader.ip_hash,
+            },
         },
         created_at=svc.clock(),
     )

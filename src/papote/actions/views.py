@@ -42,11 +42,40 @@ def room_json(svc: Services, room: RoomInfo) -> dict[str, Any]:
     }
 
 
-def message_view(message: Message, *, viewer: str | None = None) -> MessageView:
+def image_blurred(message: Message, viewer: str | None, *, answered: bool) -> bool:
+    """Whether ``viewer`` first sees the message's image blurred (docs/images.md).
+
+    The sender sees their own image; an explicit image is blurred for everyone else;
+    in private, an image from someone the viewer has not answered yet is blurred too.
+    Without a viewer (evidence for moderators), blurred.
+    """
+    if viewer is not None and viewer == message.sender_id:
+        return False
+    info = message.media_info or {}
+    if viewer is None or info.get("explicit"):
+        return True
+    return message.dm_key is not None and not answered
+
+
+def message_view(
+    message: Message, *, viewer: str | None = None, answered: bool = False
+) -> MessageView:
+    """The message as ``viewer`` sees it; ``answered``: the viewer has written in this
+    private conversation (images and explicit words then arrive unveiled)."""
     other = None
     if message.dm_key is not None:
         other = message.recipient_id if message.sender_id == viewer else message.sender_id
-    media = {"id": message.media_id, "blurred": True} if message.media_id else None
+    media = None
+    if message.media_id:
+        info = message.media_info or {}
+        media = {
+            "id": message.media_id,
+            "blurred": image_blurred(message, viewer, answered=answered),
+            "width": info.get("width"),
+            "height": info.get("height"),
+            "explicit": bool(info.get("explicit")),
+        }
+    veiled = message.veiled and viewer != message.sender_id and not answered
     return MessageView(
         id=message.id,
         room=message.room_id,
@@ -55,4 +84,5 @@ def message_view(message: Message, *, viewer: str | None = None) -> MessageView:
         text=message.text,
         media=media,
         ts=message.ts,
+        veiled=veiled,
     )

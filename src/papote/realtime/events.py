@@ -41,9 +41,10 @@ class MessageView:
     text: str
     media: dict[str, Any] | None
     ts: int
+    veiled: bool = False  # explicit words behind a "contenu explicite" veil (images.md)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        frame = {
             "id": self.id,
             "room": self.room,
             "dm": self.dm,
@@ -52,10 +53,15 @@ class MessageView:
             "media": self.media,
             "ts": self.ts,
         }
+        if self.veiled:
+            frame["veiled"] = True
+        return frame
 
     def seen_by(self, other: str) -> MessageView:
         """The same DM as seen by a participant for whom ``other`` is the other person."""
-        return MessageView(self.id, None, other, self.sender, self.text, self.media, self.ts)
+        return MessageView(
+            self.id, None, other, self.sender, self.text, self.media, self.ts, self.veiled
+        )
 
 
 class Event(ABC):

@@ -6,9 +6,11 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     false,
@@ -95,6 +97,11 @@ class Message(Base):
     sender: Mapped[dict[str, object]] = mapped_column(JSON)
     text: Mapped[str] = mapped_column(Text)
     media_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # What a viewer needs to show the image: {"width", "height", "explicit"} (media01).
+    media_info: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+    # An explicit private message sent anyway after the warning, to someone who had not
+    # answered: shown behind a "contenu explicite" veil until they lift it (media01).
+    veiled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     ts: Mapped[int] = mapped_column(BigInteger)
     # delivered | held (waiting for a moderator) | removed
     state: Mapped[str] = mapped_column(String(10), default="delivered")
@@ -103,6 +110,7 @@ class Message(Base):
         Index("ix_messages_room", "room_id", "id"),
         Index("ix_messages_dm", "dm_key", "id"),
         Index("ix_messages_ts", "ts"),
+        Index("ix_messages_media", "media_id"),
     )
 
 
@@ -226,3 +234,65 @@ class AgeReplay(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     until: Mapped[int] = mapped_column(BigInteger)
+
+
+class Media(Base):
+    """An uploaded image: its re-encoded bytes live in ``media_blobs`` (never the original).
+
+    ``state``: ready (may be sent) | blocked (matched a hash list: hashes kept as evidence,
+    no image stored). ``evidence``: reported, so the retention purge keeps it.
+    """
+
+    __tablename__ = "media"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # unguessable
+    owner_id: Mapped[str] = mapped_column(String(24))
+    state: Mapped[str] = mapped_column(String(10))
+    width: Mapped[int] = mapped_column(Integer, default=0)
+    height: Mapped[int] = mapped_column(Integer, default=0)
+    explicit: Mapped[bool] = mapped_column(Boolean, default=False)
+    nudity_score: Mapped[float] = mapped_column(Float, default=0.0)
+    nudity_labels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    model: Mapped[str] = mapped_column(String(80), default="")  # classifier name and version
+    pdq: Mapped[str] = mapped_column(String(64), default="")
+    pdq_quality: Mapped[int] = mapped_column(Integer, default=0)
+    md5: Mapped[str] = mapped_column(String(32))
+    sha256: Mapped[str] = mapped_column(String(64))
+    evidence: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ix_media_created", "created_at"),)
+
+
+class MediaBlob(Base):
+    """The bytes of one variant of an image: ``full`` or ``blurred`` (both WebP)."""
+
+    __tablename__ = "media_blobs"
+
+    media_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    variant: Mapped[str] = mapped_column(String(8), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class HashList(Base):
+    """A named list of image hashes (imported, or ``protected``: filled by people)."""
+
+    __tablename__ = "hash_lists"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    label: Mapped[str] = mapped_column(String(20))  # default label of its entries
+    source: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class HashEntry(Base):
+    __tablename__ = "hash_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    list_name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(4))  # pdq | md5
+    value: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ux_hash_entries", "list_name", "kind", "value", unique=True),)

@@ -1,4 +1,5 @@
-// HTTP calls of the protocol (entry, leaving, postal code look-up, age assurance, media).
+// HTTP calls of the protocol (entry, leaving, postal code look-up, age assurance);
+// images have their own module (media.js).
 
 export class ApiError extends Error {
   constructor(code, message, status, help = null, challengeUrl = null) {
@@ -64,16 +65,4 @@ export function endSession(token) {
 
 export function lookupPostal(code, signal) {
   return call("GET", `/api/v1/postal/${encodeURIComponent(code)}`, { signal });
-}
-
-/** Fetch a media with the bearer token and return an object URL (img-src blob:). */
-export async function mediaUrl(token, id) {
-  const response = await fetch(`/api/v1/media/${encodeURIComponent(id)}`, {
-    headers: { Authorization: `Bearer ${token}` },
-    credentials: "same-origin",
-  });
-  if (!response.ok) throw new ApiError("media_" + response.status, "", response.status);
-  const blob = await response.blob();
-  if (!/^image\/(jpeg|png|webp)$/.test(blob.type)) throw new ApiError("unsupported_media", "", 415);
-  return URL.createObjectURL(blob);
 }

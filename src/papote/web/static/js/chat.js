@@ -3,13 +3,14 @@
 // at most once per animation frame.
 
 import { openAgeDialog } from "./age.js";
-import { endSession, mediaUrl, verifyAge } from "./api.js";
+import { endSession, verifyAge } from "./api.js";
 import { notificationTitle, notify, playSound, setTitleUnread } from "./alerts.js";
 import { clearStatus, initComposer, showStatus } from "./composer.js";
 import { Connection } from "./connection.js";
 import { fillAccount, initDialogs, openMessage, openPerson, openPrefs, showSanction } from "./dialogs.js";
 import { $, $$, frameBatcher, h } from "./dom.js";
 import { codeText, t } from "./i18n.js";
+import { initMedia, relabelMedia } from "./media.js";
 import { MessageView, verifiedBadge } from "./messages.js";
 import { PeopleList, fillRegions, matches, readFilters, whoFrame } from "./people.js";
 import {
@@ -501,27 +502,6 @@ async function unblock(id) {
   refreshWho();
 }
 
-async function showMedia(button) {
-  const id = button.dataset.media;
-  try {
-    const url = await mediaUrl(state.token, id);
-    const blurred = button.dataset.blurred === "1";
-    const img = h("img", { src: url, alt: t("msg.image"), class: blurred ? "blurred" : null });
-    const box = button.parentElement;
-    box.replaceChildren(img);
-    if (blurred) {
-      const unblur = h("button", { type: "button", class: "btn" }, t("msg.image.unblur"));
-      unblur.addEventListener("click", () => {
-        img.classList.remove("blurred");
-        unblur.remove();
-      });
-      box.append(unblur);
-    }
-  } catch {
-    button.replaceWith(h("span", { class: "hint" }, t("msg.image.error")));
-  }
-}
-
 // ---------------------------------------------------------------- age verification
 
 function renderMe() {
@@ -612,13 +592,12 @@ function wireEvents() {
   $("#message-list").addEventListener("click", (event) => {
     const author = event.target.closest("[data-user]");
     const more = event.target.closest("[data-msg]");
-    const media = event.target.closest("[data-media]");
     if (author && findUser(author.dataset.user)) openPerson(findUser(author.dataset.user));
     else if (more) {
       const conv = state.convs.get(state.active);
       const message = conv?.messages.find((m) => m.id === more.dataset.msg);
       if (message) openMessage(message);
-    } else if (media) showMedia(media);
+    }
   });
   let filterTimer = null;
   $("#filters").addEventListener("input", (event) => {
@@ -647,12 +626,26 @@ function wireEvents() {
 export function relabel() {
   if (!state.me) return;
   renderMe();
+  relabelMedia();
   if ($("#prefs-dialog").open) fillAccount();
   renderRooms();
   renderTabs();
   renderHeader();
   renderPeople();
   view.show(state.convs.get(state.active) || null, state.me.id, { keepPosition: true });
+}
+
+/** Send a say/dm (text, and optionally confirm or media) to the conversation shown. */
+function sendToActive(fields) {
+  const conv = state.convs.get(state.active);
+  if (!conv) return Promise.resolve(null);
+  const frame = conv.kind === "room"
+    ? { type: "say", room: conv.id, ...fields }
+    : { type: "dm", to: conv.id, ...fields };
+  return conn.request(frame).then((reply) => {
+    if (reply.type === "ack" && reply.message) mergeInto(conv, [reply.message]);
+    return reply;
+  });
 }
 
 /**
@@ -670,23 +663,19 @@ export function startChat(token, chatHooks) {
   initDialogs({ openDm, block, unblock, request, toast, proveAge });
   initComposer({
     ready: () => state.convs.has(state.active),
-    send: (text, confirmToken) => {
-      const conv = state.convs.get(state.active);
-      if (!conv) return Promise.resolve(null);
-      const frame = conv.kind === "room"
-        ? { type: "say", room: conv.id, text }
-        : { type: "dm", to: conv.id, text };
-      if (confirmToken) frame.confirm = confirmToken;
-      return conn.request(frame).then((reply) => {
-        if (reply.type === "ack" && reply.message) mergeInto(conv, [reply.message]);
-        return reply;
-      });
-    },
+    send: (text, confirmToken) => sendToActive({ text, confirm: confirmToken || undefined }),
     typing: () => {
       const conv = state.convs.get(state.active);
       if (!conv) return;
       conn.send(conv.kind === "room" ? { type: "typing", room: conv.id } : { type: "typing", to: conv.id });
     },
+  });
+  initMedia({
+    token: () => state.token,
+    ready: () => state.convs.has(state.active),
+    send: (mediaId) => sendToActive({ text: "", media: mediaId }).catch(() => null),
+    status: (text) => showStatus(text),
+    clearStatus,
   });
   wireEvents();
   conn = new Connection(token, {

@@ -3,6 +3,7 @@
 
 import { clear, formatTime, h } from "./dom.js";
 import { t } from "./i18n.js";
+import { renderMedia, veilText } from "./media.js";
 
 const STICK_PX = 80;
 
@@ -50,13 +51,8 @@ export function renderMessage(message, meId) {
       from.verified_adult ? verifiedBadge(true) : null,
       meta ? h("span", { class: "msg-meta" }, meta) : null,
       h("time", { datetime: new Date(message.ts).toISOString() }, formatTime(message.ts))),
-    h("p", { class: "msg-text" }, ...textWithLinks(message.text || "", message.links)));
-  if (message.media && message.media.id) {
-    el.append(h("div", { class: "msg-media" },
-      h("button", { type: "button", class: "btn", "data-media": message.media.id,
-        "data-blurred": message.media.blurred ? "1" : "0" },
-        message.media.blurred ? t("msg.image.blurred") + " — " + t("msg.image.show") : t("msg.image.show"))));
-  }
+    veilText(h("p", { class: "msg-text" }, ...textWithLinks(message.text || "", message.links)), message),
+    renderMedia(message, mine));
   if (!mine) {
     el.append(h("button", { type: "button", class: "msg-more", "data-msg": message.id,
       "aria-label": t("msg.actions", { pseudo: from.pseudo }) }, "⋯"));

@@ -1,0 +1,277 @@
+"""``papote bench media``: the images pipeline, stage by stage, and its effect on chat.
+
+1. **Stages**: a generated 12-megapixel JPEG (4000x3000, photo-like, ~2-4 MB) goes
+   through :func:`papote.safety.media.analysis.analyse` ``--runs`` times in this
+   process (the nudity model loaded once, as in a worker): p50/p95 of decode (with EXIF
+   orientation), hash (PDQ + MD5 + SHA-256), re-encode (JPEG at most 2048 px + blurred
+   variant) and classify (NudeNet 320n), the total, and images per second per worker.
+2. **Index**: ``--index-size`` random PDQ hashes (default a million) in the
+   multi-index; build time, then p50/p95 of queries at distance <= 31 (half near a
+   listed hash, half random), checked against a full scan on a sample.
+3. **Chat under uploads**: a real server; ``--senders`` people each send ``--messages``
+   room messages at a human pace and the ``ack`` latency is measured, first alone
+   (baseline), then while ``--uploaders`` clients upload the 12-megapixel photo back
+   to back. Reports p50/p99 of both and their ratio (target: p99 within 20 %).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+import orjson
+
+from papote.bench.load import BenchClient, Totals, _connect, _enter
+from papote.bench.server import RELAXED_LIMITS, ServerProcess
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+
+def photo_12mp(seed: int = 1) -> bytes:
+    """A photo-like 4000x3000 JPEG: gradients, shapes and fine grain (like sensor noise)."""
+    import io
+
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = np.random.default_rng(seed)
+    width, height = 4000, 3000
+    y = np.linspace(0, 1, height, dtype=np.float32)[:, None]
+    x = np.linspace(0, 1, width, dtype=np.float32)[None, :]
+    base = np.stack([120 + 100 * y + 0 * x, 90 + 120 * x * y, 200 - 120 * y + 0 * x], axis=2)
+    image = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(image)
+    for _ in range(120):
+        cx, cy = int(rng.integers(0, width)), int(rng.integers(0, height))
+        r = int(rng.integers(30, 400))
+        colour = tuple(int(c) for c in rng.integers(0, 256, 3))
+        draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=colour)
+    image = image.filter(ImageFilter.GaussianBlur(2))
+    grain = rng.normal(0, 6, (height, width, 1)).astype(np.float32)
+    noisy = np.clip(np.asarray(image, dtype=np.float32) + grain, 0, 255).astype(np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(noisy).save(out, "JPEG", quality=88)
+    return out.getvalue()
+
+
+def bench_stages(data: bytes, runs: int) -> dict[str, Any]:
+    from papote.safety.media.analysis import analyse, init_worker
+    from papote.safety.media.content import Limits
+
+    start = time.perf_counter()
+    init_worker(0.5, niceness=0)
+    load_ms = (time.perf_counter() - start) * 1000
+    analyse(data, Limits())  # warm-up (first inference allocates)
+    per_stage: dict[str, list[float]] = {}
+    totals: list[float] = []
+    for _ in range(runs):
+        result = analyse(data, Limits())
+        if result.refused:
+            raise RuntimeError(f"the benchmark photo was refused: {result.refused}")
+        for stage, ms in result.timings_ms.items():
+            per_stage.setdefault(stage, []).append(ms)
+        totals.append(sum(result.timings_ms.values()))
+    return {
+        "photo_bytes": len(data),
+        "model_load_ms": round(load_ms, 1),
+        "stages_ms": {
+            stage: {"p50": _pct(v, 0.5), "p95": _pct(v, 0.95)} for stage, v in per_stage.items()
+        },
+        "total_ms": {"p50": _pct(totals, 0.5), "p95": _pct(totals, 0.95)},
+        "images_per_second_per_worker": round(1000 / statistics.mean(totals), 2),
+    }
+
+
+def bench_index(size: int, queries: int) -> dict[str, Any]:
+    from papote.safety.media.index import HashIndex, ListedHash
+    from papote.safety.media.signals import pdq_distance
+
+    rng = random.Random(5)
+    listed = [f"{rng.getrandbits(256):064x}" for _ in range(size)]
+    index = HashIndex()
+    start = time.perf_counter()
+    index.add(ListedHash("pdq", h, "bench", "child_safety") for h in listed)
+    build_s = time.perf_counter() - start
+    index.mark_ready()
+    asked = []
+    for i in range(queries):
+        if i % 2:
+            value = int(rng.choice(listed), 16)
+            for bit in rng.sample(range(256), rng.randint(0, 31)):
+                value ^= 1 << bit
+            asked.append(f"{value:064x}")
+        else:
+            asked.append(f"{rng.getrandbits(256):064x}")
+    times: list[float] = []
+    found = 0
+    for query in asked:
+        t0 = time.perf_counter()
+        found += bool(index.query(pdq=query))
+        times.append((time.perf_counter() - t0) * 1e6)
+    sample = asked[1:40:2]  # exactness on a sample: a full scan must agree
+    for query in sample:
+        expected = {h for h in listed if pdq_distance(h, query) <= 31}
+        if {m.entry.value for m in index.query(pdq=query)} != expected:
+            raise RuntimeError("the index disagrees with a full scan")
+    return {
+        "hashes": size,
+        "build_s": round(build_s, 2),
+        "query_us": {"p50": _pct(times, 0.5), "p95": _pct(times, 0.95)},
+        "queries_with_a_match": found,
+        "queries": queries,
+    }
+
+
+async def _chat_phase(
+    server: ServerProcess, senders: int, messages: int, gap_s: float
+) -> tuple[list[float], int]:
+    totals = Totals()
+    run = uuid.uuid4().hex[:5]
+    async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
+        sessions = [await _enter(http, f"m{run}{i}") for i in range(senders)]
+    clients: list[BenchClient] = [await _connect(server, s, totals, False) for s in sessions]
+    latencies: list[float] = []
+    refused = 0
+
+    async def one(index: int, client: BenchClient) -> None:
+        nonlocal refused
+        await asyncio.sleep(gap_s * index / senders)  # spread the senders over the gap
+        for i in range(messages):
+            frame = {"type": "say", "room": "general", "text": f"message {i} de {index}"}
+            t0 = time.perf_counter()
+            reply = await client.request(frame, f"s{index}-{i}", 30)
+            if reply["type"] == "ack":
+                latencies.append((time.perf_counter() - t0) * 1000)
+            else:
+                refused += 1
+            await asyncio.sleep(gap_s)
+
+    try:
+        await asyncio.gather(*(one(i, c) for i, c in enumerate(clients)))
+    finally:
+        for client in clients:
+            await client.close()
+    return latencies, refused
+
+
+async def _upload_loop(server: ServerProcess, data: bytes, stop: asyncio.Event) -> list[float]:
+    async with httpx.AsyncClient(base_url=server.url, timeout=120) as http:
+        session = await _enter(http, f"up{uuid.uuid4().hex[:8]}")
+        headers = {"authorization": f"Bearer {session['token']}"}
+        times: list[float] = []
+        while not stop.is_set():
+            t0 = time.perf_counter()
+            response = await http.post(
+                "/api/v1/media", headers=headers, files={"file": ("p.jpg", data, "image/jpeg")}
+            )
+            if response.status_code != 201:
+                raise RuntimeError(f"upload refused: {response.text}")
+            times.append((time.perf_counter() - t0) * 1000)
+        return times
+
+
+async def bench_chat(args: argparse.Namespace, data: bytes) -> dict[str, Any]:
+    env = {
+        **RELAXED_LIMITS,
+        "PAPOTE_RATE_MEDIA": "100000/minute",
+        "PAPOTE_RATE_MEDIA_DAY": "100000/day",
+        "PAPOTE_MEDIA_WORKERS": str(args.workers),
+    }
+    server = ServerProcess(env).start(timeout=180)
+    try:
+        # warm the worker pool (model load) outside the measurement
+        async with httpx.AsyncClient(base_url=server.url, timeout=120) as http:
+            session = await _enter(http, f"warm{uuid.uuid4().hex[:6]}")
+            headers = {"authorization": f"Bearer {session['token']}"}
+            files = {"file": ("p.jpg", data, "image/jpeg")}
+            await http.post("/api/v1/media", headers=headers, files=files)
+        baseline, refused_a = await _chat_phase(server, args.senders, args.messages, args.gap)
+        stop = asyncio.Event()
+        uploaders = [
+            asyncio.create_task(_upload_loop(server, data, stop)) for _ in range(args.uploaders)
+        ]
+        await asyncio.sleep(1.0)  # the uploads are under way
+        loaded, refused_b = await _chat_phase(server, args.senders, args.messages, args.gap)
+        stop.set()
+        upload_ms = [t for times in await asyncio.gather(*uploaders) for t in times]
+    finally:
+        server.stop()
+    p99_a, p99_b = _pct(baseline, 0.99), _pct(loaded, 0.99)
+    return {
+        "senders": args.senders,
+        "messages_each": args.messages,
+        "uploaders": args.uploaders,
+        "workers": args.workers,
+        "baseline_ack_ms": {"p50": _pct(baseline, 0.5), "p99": p99_a, "n": len(baseline)},
+        "during_uploads_ack_ms": {"p50": _pct(loaded, 0.5), "p99": p99_b, "n": len(loaded)},
+        "p99_ratio": round(p99_b / p99_a, 3) if p99_a else None,
+        "uploads_done": len(upload_ms),
+        "upload_ms": {"p50": _pct(upload_ms, 0.5), "p95": _pct(upload_ms, 0.95)}
+        if upload_ms
+        else {},
+        "refused_messages": refused_a + refused_b,
+    }
+
+
+def _print(figures: dict[str, Any]) -> None:
+    stages = figures["stages"]
+    print(f"12 MP photo, {stages['photo_bytes'] / 1e6:.1f} MB JPEG")
+    for stage, v in stages["stages_ms"].items():
+        print(f"  {stage:<9} p50 {v['p50']:>7.1f} ms   p95 {v['p95']:>7.1f} ms")
+    total = stages["total_ms"]
+    print(f"  {'total':<9} p50 {total['p50']:>7.1f} ms   p95 {total['p95']:>7.1f} ms")
+    print(f"  {stages['images_per_second_per_worker']} images/s per worker")
+    index = figures["index"]
+    print(
+        f"index of {index['hashes']} PDQ hashes: built in {index['build_s']} s, query "
+        f"p50 {index['query_us']['p50']} µs, p95 {index['query_us']['p95']} µs"
+    )
+    chat = figures.get("chat")
+    if chat:
+        a, b = chat["baseline_ack_ms"], chat["during_uploads_ack_ms"]
+        print(f"chat ack alone        p50 {a['p50']} ms  p99 {a['p99']} ms  (n={a['n']})")
+        print(f"chat ack with uploads p50 {b['p50']} ms  p99 {b['p99']} ms  (n={b['n']})")
+        print(f"  p99 ratio {chat['p99_ratio']}; {chat['uploads_done']} uploads meanwhile")
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="papote bench media", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20, help="photos through the stages")
+    parser.add_argument("--index-size", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--senders", type=int, default=20)
+    parser.add_argument("--messages", type=int, default=7, help="per sender (spam rule: < 8)")
+    parser.add_argument(
+        "--gap", type=float, default=1.0, help="seconds between a sender's messages"
+    )
+    parser.add_argument("--uploaders", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1, help="PAPOTE_MEDIA_WORKERS")
+    parser.add_argument("--skip-chat", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(list(argv))
+    if min(args.runs, args.index_size, args.queries, args.senders, args.messages) < 1:
+        parser.error("sizes must be positive")
+    data = photo_12mp()
+    figures: dict[str, Any] = {
+        "stages": bench_stages(data, args.runs),
+        "index": bench_index(args.index_size, args.queries),
+    }
+    if not args.skip_chat:
+        figures["chat"] = asyncio.run(bench_chat(args, data))
+    if args.json:
+        print(orjson.dumps(figures).decode())
+    else:
+        _print(figures)
+    sys.stdout.flush()
+    return 0

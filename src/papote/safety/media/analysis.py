@@ -1,0 +1,70 @@
+"""Everything an upload needs computed, in one call made in a worker process.
+
+``analyse`` takes the uploaded bytes and returns the clean image, its fingerprints and
+the nudity classification, or the refusal code; each stage is timed (the benchmark
+reports them). The detector is loaded once per worker by :func:`init_worker`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+
+from papote.safety.media.content import CleanImage, ImageRefused, Limits, decode, orient, reencode
+from papote.safety.media.nudity import Classification, NudityDetector
+from papote.safety.media.signals import Fingerprints, fingerprint
+
+_detector: NudityDetector | None = None
+
+
+def init_worker(threshold: float, niceness: int = 5) -> None:
+    """Process-pool initializer: load the nudity model once for this worker, and lower
+    the worker's priority so that on a busy machine the chat process wins the CPU."""
+    global _detector
+    if niceness:
+        os.nice(niceness)
+    _detector = NudityDetector(threshold)
+
+
+def detector() -> NudityDetector:
+    if _detector is None:
+        raise RuntimeError("init_worker was not called in this process")
+    return _detector
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    refused: str | None = None  # protocol error code when the upload is not an image we take
+    detail: str = ""
+    fingerprints: Fingerprints | None = None
+    image: CleanImage | None = None  # None when only hashes were asked for
+    nudity: Classification | None = None
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)
+
+
+def analyse(data: bytes, limits: Limits, *, hashes_only: bool = False) -> Analysis:
+    """Decode, orient, fingerprint, then (unless ``hashes_only``) re-encode and classify."""
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    try:
+        upright = orient(decode(data, limits))
+    except ImageRefused as refused:
+        return Analysis(refused=refused.code, detail=refused.detail)
+    timings["decode"] = _ms(start)
+    start = time.perf_counter()
+    prints = fingerprint(data, upright)
+    timings["hash"] = _ms(start)
+    if hashes_only:
+        return Analysis(fingerprints=prints, timings_ms=timings)
+    start = time.perf_counter()
+    clean = reencode(upright, limits)
+    timings["reencode"] = _ms(start)
+    start = time.perf_counter()
+    nudity = detector().classify(upright)
+    timings["classify"] = _ms(start)
+    return Analysis(fingerprints=prints, image=clean, nudity=nudity, timings_ms=timings)

@@ -1,0 +1,125 @@
+"""Images in the page: send (button, paste), progress, see in a room, full size, blurred
+from a stranger with a "voir" control that only a chosen correspondent or a verified
+adult can use, refusals explained, explicit words veiled."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.images import encode, photo, png_bomb
+from tests.serverproc import RELAXED, ServerProcess
+
+from .helpers import enter, say, unique_pseudo
+
+pytestmark = pytest.mark.e2e
+
+ENV = {**RELAXED, "PAPOTE_RATE_MEDIA": "1000/minute", "PAPOTE_RATE_MEDIA_DAY": "1000/day"}
+
+
+@pytest.fixture(scope="module")
+def media_url() -> Iterator[str]:
+    """A server of its own: the images posted here stay out of the shared room history."""
+    server = ServerProcess(dict(ENV)).start(timeout=120)
+    yield server.url
+    server.stop()
+
+
+def _file(data: bytes, name: str = "photo.jpg", mime: str = "image/jpeg") -> dict:
+    return {"name": name, "mimeType": mime, "buffer": data}
+
+
+def _open_dm(page: Page, pseudo: str) -> None:
+    page.fill("#f-age-min", "18")
+    page.select_option("#f-region", "")
+    page.locator("#people-list .person-btn", has_text=pseudo).click()
+    page.click("#person-dm")
+    expect(page.locator("#conv-title")).to_contain_text(pseudo)
+
+
+def _figures(page: Page):
+    return page.locator("#message-list figure.msg-media")
+
+
+def test_images_in_a_room_and_from_a_stranger(new_page, page_errors, media_url):
+    alice, bruno = new_page(url=media_url), new_page(url=media_url, phone=True)
+    a_name, b_name = unique_pseudo("Alice"), unique_pseudo("Bruno")
+    enter(alice, a_name, gender="femme")
+    enter(bruno, b_name)
+
+    # Alice sends a photo to the room with the button (the file picker).
+    expect(alice.locator("#image-btn")).to_be_visible()
+    assert alice.get_attribute("#image-input", "accept").startswith("image/")
+    alice.set_input_files("#image-input", files=[_file(encode(photo(seed=51)))])
+    mine = _figures(alice).last
+    expect(mine.locator("img")).to_have_attribute("src", lambda s: s.startswith("blob:"))
+    # Bruno sees it directly (not explicit, in a room) and opens it full size.
+    theirs = _figures(bruno).last
+    expect(theirs).not_to_have_class("msg-media is-blurred")
+    expect(theirs.locator("img")).to_have_attribute("src", lambda s: s.startswith("blob:"))
+    theirs.locator("img").click()
+    viewer = bruno.locator("dialog.media-viewer")
+    expect(viewer).to_be_visible()
+    assert viewer.locator("img").evaluate("img => img.naturalWidth") > 0
+    viewer.get_by_role("button", name="Fermer").click()
+    expect(viewer).to_have_count(0)
+
+    # Paste works too.
+    count = _figures(bruno).count()
+    alice.evaluate(
+        """(bytes) => {
+            const file = new File([new Uint8Array(bytes)], "collé.png", {type: "image/png"});
+            const data = new DataTransfer();
+            data.items.add(file);
+            const input = document.getElementById("composer-input");
+            input.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true}));
+        }""",
+        list(encode(photo(seed=52, size=(300, 200)), "PNG")),
+    )
+    expect(_figures(bruno)).to_have_count(count + 1)
+
+    # Refusals are explained, nothing is posted, nothing is shown.
+    alice.set_input_files("#image-input", files=[_file(b"pas une image", "x.txt", "text/plain")])
+    expect(alice.locator("#composer-status")).to_contain_text("JPEG, PNG ou WebP")
+    alice.set_input_files("#image-input", files=[_file(png_bomb(8_000), "bombe.png", "image/png")])
+    expect(alice.locator("#composer-status")).to_contain_text("trop lourde")
+    expect(_figures(bruno)).to_have_count(count + 1)
+
+    # In private, Alice's photo reaches Bruno blurred: he has not answered her yet.
+    _open_dm(alice, b_name)
+    alice.set_input_files("#image-input", files=[_file(encode(photo(seed=53)))])
+    expect(_figures(alice)).to_have_count(1)
+    bruno.locator(".tab.dm", has_text=a_name).locator(".tab-btn").click()
+    blurred = _figures(bruno).last
+    expect(blurred).to_have_class("msg-media is-blurred")
+    reveal = blurred.get_by_role("button", name="Voir l’image en clair")
+    expect(reveal).to_contain_text("voir")
+    reveal.click()  # not a verified adult, not answered: explained, still blurred
+    expect(blurred.locator(".media-note")).to_contain_text("vérifié")
+    expect(blurred).to_have_class("msg-media is-blurred")
+    # Once he answers, she is a chosen correspondent: "voir" shows the image.
+    say(bruno, "merci !")
+    expect(alice.locator("#message-list .msg-text", has_text="merci !")).to_have_count(1)
+    reveal.click()
+    expect(blurred).to_have_class("msg-media")
+    expect(blurred.locator("img")).not_to_have_class("blurred")
+    assert page_errors.errors == []
+
+
+def test_explicit_words_sent_anyway_are_veiled(new_page, page_errors, media_url):
+    carla, denis = new_page(url=media_url), new_page(url=media_url)
+    c_name, d_name = unique_pseudo("Carla"), unique_pseudo("Denis")
+    enter(carla, c_name, gender="femme")
+    enter(denis, d_name)
+    _open_dm(carla, d_name)
+    say(carla, "je veux te sucer")
+    carla.locator("#composer-status").get_by_role("button", name="Envoyer quand même").click()
+    denis.locator(".tab.dm", has_text=c_name).locator(".tab-btn").click()
+    veil = denis.get_by_role("button", name="Contenu explicite — voir le message")
+    expect(veil).to_be_visible()
+    expect(denis.locator("#message-list .msg-text", has_text="sucer")).to_be_hidden()
+    veil.click()
+    expect(denis.locator("#message-list .msg-text", has_text="sucer")).to_be_visible()
+    assert page_errors.errors == []
