@@ -5,8 +5,8 @@ client likes and buffers headers of any size (a probe held 300 slow requests ope
 minutes and ~100 MB with 20 unfinished 5 MB headers). Here a request head (request
 line and headers) must arrive within ``PAPOTE_HTTP_HEAD_TIMEOUT_S`` (10 s) and fit in
 ``PAPOTE_HTTP_MAX_HEAD_BYTES`` (64 KiB received while the head is still incomplete),
-or the connection gets 408 / 431 and is closed. nginx in front remains the production default (docs/operations.md); these
-limits hold when Papote is served directly.
+or the connection gets 408 / 431 and is closed. nginx in front remains the production
+default (docs/operations.md); these limits hold when Papote is served directly.
 """
 
 from __future__ import annotations
