@@ -76,8 +76,10 @@ class Settings(BaseSettings):
     rate_entry_ip: str = "120/minute;2000/hour"  # hard refusal (per full address)
     challenge_entry_prefix: str = "6/minute;30/hour"  # per /24 (IPv4) or /64 (IPv6)
     challenge_entry_global: str = "300/minute"  # every entry of the cluster
-    challenge_cost: int = Field(default=5000, ge=1)  # PBKDF2 iterations per attempt
-    challenge_max_counter: int = Field(default=40, ge=1)  # attempts: ~0.5 s on a phone
+    # The client tries up to max_counter derivations of challenge_cost iterations each;
+    # issuing one costs the server a single derivation: cheap for us, work for a bot.
+    challenge_cost: int = Field(default=1000, ge=1)  # PBKDF2 iterations per attempt
+    challenge_max_counter: int = Field(default=2000, ge=1)
     challenge_ttl_s: int = Field(default=300, ge=30)
     rate_admin_fail: str = "5/minute;20/hour"  # failed admin tokens per address
     rate_staff_login: str = "5/minute;30/hour"  # per staff name and per address, each

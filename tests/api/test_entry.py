@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.api.challenge_helpers import BROWSER
 from tests.serverproc import RELAXED, ServerProcess
 from tests.wsclient import enter, unique_pseudo
 
@@ -74,6 +75,7 @@ def test_invalid_gender_and_body(sqlite_server):
 
 
 def test_underage_then_locked_even_when_retyping_18(fresh_server):
+    fresh_server.env["PAPOTE_TRUSTED_NETWORKS"] = ""
     server = fresh_server.start()
     with httpx.Client(base_url=server.url) as browser:  # keeps cookies, like a browser
         r = browser.post(
@@ -89,9 +91,10 @@ def test_underage_then_locked_even_when_retyping_18(fresh_server):
             json={"pseudo": "Lea18", "age": 18, "gender": "femme", "postal_code": "59000"},
         )
         assert_error(r, 403, "age_gate_locked")
-    # same device and network without the cookie (private window): still locked
+    # same device and network without the cookie (private window, or a neighbour with
+    # the same browser): not a lock, which would shut neighbours out, but a challenge
     r = post(server, {"pseudo": "Lea_bis", "age": 19, "gender": "femme", "postal_code": "59000"})
-    assert_error(r, 403, "age_gate_locked")
+    assert_error(r, 428, "challenge_required")
     # another device signature on the same network is not locked
     other = {
         "user-agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Firefox/130.0",
@@ -143,11 +146,16 @@ def test_banned(fresh_server):
 
 
 def test_rate_limited_per_address(fresh_server):
-    fresh_server.env.update({"PAPOTE_RATE_ENTRY_IP": "5/minute"})
+    fresh_server.env.update({"PAPOTE_RATE_ENTRY_IP": "5/minute", "PAPOTE_TRUSTED_NETWORKS": ""})
     server = fresh_server.start()
-    codes = [post(server, {"pseudo": unique_pseudo(), **GOOD}).status_code for _ in range(7)]
+    codes = [
+        post(server, {"pseudo": unique_pseudo(), **GOOD}, headers=BROWSER).status_code
+        for _ in range(7)
+    ]
     assert codes[:5] == [201] * 5
-    assert_error(post(server, {"pseudo": unique_pseudo(), **GOOD}), 429, "rate_limited")
+    assert codes[5:] == [429, 429]
+    r = post(server, {"pseudo": unique_pseudo(), **GOOD}, headers=BROWSER)
+    assert_error(r, 429, "rate_limited")
 
 
 async def test_delete_session_ends_token(sqlite_server):

@@ -52,3 +52,19 @@ def test_a_household_gets_in_one_after_the_other(new_page, busy_server, page_err
         enter(page, unique_pseudo(name), age=19 if name == "Leo" else 45)
         assert page.locator("#chat-view").is_visible()
     assert not page_errors.errors, page_errors.errors
+
+
+def test_markup_still_throws_after_the_widget_loaded(new_page, busy_server, page_errors):
+    """The widget's "default" Trusted Types policy lets plain text through, never markup."""
+    page = new_page(url=busy_server.url)
+    enter(page, unique_pseudo("Sami"))
+    outcome = page.evaluate(
+        """() => {
+            const box = document.createElement('div');
+            box.innerHTML = 'texte simple';  // plain text: let through
+            try { box.innerHTML = '<img src=x onerror=alert(1)>'; return 'injected'; }
+            catch (e) { return box.textContent === 'texte simple' ? 'refused' : 'odd'; }
+        }"""
+    )
+    assert outcome == "refused"
+    assert page.evaluate("() => window.trustedTypes.defaultPolicy !== null")

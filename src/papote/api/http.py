@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from papote.actions import challenge, entry
-from papote.actions.admission import check_admission
+from papote.actions.admission import check_admission, is_trusted
 from papote.actions.age import Browser, age_gate, check_age_gate, check_attestation, refusal
 from papote.actions.errors import MESSAGES_FR, ActionError, unavailable
 from papote.actions.services import Services
@@ -134,8 +134,17 @@ async def create_session(request: Request) -> Response:
 
 
 async def entry_challenge(request: Request) -> Response:
-    """A proof-of-work challenge for the entry (the ALTCHA widget fetches it)."""
-    return JSONResponse(challenge.new_challenge(services(request)))
+    """A proof-of-work challenge for the entry (the ALTCHA widget fetches it).
+
+    Issuing one costs a key derivation: an address gets no more challenges than
+    entries (``PAPOTE_RATE_ENTRY_IP``), so they cannot be used to load the server.
+    """
+    svc = services(request)
+    if not is_trusted(svc, client_ip(request)) and not await svc.limits.hit(
+        "entry_ip", "challenge:" + client_ip_hash(svc, request)
+    ):
+        return error_response(ActionError("rate_limited", status=429))
+    return JSONResponse(challenge.new_challenge(svc))
 
 
 def bearer_token(request: Request) -> str | None:

@@ -4,10 +4,9 @@ Without a proxy in front, uvicorn keeps a half-sent request open for as long as 
 client likes and buffers headers of any size (a probe held 300 slow requests open for
 minutes and ~100 MB with 20 unfinished 5 MB headers). Here a request head (request
 line and headers) must arrive within ``PAPOTE_HTTP_HEAD_TIMEOUT_S`` (10 s) and fit in
-``PAPOTE_HTTP_MAX_HEAD_BYTES`` (64 KiB: what arrives before the headers are complete,
-which may include the start of a body), or the connection gets 408 / 431 and is
-closed. nginx in front remains the production default (docs/operations.md); these
-limits hold when Papote is served directly.
+``PAPOTE_HTTP_MAX_HEAD_BYTES`` (64 KiB received while the head is still incomplete),
+or the connection gets 408 / 431 and is closed. nginx in front remains the production
+default (docs/operations.md); these limits hold when Papote is served directly.
 """
 
 from __future__ import annotations
@@ -50,15 +49,16 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self._in_head:
-            self._head_bytes += len(data)
-            if self._head_bytes > self.max_head_bytes:
-                self._disarm()
-                _reply(self.transport, b"431 Request Header Fields Too Large")
-                return
-            if self._head_timer is None:
-                self._arm()
-        super().data_received(data)
+        if not self._in_head:
+            super().data_received(data)
+            return
+        self._head_bytes += len(data)
+        if self._head_timer is None:
+            self._arm()
+        super().data_received(data)  # a chunk may end the head and carry a body
+        if self._in_head and self._head_bytes > self.max_head_bytes:
+            self._disarm()
+            _reply(self.transport, b"431 Request Header Fields Too Large")
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
