@@ -186,6 +186,8 @@ def check(ruleset: RuleSet) -> None:
         for name in set().union(*rule.when, rule.unless, rule.min_distinct):
             if name not in known:
                 raise RulePackError(f"{rule.id}: unknown name {name!r}")
+        if not FRAMING_FEATURES.isdisjoint(frozenset().union(*rule.when)):
+            raise RulePackError(f"{rule.id}: framing features ($game...) only go in 'unless'")
         if not any(anchor_names(cond, ruleset) for cond in rule.when):
             raise RulePackError(f"{rule.id}: needs a concept or a detector feature in 'when'")
     for name in ruleset.remember:
