@@ -37,28 +37,27 @@ CONTEXT_FLAGS = frozenset(
     }
 )
 # Features computed by the detectors (personal data, links, spam).
-FEATURES = (
-    frozenset(
-        {
-            "$phone",
-            "$premium_phone",
-            "$email",
-            "$iban",
-            "$address",
-            "$handle",
-            "$link",
-            "$shortener",
-            "$invite_link",
-            "$suspicious_link",
-            "$adult_link",
-            "$many_links",
-            "$repeat",
-            "$burst",
-            "$link_farm",
-        }
-    )
-    | FRAMING_FEATURES
+FEATURES = frozenset(
+    {
+        "$phone",
+        "$premium_phone",
+        "$email",
+        "$iban",
+        "$address",
+        "$handle",
+        "$link",
+        "$shortener",
+        "$invite_link",
+        "$suspicious_link",
+        "$adult_link",
+        "$many_links",
+        "$repeat",
+        "$burst",
+        "$link_farm",
+    }
 )
+# How the message frames its words ($game, $counter_speech...): only in 'unless' lists.
+FEATURES |= FRAMING_FEATURES
 
 _ACTIONS = {a.label: a for a in Action}
 
