@@ -13,6 +13,7 @@ session's shared SQLite server is used.
 from __future__ import annotations
 
 from tests.safety.test_live_moderation import (
+    _assert_delivered,
     _assert_nobody_got,
     _assert_rejected,
     _reports_about,
@@ -33,10 +34,7 @@ async def test_hyperbole_compliments_and_counter_speech_reach_the_room(sqlite_se
         "crier 'sale pd' dans un stade c'est homophobe et c'est puni",
         "le ghb en soirée c'est dangereux, couvrez vos verres",
     ]
-    for text in allowed:
-        ack = await _say(sender, "sport", text)
-        assert ack["type"] == "ack", (text, ack)
-        assert (await member.message(text))["id"] == ack["message"]["id"]
+    await _assert_delivered(sender, "sport", member, allowed)
     refused = [
         ("je vais te détruire toi, je sais où tu habites", "violence"),
         ("sale bougnoule", "hate"),

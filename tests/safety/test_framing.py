@@ -106,3 +106,16 @@ def test_plain_words_are_still_caught(
     verdict = _judge(engine, text, channel)
     assert verdict.action is not Action.ALLOW, text
     assert category in verdict.categories, (text, verdict)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je vais vous descendre les valises",
+        "je vais te graver un cd de mes vieux sons",
+        "on va vous exploser au quiz du bar ce soir",
+        "je vais te démonter un meuble ikea, t'inquiète",
+    ],
+)
+def test_second_person_verbs_that_are_not_threats(engine: ModerationEngine, text: str) -> None:
+    assert _judge(engine, text, "dm").action is Action.ALLOW, text

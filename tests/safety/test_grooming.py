@@ -230,25 +230,27 @@ def test_a_sexual_violence_plan_is_held_at_every_step(engine: ModerationEngine) 
     assert talk.say("a", "bon je vais manger").action is Action.ALLOW
 
 
-def test_a_plan_is_followed_for_a_few_recent_messages_only(engine: ModerationEngine) -> None:
-    stopped = MemoryEntry(
-        sender="a", text="...", ts=1_000, action="escalate", categories=("sexual_violence",)
-    )
-    follow_up = "ramenez des capotes, c'est au deuxième"
-
-    def verdict(ts: int, history: list[MemoryEntry]) -> Verdict:
+def test_a_plan_is_followed_for_half_an_hour_after_its_last_stopped_step(
+    engine: ModerationEngine,
+) -> None:
+    def assess(text: str, ts: int, facts: dict[str, str]) -> Verdict:
         ctx = MessageContext(
-            text=follow_up,
+            text=text,
             channel="dm",
             sender=Participant(id="a", age=40),
             recipient=Participant(id="b", age=40),
             conversation="a|b",
             ts=ts,
         )
-        return engine.judge(ctx, history)
+        assessment = engine.assess(ctx, (), facts)
+        facts.update(assessment.facts)
+        return assessment.verdict
 
-    assert verdict(60_000, [stopped]).category is Category.SEXUAL_VIOLENCE
-    # three hours later, or after five other messages of his, it is ordinary talk again
-    assert verdict(3 * 3600 * 1000, [stopped]).action is Action.ALLOW
-    chatter = [MemoryEntry(sender="a", text="ok", ts=2_000 + i) for i in range(5)]
-    assert verdict(60_000, [stopped, *chatter]).action is Action.ALLOW
+    follow_up = "ramenez des capotes, c'est au deuxième"
+    assert assess(follow_up, 1_000, {}).action is Action.ALLOW  # alone, ordinary
+    facts: dict[str, str] = {}
+    step = assess("je lui mets un somnifère dans son thé ce soir", 1_000, facts)
+    assert step.category is Category.SEXUAL_VIOLENCE
+    assert assess(follow_up, 1_000 + 20 * 60_000, facts).category is Category.SEXUAL_VIOLENCE
+    # each stopped step renews the half hour; 31 minutes after the last one, it is over
+    assert assess(follow_up, 1_000 + 51 * 60_000, facts).action is Action.ALLOW

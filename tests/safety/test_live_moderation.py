@@ -73,6 +73,14 @@ def _assert_rejected(frame: dict[str, Any], code: str, category: str | None = No
     assert isinstance(frame.get("message"), str) and frame["message"], frame
 
 
+async def _assert_delivered(sender: Client, room: str, member: Client, texts: list[str]) -> None:
+    """Each text is acknowledged and reaches ``member``, as the same message."""
+    for text in texts:
+        ack = await _say(sender, room, text)
+        assert ack["type"] == "ack", (text, ack)
+        assert (await member.message(text))["id"] == ack["message"]["id"], text
+
+
 async def _reports_about(server: Any, user_id: str) -> list[Report]:
     """The open reports on ``user_id``, read from the server's own database."""
     settings = Settings(
@@ -233,11 +241,7 @@ async def test_benign_hard_cases_pass(sqlite_server):
         "le film était à mourir de rire",
         "je suis prof au collège, les vacances font du bien",
     ]
-    for text in benign:
-        ack = await _say(sender, "cuisine", text)
-        assert ack["type"] == "ack", (text, ack)
-    for text in benign:
-        await member.message(text)
+    await _assert_delivered(sender, "cuisine", member, benign)
 
 
 async def test_private_messages_get_notices_once_and_are_judged(sqlite_server):

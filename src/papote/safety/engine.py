@@ -2,10 +2,13 @@
 
 One call, :meth:`ModerationEngine.judge`, pure CPU and far under a millisecond:
 normalise the text (text/normalise.py), scan it once with the compiled rule packs
-(text/matcher.py, rules/*.yaml), add detector features (personal data, links, spam)
-and context flags (room or private, adult room, minor recipient...), evaluate only
-the rules anchored on what was found, then the conversation-level checks (minor
-signals, grooming risk) and the safety notices. The most severe verdict wins.
+(text/matcher.py, rules/*.yaml), add detector features (personal data, links, spam,
+and the framing of the harmful words: quotes, counter-speech, news, games...) and
+context flags (room or private, adult room, minor recipient, a minor named by the
+sender, a sexual-violence plan under way: conversation.py), evaluate only the rules
+anchored on what was found, then the conversation-level checks (minor signals, the
+grooming model of text/grooming.py) and the safety notices. The most severe verdict
+wins.
 
 :func:`install` plugs the engine into the safety pipeline with a conversation
 memory. See docs/moderation.md.
@@ -20,6 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from papote.safety.context import EntryContext, MessageContext, Participant
+from papote.safety.conversation import (
+    ADULT_FACT,
+    AGE_ASKED,
+    conversation_flags,
+    facts_learned,
+    grooming_verdict,
+    last_question,
+    sender_minor_signal,
+)
 from papote.safety.explanations import explanation
 from papote.safety.learned import TextModel
 from papote.safety.memory import ConversationMemory, MemoryEntry
@@ -29,16 +41,11 @@ from papote.safety.text.detectors.framing import framing_features
 from papote.safety.text.detectors.links import link_features, warm_up
 from papote.safety.text.detectors.personal_data import personal_data_features
 from papote.safety.text.grooming import (
-    ESCALATE_AT,
-    HOLD_AT,
     STAGE_WEIGHTS,
-    Parties,
-    grooming_risk,
     message_stages,
-    sender_stages,
 )
 from papote.safety.text.matcher import CompiledRules, Hits, compile_rules
-from papote.safety.text.minors import UNKNOWN_AGE, MinorSignal, adult_age, minor_signal, says_yes
+from papote.safety.text.minors import UNKNOWN_AGE, adult_age
 from papote.safety.text.normalise import normalise
 from papote.safety.text.nudges import TRIGGER_NAMES as NUDGE_TRIGGERS
 from papote.safety.text.nudges import nudges_for
@@ -50,7 +57,6 @@ RULES_DIR = Path(__file__).parent / "rules"
 MINOR_FLAG = "sender_possibly_minor"
 _CONSENT = frozenset({"sexual_explicit", "flirt"})  # signals that the other welcomes explicit talk
 MINOR_FACT = "minor:"  # facts "minor:<user id>" -> stated age ("0" when unknown)
-ADULT_FACT = "adult:"  # facts "adult:<user id>" -> the adult age they stated in the conversation
 NUDGE_FACT = "nudge:"  # facts "nudge:<key>" -> "1" once the notice was shown
 
 
@@ -139,8 +145,6 @@ class ModerationEngine:
         links = link_features(folded)
         if links:
             features |= links
-        if hits:  # quotes, counter-speech, games, prevention... only matter next to a hit
-            features |= framing_features(folded)
         ts = ctx.ts or int(time.time() * 1000)
         fingerprint = text.words.strip()
         spam = self._spam.observe(sender_id, fingerprint, "$link" in features, ts)
@@ -151,28 +155,29 @@ class ModerationEngine:
 
         learned: dict[str, str] = {}
         flags: set[str] = set()
-        signal = _sender_minor_signal(ctx, folded, history, facts)
+        asked = last_question(ctx, history) if history else None
+        signal = sender_minor_signal(ctx, folded, asked, facts)
         if signal is not None:
             flags.add(MINOR_FLAG)
             learned[f"{MINOR_FACT}{sender_id}"] = str(signal.age or UNKNOWN_AGE)
             if ctx.sender.age >= 18:
                 flags.add("stated_age_contradicts_entry")
         else:
-            stated = adult_age(folded, _last_signals(ctx, history) is _AGE_ASKED)
+            stated = adult_age(folded, asked == AGE_ASKED)
             if stated is not None:
                 learned[f"{ADULT_FACT}{sender_id}"] = str(stated)
         names = _context_flags(ctx, history, facts, signal is not None)
         names.update(hits)
         names |= features
         stages = message_stages(names, folded) if dm else _NO_STAGES
-        if history or stages:
-            names |= _conversation_flags(ctx, stages, history, facts)
+        if facts or stages:
+            names |= conversation_flags(ctx, ts, stages, facts)
 
         verdicts = [
             _rule_verdict(rule) for rule in self._fired(compiled, folded, hits, features, names)
         ]
         if stages:
-            grooming = _grooming_verdict(ctx, stages, names, history, facts)
+            grooming = grooming_verdict(ctx, stages, names, history, facts)
             if grooming is not None:
                 verdicts.append(grooming)
         if self.model is not None:  # the learned model: what the rules cannot list
@@ -204,6 +209,8 @@ class ModerationEngine:
         else:
             verdict = ALLOW
         action = verdict.action
+        if stages or action >= Action.HOLD:
+            learned.update(facts_learned(ctx, ts, stages, verdict))
         if action is Action.WARN:
             self._spam.note_warned(sender_id, fingerprint, ts)
         entry = MemoryEntry(
@@ -233,6 +240,7 @@ class ModerationEngine:
             return []
         patterns = compiled.patterns
         searched: dict[str, bool] = {}
+        frames: set[str] | None = None  # quotes, counter-speech, games...: only when asked
 
         def any_pattern(pattern_names: tuple[str, ...]) -> bool:
             for name in pattern_names:
@@ -253,6 +261,11 @@ class ModerationEngine:
                     plan.unless_patterns and any_pattern(plan.unless_patterns)
                 ):
                     continue
+                if plan.unless_frames:
+                    if frames is None:
+                        frames = framing_features(folded)
+                    if not plan.unless_frames.isdisjoint(frames):
+                        continue
                 if plan.min_distinct and any(
                     len(hits.get(c, ())) < n for c, n in plan.min_distinct
                 ):
@@ -263,8 +276,6 @@ class ModerationEngine:
 
 _LABELS = {action: action.label for action in Action}
 _NO_STAGES: frozenset[str] = frozenset()
-_AGE_ASKED = ("g_age_question",)
-_MINOR_ASKED = ("g_minor_named",)
 
 
 def _signals(remembered: Iterable[str], stages: frozenset[str]) -> tuple[str, ...]:
@@ -272,109 +283,6 @@ def _signals(remembered: Iterable[str], stages: frozenset[str]) -> tuple[str, ..
     if not stages:
         return tuple(sorted(remembered))
     return tuple(sorted(stages.union(remembered)))
-
-
-def _last_signals(ctx: MessageContext, history: Sequence[MemoryEntry]) -> tuple[str, ...] | None:
-    """What the other person's last message asked: an age (``_AGE_ASKED``), whether this
-    sender is a minor or in a school year (``_MINOR_ASKED``), or nothing (None)."""
-    for entry in reversed(history):
-        if entry.sender != ctx.sender.id:
-            if "g_minor_named" in entry.signals:
-                return _MINOR_ASKED
-            if "g_age_question" in entry.signals:
-                return _AGE_ASKED
-            return None
-    return None
-
-
-def _sender_minor_signal(
-    ctx: MessageContext, folded: str, history: Sequence[MemoryEntry], facts: Mapping[str, str]
-) -> MinorSignal | None:
-    """The sender's own words say they may be a minor: "j'ai 14 ans", "jsuis en 4e", a bare
-    "14" to "t'as quel âge ?", a "oui" to "t'es au collège ?". An adult age the sender
-    stated earlier outweighs ambiguous school words (text/minors.py)."""
-    asked = _last_signals(ctx, history)
-    stated_adult = f"{ADULT_FACT}{ctx.sender.id}" in facts
-    signal = minor_signal(folded, asked is not None, stated_adult)
-    if signal is None and asked is _MINOR_ASKED and says_yes(folded):
-        return MinorSignal(UNKNOWN_AGE)
-    return signal
-
-
-def _conversation_flags(
-    ctx: MessageContext,
-    stages: frozenset[str],
-    history: Sequence[MemoryEntry],
-    facts: Mapping[str, str],
-) -> set[str]:
-    """``@minor_named``: this sender named the other's minor age or school year in this
-    conversation (and the other did not answer with an adult age); ``@sv_plan``: this
-    sender's earlier messages here were held for sexual violence (a plan goes on)."""
-    flags = set()
-    sender = ctx.sender.id
-    recipient = ctx.recipient.id if ctx.recipient is not None else ""
-    if (
-        recipient
-        and f"{ADULT_FACT}{recipient}" not in facts
-        and (
-            "g_minor_named" in stages
-            or any(e.sender == sender and "g_minor_named" in e.signals for e in history)
-        )
-    ):
-        flags.add("@minor_named")
-    if _plan_under_way(sender, ctx.ts, history):
-        flags.add("@sv_plan")
-    return flags
-
-
-def _plan_under_way(sender: str, ts: int, history: Sequence[MemoryEntry]) -> bool:
-    """One of this sender's last few messages, recent, was stopped for sexual violence."""
-    seen = 0
-    for entry in reversed(history):
-        if entry.sender != sender:
-            continue
-        if seen == PLAN_MESSAGES or (ts and entry.ts and ts - entry.ts > PLAN_WINDOW_MS):
-            return False
-        seen += 1
-        if entry.action in _STOPPED and _SEXUAL_VIOLENCE in entry.categories:
-            return True
-    return False
-
-
-_SEXUAL_VIOLENCE = Category.SEXUAL_VIOLENCE.value
-_STOPPED = frozenset({Action.HOLD.label, Action.BLOCK.label, Action.ESCALATE.label})
-PLAN_MESSAGES = 5  # a plan is followed over the sender's last five messages...
-PLAN_WINDOW_MS = 2 * 3600 * 1000  # ...of the last two hours
-
-
-def _grooming_verdict(
-    ctx: MessageContext,
-    stages: frozenset[str],
-    names: set[str],
-    history: Sequence[MemoryEntry],
-    facts: Mapping[str, str],
-) -> Verdict | None:
-    """The conversation-level grooming verdict of a private message (text/grooming.py)."""
-    recipient = ctx.recipient
-    parties = Parties(
-        sender_age=ctx.sender.age,
-        recipient_age=recipient.age if recipient is not None else None,
-        recipient_minor="@recipient_minor" in names,
-        recipient_adult_stated=recipient is not None and f"{ADULT_FACT}{recipient.id}" in facts,
-    )
-    risk = grooming_risk(stages, sender_stages(ctx.sender.id, history), parties)
-    if risk < HOLD_AT:
-        return None
-    action = Action.ESCALATE if risk >= ESCALATE_AT else Action.HOLD
-    categories: tuple[Category, ...]
-    if parties.recipient_minor or "@minor_named" in names:
-        # grooming of a (possible) minor: a child-protection case too (suspension, report)
-        categories = (Category.GROOMING, Category.CHILD_SAFETY)
-        rule = "grooming.minor"
-    else:
-        categories = (Category.GROOMING,)
-        rule = "grooming.sequence"
-    return Verdict(action, categories, risk, rule, explanation(action, Category.GROOMING))
 
 
 _VERDICTS: dict[tuple[str, Action, Category, float], Verdict] = {}

@@ -123,15 +123,31 @@ _PHOTO_REQUEST = re.compile(
     r"|me\s+montrer|fais\s?moi\s+voir|m'?\s?faire\s+voir|partage\s?moi)\b[^.?!]{0,25}?"
     r"\b(?:photos?|pics?|selfies?|videos?|nudes?|tete|visage|corps|tenue)\b"
 )
-_PATTERN_STAGES = (
-    ("g_minor_named", _MINOR_NAMED),
-    ("g_gift", _MONEY_OFFER),
-    ("g_photo_request", _PHOTO_REQUEST),
+# each pattern behind a cheap first look: words one of its matches must contain, and
+# whether a digit is needed ("40 euros"), or enough ("t'as 13 ans", "en 5e")
+_PATTERN_STAGES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], str], ...] = (
+    (
+        "g_minor_named",
+        _MINOR_NAMED,
+        re.compile(
+            r"colleg|primaire|seconde|2nde|mineur|cm[12]|sixieme|cinquieme|quatrieme|troisieme"
+        ),
+        "enough",
+    ),
+    ("g_gift", _MONEY_OFFER, re.compile(r"gagn|donne|file|envoie|fais|pay|vire"), "needed"),
+    (
+        "g_photo_request",
+        _PHOTO_REQUEST,
+        re.compile(r"photo|pic|selfie|video|nude|tete|visage|corps|tenue"),
+        "no",
+    ),
 )
-_PATTERN_GATE = re.compile(
-    r"\d|college|primaire|seconde|2nde|mineur|photo|pic|selfie|video|nude|voir|tete|visage|corps"
-    r"|tenue|cm[12]|eme\b|ieme\b"
+_DIGITS = frozenset("0123456789")
+_ANY_GATE = re.compile(
+    "|".join(gate.pattern for _, _, gate, digit in _PATTERN_STAGES if digit != "needed")
 )
+_STAGES = frozenset(STAGE_WEIGHTS)
+_STAGE_NAMES = _STAGES | frozenset(FEATURE_STAGES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,18 +162,18 @@ class Parties:
 
 def message_stages(names: Iterable[str], folded: str) -> frozenset[str]:
     """The grooming stages one message shows (``names``: concepts and features it has)."""
-    stages = set()
-    for name in names:
-        if name in STAGE_WEIGHTS:
-            stages.add(name)
-        else:
-            stage = FEATURE_STAGES.get(name)
-            if stage is not None:
-                stages.add(stage)
-    if _PATTERN_GATE.search(folded):
-        for stage, pattern in _PATTERN_STAGES:
-            if stage not in stages and pattern.search(folded):
-                stages.add(stage)
+    found = _STAGE_NAMES.intersection(names)
+    stages = set(found & _STAGES)
+    if len(stages) != len(found):
+        stages.update(FEATURE_STAGES[n] for n in found - _STAGES)
+    has_digit = not _DIGITS.isdisjoint(folded)
+    if not has_digit and not _ANY_GATE.search(folded):
+        return frozenset(stages)  # most messages: no word any pattern needs
+    for stage, pattern, gate, digit in _PATTERN_STAGES:
+        if stage in stages or (digit == "needed" and not has_digit):
+            continue
+        if ((digit == "enough" and has_digit) or gate.search(folded)) and pattern.search(folded):
+            stages.add(stage)
     return frozenset(stages)
 
 

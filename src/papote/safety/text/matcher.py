@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from papote.safety.text.detectors.framing import FRAMING_FEATURES
 from papote.safety.text.normalise import NormalisedText, normalise_term
 from papote.safety.text.rulepack import Rule, RulePackError, RuleSet, anchor_names
 
@@ -39,6 +40,7 @@ class RulePlan:
     when: tuple[tuple[frozenset[str], tuple[str, ...]], ...]  # (names, patterns among them)
     unless: frozenset[str]
     unless_patterns: tuple[str, ...]
+    unless_frames: frozenset[str]  # framing features, computed only when a rule asks
     min_distinct: tuple[tuple[str, int], ...]
 
 
@@ -100,6 +102,7 @@ def compile_rules(ruleset: RuleSet) -> CompiledRules:
             when=tuple((cond, tuple(sorted(cond & pattern_names))) for cond in rule.when),
             unless=rule.unless,
             unless_patterns=tuple(sorted(rule.unless & pattern_names)),
+            unless_frames=rule.unless & FRAMING_FEATURES,
             min_distinct=tuple(rule.min_distinct.items()),
         )
         anchor = next(a for c in rule.when if (a := anchor_names(c, ruleset)))

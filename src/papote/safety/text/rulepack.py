@@ -37,28 +37,27 @@ CONTEXT_FLAGS = frozenset(
     }
 )
 # Features computed by the detectors (personal data, links, spam).
-FEATURES = (
-    frozenset(
-        {
-            "$phone",
-            "$premium_phone",
-            "$email",
-            "$iban",
-            "$address",
-            "$handle",
-            "$link",
-            "$shortener",
-            "$invite_link",
-            "$suspicious_link",
-            "$adult_link",
-            "$many_links",
-            "$repeat",
-            "$burst",
-            "$link_farm",
-        }
-    )
-    | FRAMING_FEATURES
+FEATURES = frozenset(
+    {
+        "$phone",
+        "$premium_phone",
+        "$email",
+        "$iban",
+        "$address",
+        "$handle",
+        "$link",
+        "$shortener",
+        "$invite_link",
+        "$suspicious_link",
+        "$adult_link",
+        "$many_links",
+        "$repeat",
+        "$burst",
+        "$link_farm",
+    }
 )
+# How the message frames its words ($game, $counter_speech...): only in 'unless' lists.
+FEATURES |= FRAMING_FEATURES
 
 _ACTIONS = {a.label: a for a in Action}
 
@@ -186,6 +185,8 @@ def check(ruleset: RuleSet) -> None:
         for name in set().union(*rule.when, rule.unless, rule.min_distinct):
             if name not in known:
                 raise RulePackError(f"{rule.id}: unknown name {name!r}")
+        if not FRAMING_FEATURES.isdisjoint(frozenset().union(*rule.when)):
+            raise RulePackError(f"{rule.id}: framing features ($game...) only go in 'unless'")
         if not any(anchor_names(cond, ruleset) for cond in rule.when):
             raise RulePackError(f"{rule.id}: needs a concept or a detector feature in 'when'")
     for name in ruleset.remember:

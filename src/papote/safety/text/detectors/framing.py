@@ -69,7 +69,7 @@ _GAME = re.compile(
     r"|mario\s?kart|smash|tekken|street\s+fighter|lol|league|minecraft|among\s+us|clash|brawl|echecs|belote"
     r"|coinche|tarot|poker|uno|monopoly|scrabble|babyfoot|baby|ping\s?pong|padel|tennis|basket|foot|five"
     r"|hand|rugby|badminton|bowling|billard|flechettes|petanque|la\s+play|la\s+switch|la\s+manette|ranked"
-    r"|1v1|un\s+contre\s+un|la\s+revanche|la\s+belle)\b"
+    r"|1v1|un\s+contre\s+un|la\s+revanche|la\s+belle|quiz|blind\s+test|trivial|karaoke|la\s+course)\b"
     r"|\b(?:le|ce|au|du|un|leur|notre|quel)\s+(?:match|derby|boss|tournoi|championnat|classico|niveau|donjon|raid)\b"
     r"|\b(?:la|une|cette)\s+(?:partie|game|manche|finale|demi\s+finale|revanche)\b|\ben\s+finale\b"
     r"|\bsur\s+le\s+terrain\b|\bligue\s+(?:1|2|des\s+champions)\b|\bfifa\b|\bfortnite\b|\bwarzone\b"
