@@ -7,6 +7,7 @@ import logging
 from dataclasses import fields, replace
 from typing import Any
 
+from papote.actions import legal
 from papote.actions.services import Services
 from papote.actions.terms import reload_terms
 from papote.realtime.broker import Envelope
@@ -84,6 +85,7 @@ async def purge_once(svc: Services) -> int:
     cutoff = now - svc.settings.history_retention_days * DAY_MS
     removed = await messages.purge_older_than(svc.db, cutoff)
     await SqlAgeGateStore(svc.db).purge(now)
+    await legal.purge(svc, now)  # connection logs after a year; browser keys
     if removed:
         log.info("retention purge", extra={"removed": removed})
     return removed

@@ -18,6 +18,7 @@ from papote.actions.draft import Draft
 from papote.actions.errors import ActionError, Rejected
 from papote.actions.minors import guard_new_dm
 from papote.actions.moderation import judge
+from papote.actions.room_state import check_may_speak
 from papote.actions.rooms import check_room
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
@@ -125,6 +126,7 @@ async def do_say(svc: Services, session: SessionUser, room_id: Any, out: Outgoin
     if not svc.hub.is_member(room.id, session.id):
         raise Rejected("not_member")
     _check_can_speak(svc, session)
+    check_may_speak(svc, session, room.id)  # room locked or in slow mode
     message = _new_message(svc, session, text, room_id=room.id)
     ctx = MessageContext(
         text=text,

@@ -27,6 +27,7 @@ class RateLimits:
             "frames": parse_many(settings.rate_frames),
             "dm_image": parse_many(settings.rate_dm_image),
             "staff_login": parse_many(settings.rate_staff_login),
+            "notice": parse_many(settings.rate_notice),
         }
 
     async def hit(self, rule: str, key: str, cost: int = 1) -> bool:

@@ -17,10 +17,12 @@ from prometheus_client import Counter, Histogram
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from papote.actions.connect import do_goodbye, do_hello
+from papote.actions.entry_bans import prefix_key
 from papote.actions.errors import MESSAGES_FR, ActionError, Rejected
+from papote.actions.legal import do_log_connection
 from papote.actions.services import Services
 from papote.api.commands import COMMANDS, Caller, check_fields
-from papote.api.net import client_ip_hash
+from papote.api.net import client_ip, client_ip_hash
 from papote.api.transport import AsgiTransport
 from papote.realtime.connection import Connection
 from papote.realtime.events import encode
@@ -122,6 +124,7 @@ async def gateway(websocket: WebSocket) -> None:
         return
     session, conn = result
     caller = Caller(session, client_ip_hash(svc, websocket), conn)
+    await do_log_connection(svc, session.id, prefix_key(svc, client_ip(websocket)))
     try:
         await _serve(svc, websocket, conn, caller)
     except WebSocketDisconnect:
