@@ -22,6 +22,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "admin": ("papote.admin_cmd:main", "operator tasks: purge, moderators, terms"),
     "staff": ("papote.staff_cmd:staff_main", "staff accounts: `papote staff add NAME --role`"),
     "audit": ("papote.staff_cmd:audit_main", "audit log: `papote audit verify`"),
+    "transparency": (
+        "papote.transparency_cmd:main",
+        "DSA transparency report: `papote transparency --since D --until D [--html F]`",
+    ),
 }
 
 

@@ -48,6 +48,8 @@ CONVERSATION_NOTICE_FR = (
     "sexuel, les demandes de photos, de rendez-vous ou de contact ailleurs sont interdites "
     "et signalées. En cas de doute, mettez fin à la conversation."
 )
+
+
 async def _notify(svc: Services, user_id: str, text: str, key: str, level: str = "warning") -> None:
     frame = NoticeEvent(text, level=level, key=key).encode()  # type: ignore[arg-type]
     await svc.broker.publish(Envelope(f"user:{user_id}", frame))

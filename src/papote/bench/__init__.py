@@ -10,6 +10,7 @@ BENCHES = {
     "moderation": "papote.bench.moderation",
     "fanout": "papote.bench.fanout",
     "load": "papote.bench.load",
+    "console": "papote.bench.console",
 }
 
 

@@ -61,7 +61,8 @@ class ServerProcess:
     def log_path(self) -> str:
         return os.path.join(self.data_dir, f"server-{self.port}.log")
 
-    def start(self, timeout: float = 30.0) -> ServerProcess:
+    # 120 s: on a shared, loaded CI machine a cold start (migrations, rule packs) took 30 s+
+    def start(self, timeout: float = 120.0) -> ServerProcess:
         env = {**os.environ, "PAPOTE_DATA_DIR": self.data_dir, **self.env}
         command = [
             sys.executable,

@@ -333,7 +333,7 @@ class SessionBrowser(Base):
 
 
 class EntrySignal(Base):
-    """"A ban fell recently on someone behind this key" (prefix or device): a reason to
+    """ "A ban fell recently on someone behind this key" (prefix or device): a reason to
     challenge an entry, never to refuse it (``actions.sanctions.recent_ban_signal``)."""
 
     __tablename__ = "entry_signals"
