@@ -89,3 +89,14 @@ def test_console_is_accessible(new_page, sqlite_server):
     mod = add_staff(sqlite_server)
     _login(page, mod)
     assert run_axe(page) == []
+
+
+def test_anyone_files_a_notice_from_the_page(new_page, page_errors):
+    page = new_page()
+    page.goto("/signaler")
+    page.fill("#n-what", "https://papote.example/salon/general")
+    page.select_option("#n-category", "child_safety")
+    page.fill("#n-explanation", "Un adulte demande des photos à une enfant.")
+    page.click("#notice-form button[type=submit]")
+    expect(page.locator("#n-done")).to_contain_text("référence n")
+    assert page_errors.errors == []

@@ -130,7 +130,7 @@ async def test_room_lock_and_slow_mode_on_every_message(server):
 async def test_evidence_package_is_signed_and_verifiable(server):
     mod = login(server, add_staff(server, "moderator", "child_safety"))
     a, b = await room_pair(server)
-    msg = await say(a, "general", "je sais où tu habites, attends-toi à une visite ce soir")
+    msg = await say(a, "general", "on se voit bientôt, tu verras")
     await b.request({"type": "report", "reason": "violence", "message": msg["id"]})
     case = case_for(server, mod, msg["id"])
     assert case["priority"] <= 1, "threats to life come first"
@@ -144,7 +144,7 @@ async def test_evidence_package_is_signed_and_verifiable(server):
     try:
         public.verify(
             base64.b64decode(package["package"]["signature"]),
-            body.replace("visite", "fête").encode(),
+            body.replace("bientôt", "demain").encode(),
         )
         tampered_ok = True
     except Exception:

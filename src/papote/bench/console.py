@@ -17,8 +17,8 @@ import asyncio
 import json
 import secrets
 import time
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import httpx

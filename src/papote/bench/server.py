@@ -86,6 +86,8 @@ class ServerProcess:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return self
             time.sleep(0.1)
+        self.proc.kill()  # never leave a half-started server behind
+        self.proc.wait()
         raise RuntimeError(f"the server did not start in {timeout} s:\n{self.logs()}")
 
     def logs(self) -> str:
