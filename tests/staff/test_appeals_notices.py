@@ -4,6 +4,7 @@ packages, against a real server."""
 from __future__ import annotations
 
 import base64
+import json
 
 import httpx
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
@@ -154,8 +155,27 @@ async def test_evidence_package_is_signed_and_verifiable(server):
         await c.close()
 
 
-def test_transparency_and_audit_after_actions(server):
-    out = papote(server, "audit", "verify")
-    assert out.returncode == 0, out.stdout + out.stderr
-    assert '"ok": true' in out.stdout
-    assert auth("x")
+def test_terms_by_staff_are_attributed_and_reports_are_public_figures(server):
+    name = add_staff(server)
+    token = login(server, name)
+    r = httpx.post(
+        f"{server.url}/api/v1/admin/terms",
+        headers=auth(token),
+        json={"term": "motinterditdetest", "category": "spam", "action": "block"},
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["term"]["created_by"] == name.name
+    chat = httpx.post(
+        f"{server.url}/api/v1/admin/terms",
+        headers=auth("not-a-staff-token"),
+        json={"term": "x", "category": "spam"},
+    )
+    assert chat.status_code == 403
+    audit = papote(server, "audit", "verify")
+    assert audit.returncode == 0 and '"ok": true' in audit.stdout, audit.stdout + audit.stderr
+    out = papote(server, "transparency", "--since", "2020-01-01", "--until", "2100-01-01")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) == {"period", "notices", "user_reports", "actions", "appeals"}
+    assert data["actions"]["total"] == sum(data["actions"]["by_type"].values())
+    assert data["notices"]["total"] == sum(data["notices"]["by_category"].values())
