@@ -30,7 +30,11 @@ def papote(server: ServerProcess, *args: str, stdin: str = "") -> subprocess.Com
     env = {**os.environ, "PAPOTE_DATA_DIR": server.data_dir, **server.env}
     return subprocess.run(
         [sys.executable, "-m", "papote.cli", *args],
-        input=stdin, env=env, capture_output=True, text=True, timeout=60,
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

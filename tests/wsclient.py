@@ -18,13 +18,19 @@ def unique_pseudo(prefix: str = "t") -> str:
     return f"{prefix}{next(_pseudos)}_{id(object()) % 10000}"[:20]
 
 
-async def enter(base_url: str, **fields: Any) -> dict[str, Any]:
+async def enter(
+    base_url: str, cookies: dict[str, str] | None = None, **fields: Any
+) -> dict[str, Any]:
+    """Enter over HTTP; the browser's cookies come back under ``"cookies"`` (a ban falls
+    on that browser: pass them again to enter as the same browser)."""
     body = {"pseudo": unique_pseudo(), "age": 30, "gender": "homme", "postal_code": "75011"}
     body.update(fields)
-    async with httpx.AsyncClient(base_url=base_url) as http:
+    async with httpx.AsyncClient(base_url=base_url, cookies=cookies) as http:
         response = await http.post("/api/v1/session", json=body)
+        jar = dict(http.cookies)
     assert response.status_code == 201, response.text
     data: dict[str, Any] = response.json()
+    data["cookies"] = jar
     return data
 
 

@@ -25,12 +25,12 @@ from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
 from papote import logs, web
-from papote.actions import maintenance, media_runtime
+from papote.actions import maintenance, media_runtime, room_state
 from papote.actions.presence import cancel_timers, run_heartbeat
 from papote.actions.ratelimit import RateLimits
 from papote.actions.services import RoomInfo, Services
 from papote.actions.terms import reload_terms
-from papote.api import admin, age, http, media, metrics, openapi, staff
+from papote.api import admin, age, http, media, metrics, openapi, public, staff, staff_cases
 from papote.api.headers import ResponseHeaders
 from papote.api.transport import AbortHook
 from papote.api.ws import gateway
@@ -51,6 +51,7 @@ from papote.store import rooms as room_store
 from papote.store.db import Database
 from papote.store.migrate import upgrade
 from papote.store.replays import SqlReplayStore
+from papote.web import console
 
 log = logging.getLogger(__name__)
 ROOMS_FILE = Path(__file__).parent / "reference" / "rooms.yaml"
@@ -134,6 +135,8 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     svc.rooms = await _load_rooms(db)
     maintenance.install(svc)
     images = media_runtime.install(svc)
+    room_state.install(svc)
+    await room_state.load(svc)
     await reload_terms(svc)
     app.state.services = svc
     await svc.broker.start(svc.hub.deliver)
@@ -184,6 +187,22 @@ async def purge_once_standalone() -> int:
         await db.close()
 
 
+def _staff_routes() -> list[Route]:
+    base = "/api/v1/staff"
+    return [
+        Route(f"{base}/cases", staff_cases.list_cases, methods=["GET"]),
+        Route(f"{base}/cases/{{case_id}}", staff_cases.case_detail, methods=["GET"]),
+        Route(f"{base}/cases/{{case_id}}/claim", staff_cases.claim, methods=["POST"]),
+        Route(f"{base}/cases/{{case_id}}/notes", staff_cases.note, methods=["POST"]),
+        Route(f"{base}/cases/{{case_id}}/actions", staff_cases.act, methods=["POST"]),
+        Route(f"{base}/cases/{{case_id}}/evidence", staff_cases.evidence_package, methods=["POST"]),
+        Route(f"{base}/sanctions/{{sanction_id}}/undo", staff_cases.undo, methods=["POST"]),
+        Route(f"{base}/rooms/{{room_id}}/actions", staff_cases.room_action, methods=["POST"]),
+        Route(f"{base}/appeals", staff_cases.list_appeals, methods=["GET"]),
+        Route(f"{base}/appeals/{{appeal_id}}", staff_cases.decide_appeal, methods=["POST"]),
+    ]
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     routes = [
@@ -204,9 +223,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/v1/staff/login", staff.login, methods=["POST"]),
         Route("/api/v1/staff/logout", staff.logout, methods=["POST"]),
         Route("/api/v1/staff/me", staff.me, methods=["GET"]),
+        *_staff_routes(),
+        Route("/api/v1/appeals", public.my_decision, methods=["GET"]),
+        Route("/api/v1/appeals", public.appeal, methods=["POST"]),
+        Route("/api/v1/notices", public.notice, methods=["POST"]),
         Route("/healthz", http.healthz, methods=["GET"]),
         WebSocketRoute("/api/v1/ws", gateway),
         *web.routes(dev=settings.env != "prod"),
+        *console.routes(),
     ]
     app = Starlette(
         routes=routes,

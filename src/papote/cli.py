@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "staff": ("papote.staff_cmd:staff_main", "staff accounts: `papote staff add NAME --role`"),
     "audit": ("papote.staff_cmd:audit_main", "audit log: `papote audit verify`"),
     "hashlist": ("papote.hashlist_cmd:main", "image hash lists: `papote hashlist import|list`"),
+    "transparency": (
+        "papote.transparency_cmd:main",
+        "DSA transparency report: `papote transparency --since D --until D [--html F]`",
+    ),
 }
 
 

@@ -104,6 +104,11 @@ class Settings(BaseSettings):
 
     # Anonymous age assurance: trusted issuers of over-18 attestations, as a JSON object
     # {"issuer id": "<public key PEM or JWK>" | [keys...]}, inline or in a file.
+    # Trusted flaggers (DSA Article 22) whose public notices go first: a JSON object
+    # {"name": "key"}; the key comes in the X-Trusted-Flagger-Key header.
+    trusted_flaggers: str | None = Field(default=None, repr=False)
+    rate_notice: str = "5/minute;50/day"  # public notices per hashed address
+
     age_issuers: str | None = None
     age_issuers_file: Path | None = None
 
@@ -150,6 +155,10 @@ class Settings(BaseSettings):
         if self.age_issuers_file is not None:
             raw = self.age_issuers_file.read_text(encoding="utf-8")
         return dict(json.loads(raw)) if raw else {}
+
+    def trusted_flagger_keys(self) -> dict[str, str]:
+        raw = json.loads(self.trusted_flaggers) if self.trusted_flaggers else {}
+        return {str(k): str(v) for k, v in dict(raw).items() if v}
 
     @property
     def cookies_secure(self) -> bool:

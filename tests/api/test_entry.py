@@ -114,10 +114,11 @@ def test_underage_then_locked_even_when_retyping_18(fresh_server):
     assert r.status_code == 201
 
 
-def test_banned(fresh_server):
+def test_banned_browser_refused_neighbour_admitted(fresh_server):
+    """A ban falls on a browser (its own cookie), never on the address others share."""
     import asyncio
 
-    from papote.safety.age_gate import hash_ip
+    from papote.actions.entry_bans import BROWSER_COOKIE
     from papote.settings import Settings
     from papote.store.bans import add
     from papote.store.db import Database
@@ -125,24 +126,35 @@ def test_banned(fresh_server):
 
     server = fresh_server.start()
     settings = Settings(data_dir=server.data_dir)
+    with httpx.Client(base_url=server.url) as banned_browser:
+        first = banned_browser.post("/api/v1/session", json={"pseudo": unique_pseudo(), **GOOD})
+        assert first.status_code == 201
+        cookie = banned_browser.cookies[BROWSER_COOKIE]
+        assert "httponly" in first.headers["set-cookie"].lower()
 
-    async def ban_loopback() -> None:
-        db = Database(settings.db_url)
-        await add(
-            db,
-            Ban(
-                key=hash_ip("127.0.0.1", settings.secret),
-                until=None,
-                reason="hate",
-                statement="Propos haineux répétés.",
-                created_at=0,
-            ),
-        )
-        await db.close()
+        async def ban_that_browser() -> None:
+            import hashlib
+            import hmac
 
-    asyncio.run(ban_loopback())
-    r = post(server, {"pseudo": unique_pseudo(), **GOOD})
-    assert_error(r, 403, "banned")
+            key = hmac.new(settings.secret, f"browser|{cookie}".encode(), hashlib.sha256)
+            db = Database(settings.db_url)
+            await add(
+                db,
+                Ban(
+                    key=f"browser:{key.hexdigest()[:40]}",
+                    until=None,
+                    reason="hate",
+                    statement="Propos haineux répétés.",
+                    created_at=0,
+                ),
+            )
+            await db.close()
+
+        asyncio.run(ban_that_browser())
+        r = banned_browser.post("/api/v1/session", json={"pseudo": unique_pseudo(), **GOOD})
+        assert_error(r, 403, "banned")
+    # same address, another browser: welcome
+    assert post(server, {"pseudo": unique_pseudo(), **GOOD}).status_code == 201
 
 
 def test_rate_limited_per_address(fresh_server):

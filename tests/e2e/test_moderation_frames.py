@@ -1,82 +1,89 @@
 """Notices and sanctions from the server are shown as such, never as chat messages.
 
-The page's socket goes through a Playwright WebSocket route connected to the real
-server; the test adds `notice` and `sanction` frames to what the server sends, as the
-moderation side would.
+The warning, the mute and the ban below are the server's own frames: a public notice
+opens a case, a moderator acts through the Staff API, and the page shows what the
+server sent (statement of reasons included). The last tests route the page's socket
+through Playwright to reply with `rejected` codes the server sends in rarer situations.
 """
 
 from __future__ import annotations
 
 import json
-import time
 
+import httpx
 import pytest
 from playwright.sync_api import WebSocketRoute, expect
 
 from papote.actions.errors import MESSAGES_FR
-from papote.actions.minors import HELP_NOTICE_FR
+from tests.staffhelp import add_staff, auth, login
 
 from .helpers import enter, say, unique_pseudo
 
 pytestmark = pytest.mark.e2e
 
-STATEMENT = (
-    "Décision : mise en sourdine de 10 minutes.\n"
-    "Faits : insultes répétées dans le salon Général. <b>pas du HTML</b>\n"
-    "Recours : répondez à cette décision depuis la page des règles."
-)
+
+class Moderator:
+    """A moderator on the test server, acting through the real Staff API."""
+
+    def __init__(self, server) -> None:
+        self.url = server.url
+        self.token = login(server, add_staff(server))
+
+    def notice(self, about: str, category: str) -> None:
+        r = httpx.post(
+            f"{self.url}/api/v1/notices",
+            json={"url_or_id": about, "category": category, "explanation": "vu"},
+        )
+        assert r.status_code == 201, r.text
+
+    def case_of(self, pseudo: str, kind: str) -> dict:
+        r = httpx.get(f"{self.url}/api/v1/staff/cases?pseudo={pseudo}", headers=auth(self.token))
+        found = [
+            c for c in r.json()["cases"] if c["state"] == "open" and c["subject"]["kind"] == kind
+        ]
+        assert found, r.json()
+        detail = httpx.get(
+            f"{self.url}/api/v1/staff/cases/{found[0]['id']}", headers=auth(self.token)
+        )
+        return detail.json()["case"]
+
+    def act(self, case: dict, **body) -> dict:
+        r = httpx.post(
+            f"{self.url}/api/v1/staff/cases/{case['id']}/actions",
+            json=body,
+            headers=auth(self.token),
+        )
+        assert r.status_code == 200, r.text
+        return r.json()["sanction"]
 
 
-def _proxied(page):
-    sockets: list[WebSocketRoute] = []
-
-    def _route(ws: WebSocketRoute) -> None:
-        ws.connect_to_server()
-        sockets.append(ws)
-
-    page.route_web_socket("**/api/v1/ws", _route)
-    return sockets
-
-
-def test_notice_and_mute_are_shown_apart(new_page, page_errors):
+def test_notice_and_mute_are_shown_apart(new_page, page_errors, sqlite_server):
+    mod = Moderator(sqlite_server)
     page = new_page()
-    sockets = _proxied(page)
-    enter(page, unique_pseudo("Vera"), gender="femme")
-    say(page, "Avant la sanction")
+    pseudo = unique_pseudo("Vera")
+    enter(page, pseudo, gender="femme")
+    say(page, "Avant la sanction <b>pas du HTML</b>")
     expect(page.locator("#message-list .msg-text", has_text="Avant la sanction")).to_have_count(1)
-    server_side = sockets[-1]
 
-    server_side.send(
-        json.dumps(
-            {
-                "type": "notice",
-                "level": "warning",
-                "text": "N'envoie jamais d'argent à quelqu'un rencontré en ligne.",
-                "key": "money",
-            }
-        )
-    )
+    mod.notice(pseudo, "harassment")
+    person_case = mod.case_of(pseudo, "user")
+    warned = mod.act(person_case, action="warn", reason="harassment")
     notice = page.locator("#notices .notice.warning")
-    expect(notice).to_contain_text("N'envoie jamais d'argent")
-    expect(page.locator("#message-list")).not_to_contain_text("N'envoie jamais")
+    expect(notice).to_contain_text("un avertissement")
+    expect(page.locator("#message-list")).not_to_contain_text("avertissement")
+    assert warned["statement"].startswith("Décision : un avertissement.")
 
-    until = int(time.time() * 1000) + 600_000
-    server_side.send(
-        json.dumps(
-            {
-                "type": "sanction",
-                "action": "mute",
-                "until": until,
-                "reason": "harassment",
-                "statement": STATEMENT,
-            }
-        )
+    message_id = person_case["evidence"]["context"][-1]["id"]
+    mod.notice(message_id, "harassment")
+    muted = mod.act(
+        mod.case_of(pseudo, "message"), action="mute", reason="harassment", duration_s=600
     )
     dialog = page.locator("#sanction-dialog")
     expect(dialog).to_be_visible()
     expect(page.locator("#sanction-title")).to_have_text("Vous êtes en sourdine")
     expect(page.locator("#sanction-reason")).to_have_text("Harcèlement")
-    expect(page.locator("#sanction-statement")).to_have_text(STATEMENT)
+    expect(page.locator("#sanction-statement")).to_have_text(muted["statement"])
+    expect(page.locator("#sanction-statement")).to_contain_text("<b>pas du HTML</b>")
     assert page.locator("#sanction-statement b").count() == 0
     expect(page.locator("#message-list")).not_to_contain_text("Décision")
     dialog.get_by_role("button", name="J’ai compris").click()
@@ -88,27 +95,25 @@ def test_notice_and_mute_are_shown_apart(new_page, page_errors):
     assert page_errors.errors == []
 
 
-def test_ban_ends_the_session_with_the_statement(new_page, page_errors):
+def test_ban_ends_the_session_with_the_statement(new_page, page_errors, sqlite_server):
+    mod = Moderator(sqlite_server)
     page = new_page()
-    sockets = _proxied(page)
-    enter(page, unique_pseudo("Wim"))
+    sockets: list[WebSocketRoute] = []
+
+    def _route(ws: WebSocketRoute) -> None:
+        ws.connect_to_server()
+        sockets.append(ws)
+
+    page.route_web_socket("**/api/v1/ws", _route)
+    pseudo = unique_pseudo("Wim")
+    enter(page, pseudo)
     before = len(sockets)
-    sockets[-1].send(
-        json.dumps(
-            {
-                "type": "sanction",
-                "action": "ban",
-                "until": None,
-                "reason": "hate",
-                "statement": "Bannissement : propos racistes répétés.",
-            }
-        )
-    )
+    mod.notice(pseudo, "hate")
+    banned = mod.act(mod.case_of(pseudo, "user"), action="ban", reason="hate")
     expect(page.locator("#sanction-title")).to_have_text("Vous êtes banni·e")
     expect(page.locator("#sanction-until")).to_have_text("Sans limite de durée")
-    sockets[-1].close(code=1008, reason="banned")
     expect(page.locator("#ended-view")).to_be_visible()
-    expect(page.locator("#ended-statement")).to_have_text("Bannissement : propos racistes répétés.")
+    expect(page.locator("#ended-statement")).to_have_text(banned["statement"])
     page.wait_for_timeout(2_000)
     assert len(sockets) == before, "the page reconnected after a ban"
     assert page_errors.errors == []
@@ -157,24 +162,24 @@ def test_new_refusals_are_shown_by_the_composer(new_page, page_errors):
 
 
 def test_help_notice_for_a_possible_minor_is_prominent(new_page, page_errors):
+    """The server's own help notice, after a minor signal in what the person writes."""
     page = new_page()
-    sockets = _proxied(page)
+    sockets: list[WebSocketRoute] = []
+
+    def _route(ws: WebSocketRoute) -> None:
+        ws.connect_to_server()
+        sockets.append(ws)
+
+    page.route_web_socket("**/api/v1/ws", _route)
     enter(page, unique_pseudo("Aide"))
-    sockets[-1].send(
-        json.dumps({"type": "notice", "level": "info", "text": "Bienvenue", "key": "w"})
-    )
-    sockets[-1].send(
-        json.dumps(
-            {"type": "notice", "level": "warning", "text": HELP_NOTICE_FR, "key": "minor_help"}
-        )
-    )
+    say(page, "salut, j'ai 14 ans")
     help_box = page.locator("#notices .notice-help")
     expect(help_box).to_contain_text("3018")
     expect(help_box).to_have_attribute("role", "alert")
     expect(help_box.locator("a[href='tel:3018']")).to_be_visible()
     expect(help_box.locator("a[href='https://3018.fr']")).to_be_visible()
     expect(help_box.get_by_role("button", name="Prouver que j’ai 18 ans")).to_be_visible()
-    # First, and kept when other notices pile up.
+    # First, and kept when other notices pile up (these few are added through the route).
     expect(page.locator("#notices .notice").first).to_have_attribute("data-key", "minor_help")
     for i in range(4):
         sockets[-1].send(

@@ -16,8 +16,9 @@ src/papote/actions/minors.py):
     grooming, suspended;
 (d) two adults flirt, ask age and city and arrange a date: everything is delivered.
 
-A suspension bans the loopback address, and an underage declaration locks this device
-on this network: those scenarios run on a server of their own (``fresh_server``).
+A suspension refuses the suspended session and its browser (never the address others
+share), and an underage declaration locks this device on this network: those scenarios
+run on a server of their own (``fresh_server``).
 """
 
 from __future__ import annotations
@@ -100,8 +101,8 @@ async def _assert_suspended(
         assert answer["code"] in ("banned", "invalid_token"), answer
         assert await again.closed in (4001, 4003), "the socket stays open after the refusal"
     await again.close()
-    # and the address cannot enter again
-    async with httpx.AsyncClient(base_url=server.url) as http:
+    # and the same browser cannot enter again (its neighbours on the address still can)
+    async with httpx.AsyncClient(base_url=server.url, cookies=man.session["cookies"]) as http:
         response = await http.post(
             "/api/v1/session", json=_entry(unique_pseudo("Retour"), 41, "homme", "75011")
         )
@@ -164,7 +165,7 @@ async def test_a_the_age_gate_sticks_when_a_child_retypes_18(fresh_server):
 
 async def test_b_rose14_three_men_then_a_fourth(fresh_server):
     server = fresh_server.start()
-    # everyone enters before any suspension (a suspension bans the loopback address)
+    # everyone enters first (each has a browser of its own: a suspension refuses only his)
     rose = await Client.enter(server, pseudo="Rose14", age=19, gender="femme", postal_code="75011")
     men = [
         await Client.enter(server, pseudo=pseudo, age=age, gender="homme", postal_code=code)

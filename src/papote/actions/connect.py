@@ -9,12 +9,14 @@ from papote import ids
 from papote.actions.caps import check_prefix_cap, close_oldest_over_cap, count_prefix
 from papote.actions.errors import MESSAGES_FR, ActionError
 from papote.actions.presence import do_come_online, do_disconnect
+from papote.actions.sanctions import muted_until
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
 from papote.actions.views import own_user, room_json
 from papote.realtime.connection import Connection, Transport
 from papote.realtime.events import encode
 from papote.store import social, users
+from papote.store.notices import pop_outbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ async def do_hello(
     session = svc.sessions.get(user.id)
     if session is None:
         session = SessionUser.from_row(user)
+        session.muted_until = await muted_until(svc, user.id)  # a mute outlives a reconnection
         svc.sessions[user.id] = session
     blocked = await social.blocked_by(svc.db, user.id)
     conn = Connection(
@@ -56,6 +59,9 @@ async def do_hello(
     close_oldest_over_cap(svc, user.id)
     svc.hub.attach(conn, blocked)
     count_prefix(svc, conn.prefix, +1)
+    # A goodbye of this user's previous socket may have dropped the session while we
+    # awaited: put it back, so that control envelopes (mute, ...) still reach it.
+    session = svc.sessions.setdefault(user.id, session)
     welcome = {
         "type": "welcome",
         "user": own_user(user),
@@ -68,6 +74,8 @@ async def do_hello(
         "ref": ref,
     }
     conn.push(encode(welcome))
+    for frame in await pop_outbox(svc.db, user.id):  # told while away (report outcomes...)
+        conn.push(frame)
     await do_come_online(svc, session, conn)
     return session, conn
 

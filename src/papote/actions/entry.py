@@ -117,8 +117,12 @@ async def check_pseudo_acceptable(svc: Services, req: EntryRequest) -> None:
         raise ActionError("pseudo_refused")
 
 
-async def check_not_banned(svc: Services, ip_hash: str) -> None:
-    if await bans.active_ban(svc.db, [ip_hash], svc.clock()) is not None:
+async def check_not_banned(svc: Services, browser_key: str | None) -> None:
+    """A ban falls on a browser (its cookie), never on the address others share
+    (actions/entry_bans.py)."""
+    if browser_key is None:
+        return
+    if await bans.active_ban(svc.db, [f"browser:{browser_key}"], svc.clock()) is not None:
         raise ActionError("banned", status=403)
 
 

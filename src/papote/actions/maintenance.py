@@ -8,6 +8,7 @@ import time
 from dataclasses import fields, replace
 from typing import Any
 
+from papote.actions import legal
 from papote.actions.services import Services
 from papote.actions.terms import reload_terms
 from papote.realtime.broker import Envelope
@@ -113,6 +114,7 @@ async def purge_once(svc: Services) -> int:
     # images follow their messages; one never sent goes after media_unsent_ttl_s
     await media.purge_unreferenced(svc.db, now - svc.settings.media_unsent_ttl_s * 1000)
     await SqlAgeGateStore(svc.db).purge(now)
+    await legal.purge(svc, now)  # connection logs after a year; browser keys
     if removed:
         log.info("retention purge", extra={"removed": removed})
     return removed

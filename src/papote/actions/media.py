@@ -131,7 +131,7 @@ async def do_upload(svc: Services, user_id: str, data: bytes, *, ip_hash: str) -
         await file_media_report(svc, user, row, verdict, [m.to_json() for m in matches], ip_hash)
         UPLOADS.labels("blocked").inc()
         if calls_for_suspension(verdict):
-            await do_suspend(svc, SessionUser.from_row(user), verdict, ip_hash)
+            await do_suspend(svc, SessionUser.from_row(user), verdict)
         raise ActionError("blocked", MESSAGES_FR["media_blocked"], status=403)
     row = _row(media_id, user, analysis, state="ready", now=now)
     image = analysis.image

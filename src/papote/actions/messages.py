@@ -24,6 +24,7 @@ from papote.actions.media import (
 )
 from papote.actions.minors import guard_new_dm
 from papote.actions.moderation import judge
+from papote.actions.room_state import check_may_speak
 from papote.actions.rooms import check_can_see
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
@@ -140,6 +141,7 @@ async def do_say(svc: Services, session: SessionUser, room_id: Any, out: Outgoin
     if not svc.hub.is_member(room.id, session.id):
         raise Rejected("not_member")
     _check_can_speak(svc, session)
+    check_may_speak(svc, session, room.id)  # room locked or in slow mode
     image = await check_attachment(svc, session, out.media)
     check_attachment_in_room(room, image)
     message = _new_message(svc, session, text, image, room_id=room.id)

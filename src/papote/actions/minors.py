@@ -11,8 +11,9 @@ The text engine (safety/engine.py) detects minor signals ("j'ai 14 ans", "je sui
   to minors (dating, older adults, adults) and cannot join them again
   (actions/rooms.py); moderators are alerted at the top of the queue;
 - an escalation for child safety or grooming suspends the sender at once, pending a
-  moderator's review: sanction with its statement of reasons, sockets closed, entry
-  refused from the same (hashed) address; the conversation stays as evidence.
+  moderator's review (actions/sanctions.py): sanction with its statement of reasons,
+  sockets closed, entry refused to that session and that browser (never to the address
+  others share); the conversation stays as evidence under legal hold.
 
 See docs/minors.md.
 """
@@ -22,20 +23,21 @@ from __future__ import annotations
 from typing import Any
 
 from papote import ids
+from papote.actions.cases import Filing, do_file, open_case_of
 from papote.actions.draft import Draft
 from papote.actions.errors import Rejected
 from papote.actions.rooms import do_leave_room
+from papote.actions.sanctions import SUSPENSION_MS, SanctionSpec, do_sanction
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
 from papote.realtime.broker import Envelope
-from papote.realtime.events import NoticeEvent, SanctionEvent
+from papote.realtime.events import NoticeEvent
 from papote.safety.verdict import Action, Category, Verdict
-from papote.store import bans, social, users
-from papote.store import reports as report_store
-from papote.store.models import Ban, Report, User
+from papote.store import social, users
+from papote.store.cases import Subject
+from papote.store.models import Message, Report, User
 
 MINOR_FLAG = "sender_possibly_minor"
-SUSPENSION_MS = 30 * 86_400_000  # entry ban while a moderator reviews (lifted on appeal)
 
 HELP_NOTICE_FR = (
     "Papote est réservé aux adultes. Si tu as moins de 18 ans, quitte ce site : des "
@@ -59,13 +61,6 @@ MINOR_CONVERSATION_NOTICE_FR = (
 LEFT_ROOM_NOTICE_FR = (
     "Tu as quitté le salon « {room} » : il est réservé aux adultes. Si tu as moins de 18 ans, "
     "Papote n'est pas fait pour toi ; si quelqu'un te met mal à l'aise, appelle le 3018."
-)
-SUSPENSION_STATEMENT_FR = (
-    "Votre compte est suspendu à titre conservatoire : un message que vous avez envoyé "
-    "a été identifié comme mettant en danger une personne possiblement mineure "
-    "(catégorie : {category}). La conversation est conservée comme preuve et sera examinée "
-    "par un modérateur. Vous pouvez contester cette décision ; si elle est confirmée, "
-    "Papote peut la transmettre aux autorités (PHAROS)."
 )
 
 
@@ -94,25 +89,23 @@ async def do_flag_possibly_minor(svc: Services, session: SessionUser, draft: Dra
         await _notify(svc, session.id, MINOR_CONVERSATION_NOTICE_FR, f"minor_conversation:{other}")
         await _notify(svc, other, CONVERSATION_NOTICE_FR, f"minor_conversation:{session.id}")
     await _leave_rooms_closed_to_minors(svc, session)
-    await report_store.create(
-        svc.db,
-        Report(
-            id=ids.report_id(),
-            reporter_id=None,
-            target_user_id=session.id,
-            message_id=draft.message.id,
-            reason=Category.CHILD_SAFETY.value,
-            comment="possibly_minor: minor signal in conversation",
-            priority=0,
-            status="open",
-            evidence={
-                "text": draft.message.text,
-                "conversation": draft.ctx.conversation,
-                "declared_age": session.age,
-            },
-            created_at=svc.clock(),
-        ),
+    report = Report(
+        id=ids.report_id(),
+        reporter_id=None,
+        target_user_id=session.id,
+        message_id=draft.message.id,
+        reason=Category.CHILD_SAFETY.value,
+        comment="possibly_minor: minor signal in conversation",
+        priority=0,
+        status="open",
+        evidence={
+            "text": draft.message.text,
+            "conversation": draft.ctx.conversation,
+            "declared_age": session.age,
+        },
+        created_at=svc.clock(),
     )
+    await do_file(svc, Filing(report, Subject("user", session.id, session.id), escalated=True))
 
 
 async def _leave_rooms_closed_to_minors(svc: Services, session: SessionUser) -> None:
@@ -123,31 +116,26 @@ async def _leave_rooms_closed_to_minors(svc: Services, session: SessionUser) -> 
             await _notify(svc, session.id, text, f"minor_left_room:{room.id}")
 
 
-async def do_suspend(svc: Services, session: SessionUser, verdict: Verdict, ip_hash: str) -> None:
-    """Suspend at once, pending review: sanction, sockets closed, entry refused."""
+async def do_suspend(
+    svc: Services, session: SessionUser, verdict: Verdict, message: Message | None = None
+) -> None:
+    """Suspend at once, pending review: the case waits for a moderator, the sanction
+    (with its statement) closes the sockets and refuses that session and browser."""
     category = verdict.category.value if verdict.category else Category.CHILD_SAFETY.value
     session.status = "suspended"
-    await _update_session(svc, session.id, status="suspended")
-    now = svc.clock()
-    statement = SUSPENSION_STATEMENT_FR.format(category=category)
-    if ip_hash:
-        await bans.add(
-            svc.db,
-            Ban(
-                key=ip_hash,
-                until=now + SUSPENSION_MS,
-                reason=category,
-                statement=statement,
-                created_at=now,
-            ),
-        )
-    frame = SanctionEvent("ban", None, category, statement).encode()
-    await svc.broker.publish(
-        Envelope(
-            f"user:{session.id}",
-            frame,
-            control={"op": "close", "user_id": session.id, "code": 4003, "reason": "suspended"},
-        )
+    case = await open_case_of(svc, message.id if message else None)
+    await do_sanction(
+        svc,
+        SanctionSpec(
+            action="suspend",
+            category=category,
+            decided_by="system",
+            automated=True,
+            user_id=session.id,
+            message=message,
+            case=case,
+            duration_ms=SUSPENSION_MS,
+        ),
     )
 
 

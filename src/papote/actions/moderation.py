@@ -82,7 +82,7 @@ async def judge(svc: Services, session: SessionUser, draft: Draft, *, ip_hash: s
     if calls_for_suspension(verdict):
 
         async def aftermath() -> None:
-            await do_suspend(svc, session, verdict, ip_hash)
+            await do_suspend(svc, session, verdict, draft.message)
 
     raise Rejected(
         "moderation", verdict.explanation, category=category or "other", aftermath=aftermath

@@ -54,6 +54,7 @@ class RateLimits:
             "media": parse_many(settings.rate_media),
             "media_day": parse_many(settings.rate_media_day),
             "media_protect": parse_many(settings.rate_media_protect),
+            "notice": parse_many(settings.rate_notice),
         }
         self._degraded_until = 0.0  # while Redis is away: memory only
 

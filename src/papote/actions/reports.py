@@ -1,8 +1,10 @@
 """Reports: from people (``report`` frame) and from the safety pipeline (holds, escalations).
 
 A report keeps its evidence: the message, the conversation around it, and hashed
-identifiers. A report about something that does not exist answers like any other
-(abuse paths reveal nothing).
+identifiers, and joins the open case on its subject (actions/cases.py). A report about
+something that does not exist answers like any other but is not stored and opens no
+case (abuse paths reveal nothing, and cannot fill the queue); a reporter whose reports
+are often dismissed weighs less.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from papote import ids
+from papote.actions.cases import Filing, do_file
 from papote.actions.errors import ActionError
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
@@ -17,7 +20,7 @@ from papote.actions.views import message_view
 from papote.safety.verdict import Category, Verdict
 from papote.store import media as media_store
 from papote.store import messages, users
-from papote.store import reports as report_store
+from papote.store.cases import Subject
 from papote.store.models import Media, Message, Report, User
 
 CATEGORIES = {c.value for c in Category}
@@ -63,6 +66,7 @@ async def do_report(
         raise ActionError("rate_limited")
     evidence: dict[str, Any] = {}
     target = user_id if isinstance(user_id, str) else None
+    subject: Subject | None = None
     if isinstance(message_id, str):
         message = await messages.get(svc.db, message_id)
         visible = message is not None and (
@@ -70,13 +74,17 @@ async def do_report(
         )
         if message is not None and visible:
             target = message.sender_id
+            subject = Subject("message", message.id, message.sender_id)
             evidence["message"] = message_view(message).to_json()
             evidence["context"] = await _conversation_evidence(svc, message)
             if message.media_id is not None:  # a reported image outlives the retention
                 await media_store.keep_as_evidence(svc.db, message.media_id)
+        else:
+            target = None
     if target is not None:
         reported = await users.by_id(svc.db, target)
         if reported is not None:
+            subject = subject or Subject("user", reported.id, reported.id)
             evidence["reported_ip_hash"] = reported.ip_hash
             evidence["reported_user"] = {
                 "id": reported.id,
@@ -95,8 +103,9 @@ async def do_report(
         evidence=evidence,
         created_at=svc.clock(),
     )
-    await report_store.create(svc.db, report)
-    return report.id
+    if subject is not None and target != session.id:
+        await do_file(svc, Filing(report, subject))
+    return report.id  # the same answer when nothing was stored
 
 
 async def file_safety_report(
@@ -123,7 +132,8 @@ async def file_safety_report(
         },
         created_at=svc.clock(),
     )
-    await report_store.create(svc.db, report)
+    subject = Subject("message", message.id, message.sender_id)
+    await do_file(svc, Filing(report, subject, escalated=escalated))
     return report.id
 
 
@@ -172,5 +182,5 @@ async def file_media_report(
         },
         created_at=svc.clock(),
     )
-    await report_store.create(svc.db, report)
+    await do_file(svc, Filing(report, Subject("media", media.id, uploader.id), escalated=True))
     return report.id

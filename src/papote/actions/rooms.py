@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from papote.actions.errors import ActionError, Rejected
+from papote.actions.room_state import check_may_join
 from papote.actions.services import RoomInfo, Services
 from papote.actions.session import SessionUser
 from papote.actions.views import message_view, room_json
@@ -39,6 +40,7 @@ async def do_join(svc: Services, session: SessionUser, room_id: Any) -> dict[str
     if not await svc.limits.hit("join", session.id):
         raise Rejected("rate_limited")
     if not svc.hub.is_member(room.id, session.id):
+        await check_may_join(svc, session, room.id)  # room closed, or kicked from it
         await rooms.add_member(svc.db, room.id, session.id, now=svc.clock())
         await _announce_membership(svc, session, room.id, joined=True)
     history = await messages.page(svc.db, room_id=room.id, limit=HISTORY_ON_JOIN)

@@ -1,4 +1,6 @@
-"""The moderation team's admin API (bearer ``PAPOTE_ADMIN_TOKEN``): run-time terms.
+"""The moderation team's API for run-time terms: a staff token (the change is attributed
+to that person in the audit log), or the operator's ``PAPOTE_ADMIN_TOKEN`` (attributed
+to "admin").
 
 A wrong token is answered after a pause (``FAIL_DELAY_S``) and logged with the
 hashed address; past ``PAPOTE_RATE_ADMIN_FAIL`` failures, that address is refused
@@ -15,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 
 from papote.actions import terms
 from papote.actions.errors import ActionError
+from papote.actions.staff import check_staff
 from papote.api.guard import check_state_change
 from papote.api.http import bearer_token, error_response, json_body, services
 from papote.api.net import client_ip_hash
@@ -27,11 +30,16 @@ async def _actor(request: Request, *, changes: bool = False) -> str:
     svc = services(request)
     if changes:
         check_state_change(svc.settings, request, body=request.method != "DELETE")
+    token = bearer_token(request)
     ip_hash = client_ip_hash(svc, request)
     if not await svc.limits.allows("admin_fail", ip_hash):
         raise ActionError("rate_limited", status=429)
     try:
-        return terms.check_admin(svc, bearer_token(request))
+        return (await check_staff(svc, token)).name
+    except ActionError:
+        pass
+    try:
+        return terms.check_admin(svc, token)
     except ActionError:
         limited = not await svc.limits.hit("admin_fail", ip_hash)
         log.warning(

@@ -167,7 +167,10 @@ COMMANDS: dict[str, Command] = {
     "typing": Command(_typing, {}, {"room": str, "to": str}, cost=1),
     "block": Command(_block, {"user": str}),
     "unblock": Command(_unblock, {"user": str}),
-    "report": Command(_report, {"reason": str}, {"message": str, "user": str, "comment": str}),
+    # A report costs more than a message: mass false reports are an attack (issue 9).
+    "report": Command(
+        _report, {"reason": str}, {"message": str, "user": str, "comment": str}, cost=5
+    ),
     "prefs": Command(_prefs, {}, {"dm": dict}),
     "ping": Command(_ping, cost=0),
 }

@@ -15,6 +15,14 @@ from starlette.responses import JSONResponse, Response
 from papote.actions import challenge, entry
 from papote.actions.admission import check_admission, is_trusted
 from papote.actions.age import Browser, age_gate, check_age_gate, check_attestation, refusal
+from papote.actions.entry_bans import (
+    BROWSER_COOKIE,
+    BROWSER_COOKIE_TTL_S,
+    browser_key,
+    do_remember_browser,
+    new_browser_cookie,
+    recent_ban_signal,
+)
 from papote.actions.errors import MESSAGES_FR, ActionError, unavailable
 from papote.actions.services import Services
 from papote.actions.views import own_user, room_json
@@ -115,19 +123,31 @@ async def create_session(request: Request) -> Response:
         if refused is not None:
             return refused
         req = entry.check_entry(svc, payload)
+        cookie = request.cookies.get(BROWSER_COOKIE) or new_browser_cookie()
+        key = browser_key(svc, cookie)
+        # a ban behind this address prefix or on this device asks for a challenge (never
+        # a refusal of the neighbours: the ban itself falls on the browser)
+        banned_nearby = await recent_ban_signal(svc, client_ip(request), signals)
         solution = None
-        if admission.needs_challenge(age_signal) and not verified:
+        if admission.needs_challenge(age_signal or banned_nearby) and not verified:
             solution = challenge.check_solution(svc, payload.get("altcha"))
         await entry.check_pseudo_acceptable(svc, req)
-        await entry.check_not_banned(svc, ip_hash)
+        await entry.check_not_banned(svc, key)
         if solution is not None:
             await challenge.do_use_solution(svc, solution)
         token, user = await entry.do_enter(svc, req, ip_hash=ip_hash, verified_adult=verified)
+        if key is not None:
+            signals = {h: request.headers.get(h, "") for h in SIGNAL_HEADERS}
+            await do_remember_browser(svc, user.id, key, client_ip(request), signals)
     except ActionError as exc:
         response = error_response(exc)
     else:
         body = {"token": token, "user": own_user(user), "prefs": {"dm": user.dm_prefs}}
         response = JSONResponse(body, status_code=201)
+        # the browser's own key: what a ban falls on (never the address others share)
+        set_private_cookie(
+            response, request, BROWSER_COOKIE, cookie, max_age=BROWSER_COOKIE_TTL_S, samesite="lax"
+        )
     if verified:  # a valid proof lifted the locks, whatever happened after it
         response.delete_cookie(COOKIE_NAME)
     return response

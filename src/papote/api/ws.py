@@ -17,12 +17,14 @@ from prometheus_client import Counter, Histogram
 from starlette.websockets import WebSocket
 
 from papote.actions.connect import Origin, do_goodbye, do_hello
+from papote.actions.entry_bans import prefix_key
 from papote.actions.errors import MESSAGES_FR, ActionError, Rejected, unavailable
+from papote.actions.legal import do_log_connection
 from papote.actions.services import Services
 from papote.api.commands import COMMANDS, Caller, check_fields
 from papote.api.flood import Admission, FloodGuard
 from papote.api.guard import origin_allowed
-from papote.api.net import client_ip_hash, client_prefix_hash
+from papote.api.net import client_ip, client_ip_hash, client_prefix_hash
 from papote.api.transport import AsgiTransport, Disconnected
 from papote.realtime.connection import Connection
 from papote.realtime.events import encode
@@ -120,6 +122,7 @@ async def gateway(websocket: WebSocket) -> None:
         return
     session, conn = result
     caller = Caller(session, client_ip_hash(svc, websocket), conn)
+    await do_log_connection(svc, session.id, prefix_key(svc, client_ip(websocket)))
     try:
         await _serve(svc, transport, conn, caller)
     except Disconnected:

@@ -12,6 +12,7 @@ BENCHES = {
     "load": "papote.bench.load",
     "soak": "papote.bench.soak",
     "media": "papote.bench.media",
+    "console": "papote.bench.console",
 }
 
 

@@ -29,6 +29,7 @@ RELAXED_LIMITS = {
     "PAPOTE_RATE_REPORT": "1000/second",
     "PAPOTE_RATE_ENTRY_IP": "100000/minute",
     "PAPOTE_RATE_STAFF_LOGIN": "1000/second",
+    "PAPOTE_RATE_NOTICE": "1000/second",
     "PAPOTE_RATE_FRAMES": "100000/second",
     "PAPOTE_DM_NEW_PER_10MIN": "1000",
     "PAPOTE_DM_NEW_PER_10MIN_NEWCOMER": "1000",
@@ -69,7 +70,7 @@ class ServerProcess:
     def log_path(self) -> str:
         return os.path.join(self.data_dir, f"server-{self.port}.log")
 
-    def start(self, timeout: float = 90.0) -> ServerProcess:
+    def start(self, timeout: float = 120.0) -> ServerProcess:
         env = {
             **os.environ,
             "PAPOTE_DATA_DIR": self.data_dir,
@@ -98,6 +99,8 @@ class ServerProcess:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return self
             time.sleep(0.1)
+        self.proc.kill()  # never leave a half-started server behind
+        self.proc.wait()
         raise RuntimeError(f"the server did not start in {timeout} s:\n{self.logs()}")
 
     def logs(self) -> str:

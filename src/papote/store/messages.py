@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from papote.store.db import Database
-from papote.store.models import Message
+from papote.store.models import LegalHold, Message
 
 
 async def insert(db: Database, message: Message) -> None:
@@ -59,7 +59,11 @@ async def set_state(db: Database, message_id: str, state: str) -> None:
 
 async def purge_older_than(db: Database, cutoff_ts: int) -> int:
     async with db.session() as s:
-        result = await s.execute(delete(Message).where(Message.ts < cutoff_ts))
+        # content under legal hold (store/legal.py) is kept for the authorities
+        held = select(LegalHold.message_id)
+        result = await s.execute(
+            delete(Message).where(Message.ts < cutoff_ts, Message.id.not_in(held))
+        )
         await s.commit()
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -77,3 +81,49 @@ async def has_written(db: Database, dm_key: str, sender_id: str) -> bool:
             .limit(1)
         )
         return found.first() is not None
+
+
+async def around(db: Database, message: Message, *, each_side: int = 10) -> list[Message]:
+    """The conversation around ``message`` (both sides, every state), oldest first:
+    evidence for moderators, never shown to users."""
+    where = (
+        Message.room_id == message.room_id
+        if message.room_id is not None
+        else Message.dm_key == message.dm_key
+    )
+    async with db.session() as s:
+        before = list(
+            (
+                await s.execute(
+                    select(Message)
+                    .where(where, Message.id < message.id)
+                    .order_by(Message.id.desc())
+                    .limit(each_side)
+                )
+            ).scalars()
+        )
+        after = list(
+            (
+                await s.execute(
+                    select(Message)
+                    .where(where, Message.id > message.id)
+                    .order_by(Message.id)
+                    .limit(each_side)
+                )
+            ).scalars()
+        )
+    before.reverse()
+    return [*before, message, *after]
+
+
+async def recent_of_sender(db: Database, sender_id: str, *, limit: int = 20) -> list[Message]:
+    async with db.session() as s:
+        rows = await s.execute(
+            select(Message)
+            .where(Message.sender_id == sender_id)
+            .order_by(Message.id.desc())
+            .limit(limit)
+        )
+        found = list(rows.scalars())
+    found.reverse()
+    return found

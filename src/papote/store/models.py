@@ -147,8 +147,14 @@ class Report(Base):
     # Evidence kept with the report: messages around it, verdict, hashed identifiers.
     evidence: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     created_at: Mapped[int] = mapped_column(BigInteger)
+    case_id: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)  # the reporter's record
 
-    __table_args__ = (Index("ix_reports_queue", "status", "priority", "created_at"),)
+    __table_args__ = (
+        Index("ix_reports_queue", "status", "priority", "created_at"),
+        Index("ix_reports_reporter", "reporter_id"),
+        Index("ix_reports_case", "case_id"),
+    )
 
 
 class AgeGateLock(Base):
@@ -296,3 +302,208 @@ class HashEntry(Base):
     created_at: Mapped[int] = mapped_column(BigInteger)
 
     __table_args__ = (Index("ux_hash_entries", "list_name", "kind", "value", unique=True),)
+
+
+# -- moderation at work: cases, sanctions, appeals, notices (docs/moderators.md) -------
+
+
+class Case(Base):
+    """Everything reported about one subject (a message, a user, an image) while open.
+
+    A new report on a subject that has an open case joins it (duplicates merge). The
+    queue orders by ``severity`` (0 first), then ``opened_at``; ``score`` is the sum of
+    the reports' weights (a reporter whose reports are often dismissed weighs less).
+    """
+
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    subject_kind: Mapped[str] = mapped_column(String(8))  # message | user | media
+    subject_id: Mapped[str] = mapped_column(String(40))
+    subject_user_id: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    category: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+    automated: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(8), default="open")  # open | closed
+    opened_at: Mapped[int] = mapped_column(BigInteger)
+    target_at: Mapped[int] = mapped_column(BigInteger)  # when it should have been handled
+    claimed_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    claimed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    closed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        Index("ix_cases_queue", "state", "severity", "opened_at"),
+        Index("ix_cases_subject", "subject_kind", "subject_id", "state"),
+        Index("ix_cases_user", "subject_user_id"),
+    )
+
+
+class CaseEvent(Base):
+    """One line of a case's append-only log: reported, claimed, note, action, appeal..."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[str] = mapped_column(String(12))
+    actor: Mapped[str] = mapped_column(String(60))  # staff name, "system" or "reporter"
+    data: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    ts: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ix_case_events_case", "case_id", "id"),)
+
+
+class Sanction(Base):
+    """A decision on a person, a message or a room, with its statement of reasons and the
+    fields of the EU transparency database (``sor``; nothing that identifies anyone)."""
+
+    __tablename__ = "sanctions"
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    case_id: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    user_id: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    room_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    message_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    action: Mapped[str] = mapped_column(String(12))
+    category: Mapped[str] = mapped_column(String(20))
+    until: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    statement: Mapped[str] = mapped_column(Text, default="")
+    sor: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    automated: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+    __table_args__ = (
+        Index("ix_sanctions_user", "user_id", "created_at"),
+        Index("ix_sanctions_created", "created_at"),
+    )
+
+
+class SessionBrowser(Base):
+    """The salted keys of the browser a session entered from: what a ban falls on.
+
+    ``browser_key`` hashes the browser's own cookie (refused at entry when banned);
+    ``device_key`` and ``prefix_key`` (coarse device signals, address prefix) are only
+    signals that raise a challenge, never a refusal of the people who share them.
+    """
+
+    __tablename__ = "session_browsers"
+
+    user_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    browser_key: Mapped[str] = mapped_column(String(64))
+    device_key: Mapped[str] = mapped_column(String(64), default="")
+    prefix_key: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ix_session_browsers_browser", "browser_key"),)
+
+
+class EntrySignal(Base):
+    """ "A ban fell recently on someone behind this key" (prefix or device): a reason to
+    challenge an entry, never to refuse it (``actions.sanctions.recent_ban_signal``)."""
+
+    __tablename__ = "entry_signals"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    until: Mapped[int] = mapped_column(BigInteger)
+
+
+class Appeal(Base):
+    __tablename__ = "appeals"
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    sanction_id: Mapped[str] = mapped_column(String(24))
+    case_id: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12), default="open")  # open|upheld|overturned
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    decided_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    decided_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    answer: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_appeals_sanction", "sanction_id"),)
+
+
+class Notice(Base):
+    """A notice of illegal content from anyone (DSA Article 16), chat session or not."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    url_or_id: Mapped[str] = mapped_column(String(500))
+    category: Mapped[str] = mapped_column(String(20))
+    explanation: Mapped[str] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    trusted_flagger: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    case_id: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    decision: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class Outbox(Base):
+    """Frames for a person who is not connected now (a reporter told the outcome, an
+    appeal decided): delivered at their next connection, then deleted."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(24))
+    frame: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ix_outbox_user", "user_id"),)
+
+
+class ConnectionLog(Base):
+    """Time, hashed address prefix and session of each connection; kept one year."""
+
+    __tablename__ = "connection_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ts: Mapped[int] = mapped_column(BigInteger)
+    prefix_key: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(24))
+
+    __table_args__ = (Index("ix_connection_log_ts", "ts"),)
+
+
+class LegalHold(Base):
+    """Content kept for the authorities: exempt from the retention purge."""
+
+    __tablename__ = "legal_holds"
+
+    message_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class EvidencePackage(Base):
+    """A signed evidence package for the authorities (child abuse, threats to life)."""
+
+    __tablename__ = "evidence_packages"
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(24))
+    body: Mapped[str] = mapped_column(Text)  # canonical JSON, as signed
+    signature: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class RoomState(Base):
+    """A room closed, locked or in slow mode by a moderator (until a time or undone)."""
+
+    __tablename__ = "room_states"
+
+    room_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(8))  # closed | locked | slow
+    slow_s: Mapped[int] = mapped_column(Integer, default=0)
+    until: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    sanction_id: Mapped[str] = mapped_column(String(24))

@@ -1,7 +1,7 @@
 """images: media, their variants, hash lists; media info and veil on messages
 
 Revision ID: media01
-Revises: staff01
+Revises: staff02
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "media01"
-down_revision = "staff01"
+down_revision = "staff02"
 branch_labels = None
 depends_on = None
 

@@ -387,6 +387,8 @@ function onSanction(frame) {
   if (frame.action === "mute") {
     state.muteUntil = frame.until || Number.POSITIVE_INFINITY;
     showStatus(t("sanction.mute"));
+  } else if (frame.action === "kick") {
+    // taken out of a room (named in the statement); the session goes on
   } else {
     endedBySanction = frame;
     conn.final = true;

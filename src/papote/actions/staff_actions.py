@@ -1,0 +1,195 @@
+"""What staff do to a case or a room, one call each (``POST .../actions``), and undo.
+
+The action is validated (``check_action``), the sanction decided and applied on every
+node (actions/sanctions.py), the reporters told the outcome (a notice now, or at their
+next connection), and the notices' authors told the decision. See docs/moderators.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from papote.actions.cases import case_detail, check_case, queue_of, sanction_json
+from papote.actions.errors import ActionError
+from papote.actions.reports import CATEGORIES
+from papote.actions.room_state import RoomMode, publish_room_state
+from papote.actions.sanctions import (
+    PERSON_ACTIONS,
+    SanctionSpec,
+    do_sanction,
+    do_undo,
+    remove_from_room,
+)
+from papote.actions.services import Services
+from papote.actions.staff import StaffUser
+from papote.moderation.statements import outcome_for_reporter_fr
+from papote.realtime.broker import Envelope
+from papote.realtime.events import NoticeEvent
+from papote.store import cases as case_store
+from papote.store import messages
+from papote.store import notices as notice_store
+from papote.store import sanctions as sanction_store
+from papote.store.models import RoomState
+
+DEFAULT_DURATION_S = {"mute": 3600, "kick": 900}
+MAX_DURATION_S = 10 * 365 * 86_400
+MAX_NOTE = 2000
+ROOM_ACTIONS = ("close", "lock", "slow")
+ROOM_NOTICE_FR = {
+    "close": "Ce salon est fermé par la modération pour le moment.",
+    "lock": "Ce salon est verrouillé par la modération : personne ne peut y écrire.",
+    "slow": "Mode lent dans ce salon : un message toutes les {s} secondes.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRequest:
+    action: str
+    reason: str
+    duration_s: int | None
+    note: str
+    version: int | None
+
+
+def _int_or_none(value: Any, name: str, low: int, high: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ActionError("bad_request", f"« {name} » : un entier de {low} à {high}, ou null.")
+    return value
+
+
+def check_action(payload: Any, allowed: tuple[str, ...]) -> ActionRequest:
+    if not isinstance(payload, dict):
+        raise ActionError("bad_request")
+    action = payload.get("action")
+    if action not in allowed:
+        raise ActionError("bad_request", f"« action » : {', '.join(allowed)}.")
+    reason = payload.get("reason")
+    if reason not in CATEGORIES and reason != "other":
+        raise ActionError("bad_request", "« reason » : une catégorie de la charte.")
+    note = payload.get("note") or ""
+    if not isinstance(note, str) or len(note) > MAX_NOTE:
+        raise ActionError("bad_request", f"« note » : {MAX_NOTE} caractères au plus.")
+    duration = _int_or_none(payload.get("duration_s"), "duration_s", 60, MAX_DURATION_S)
+    version = _int_or_none(payload.get("version"), "version", 0, 2**31)
+    return ActionRequest(action, reason, duration, note, version)
+
+
+async def do_case_action(
+    svc: Services, staff: StaffUser, case_id: Any, payload: Any
+) -> dict[str, Any]:
+    """dismiss | warn | delete | mute | kick | ban | suspend, on the case's subject."""
+    case = await check_case(svc, staff, case_id)
+    req = check_action(payload, PERSON_ACTIONS)
+    if req.version is not None and req.version != case.version:
+        raise ActionError("conflict", "Le dossier a changé : rechargez-le.", status=409)
+    if case.claimed_by not in (None, staff.name):
+        raise ActionError("claimed", f"Dossier pris par {case.claimed_by}.", status=409)
+    if case.state != "open":
+        raise ActionError("case_closed", "Ce dossier est déjà traité.", status=409)
+    if not staff.may_see(queue_of(req.reason)):
+        raise ActionError("forbidden", "Catégorie réservée.", status=403)
+    message = None
+    if case.subject_kind == "message":
+        message = await messages.get(svc.db, case.subject_id)
+    if req.action == "delete" and message is None:
+        raise ActionError("bad_request", "Ce dossier ne porte pas sur un message.")
+    duration = req.duration_s or DEFAULT_DURATION_S.get(req.action)
+    spec = SanctionSpec(
+        action=req.action,
+        category=req.reason,
+        decided_by=staff.name,
+        user_id=case.subject_user_id,
+        message=message,
+        case=case,
+        duration_ms=duration * 1000 if duration else None,
+        note=req.note,
+        source=await _source_of(svc, case.id),
+    )
+    sanction = await do_sanction(svc, spec)
+    await tell_reporters(svc, case.id, req.action, req.reason)
+    return await case_detail(svc, staff, case.id) | {"sanction": sanction_json(sanction)}
+
+
+async def _source_of(svc: Services, case_id: str) -> str:
+    notices = await notice_store.notices_of_case(svc.db, case_id)
+    if any(n.trusted_flagger for n in notices):
+        return "trusted_flagger"
+    return "notice" if notices else "voluntary"
+
+
+async def tell_reporters(svc: Services, case_id: str, action: str, category: str) -> None:
+    """Each reporter learns the outcome: now if connected, else at the next connection."""
+    text = outcome_for_reporter_fr(action, category)
+    frame = NoticeEvent(text, level="info", key=f"report:{case_id}").encode()
+    for reporter in await case_store.reporters_of(svc.db, case_id):  # chat sessions only
+        if svc.hub.is_online(reporter):
+            await svc.broker.publish(Envelope(f"user:{reporter}", frame))
+        else:
+            await notice_store.push_outbox(svc.db, reporter, frame, svc.clock())
+    decided = "aucune mesure" if action == "dismiss" else "mesure prise"
+    await notice_store.decide_notices(svc.db, case_id, decided, svc.clock())
+
+
+async def do_undo_sanction(
+    svc: Services, staff: StaffUser, sanction_id: Any, payload: Any
+) -> dict[str, Any]:
+    sanction = (
+        await sanction_store.get(svc.db, sanction_id) if isinstance(sanction_id, str) else None
+    )
+    if sanction is None or not staff.may_see(queue_of(sanction.category)):
+        raise ActionError("not_found", "Cette décision n'existe pas.", status=404)
+    note = payload.get("note", "") if isinstance(payload, dict) else ""
+    undone = await do_undo(
+        svc, sanction.id, by=staff.name, note=note if isinstance(note, str) else ""
+    )
+    if undone is None:
+        raise ActionError("already_undone", "Cette décision est déjà annulée.", status=409)
+    return {"sanction": sanction_json(undone)}
+
+
+async def do_room_action(
+    svc: Services, staff: StaffUser, room_id: Any, payload: Any
+) -> dict[str, Any]:
+    """close | lock | slow a room (until ``duration_s`` or undone), on every node."""
+    room = svc.rooms.get(room_id) if isinstance(room_id, str) else None
+    if room is None:
+        raise ActionError("not_found", "Ce salon n'existe pas.", status=404)
+    req = check_action(payload, ROOM_ACTIONS)
+    slow_s = _int_or_none(payload.get("slow_s"), "slow_s", 5, 3600) or 30
+    now = svc.clock()
+    until = now + req.duration_s * 1000 if req.duration_s else None
+    sanction = await do_sanction(
+        svc,
+        SanctionSpec(
+            action=f"room_{req.action}",
+            category=req.reason,
+            decided_by=staff.name,
+            duration_ms=req.duration_s * 1000 if req.duration_s else None,
+            note=req.note,
+            room_id=room.id,
+        ),
+    )
+    mode = RoomMode(
+        {"close": "closed", "lock": "locked", "slow": "slow"}[req.action], slow_s, until
+    )
+    await sanction_store.set_room_state(
+        svc.db,
+        RoomState(
+            room_id=room.id, mode=mode.mode, slow_s=slow_s, until=until, sanction_id=sanction.id
+        ),
+    )
+    await publish_room_state(svc, room.id, mode)
+    notice = NoticeEvent(
+        ROOM_NOTICE_FR[req.action].format(s=slow_s), level="warning", key=f"room:{room.id}"
+    )
+    await svc.broker.publish(Envelope(f"room:{room.id}", notice.encode()))
+    if req.action == "close":
+        for member in sorted(svc.hub.members.get(room.id, set())):
+            await remove_from_room(svc, member, room.id)
+    return {
+        "sanction": sanction_json(sanction),
+        "room": {"id": room.id, "mode": mode.mode, "until": until},
+    }

@@ -1,0 +1,112 @@
+"""Public notices (DSA Article 16), appeals (Article 20) and the outbox of frames for
+people who are not connected."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from papote.store import audit
+from papote.store.db import Database
+from papote.store.models import Appeal, AuditLog, CaseEvent, Notice, Outbox
+
+
+async def add_notice(db: Database, notice: Notice) -> None:
+    async with db.session() as s:
+        s.add(notice)
+        await s.commit()
+
+
+async def notices_of_case(db: Database, case_id: str) -> list[Notice]:
+    async with db.session() as s:
+        rows = await s.execute(select(Notice).where(Notice.case_id == case_id))
+        return list(rows.scalars())
+
+
+async def decide_notices(db: Database, case_id: str, decision: str, now: int) -> list[Notice]:
+    async with db.session() as s:
+        rows = list(
+            (
+                await s.execute(
+                    select(Notice).where(Notice.case_id == case_id, Notice.decided_at.is_(None))
+                )
+            ).scalars()
+        )
+        for notice in rows:
+            notice.decision = decision
+            notice.decided_at = now
+        await s.commit()
+        return rows
+
+
+async def add_appeal(db: Database, appeal: Appeal, event: CaseEvent, entry: AuditLog) -> None:
+    async with db.session() as s:
+        s.add(appeal)
+        if appeal.case_id:
+            event.case_id = appeal.case_id
+            s.add(event)
+        await audit.append_in(s, entry)
+        await s.commit()
+
+
+async def appeal_of_sanction(db: Database, sanction_id: str) -> Appeal | None:
+    async with db.session() as s:
+        rows = await s.execute(select(Appeal).where(Appeal.sanction_id == sanction_id).limit(1))
+        return rows.scalar_one_or_none()
+
+
+async def get_appeal(db: Database, appeal_id: str) -> Appeal | None:
+    async with db.session() as s:
+        return await s.get(Appeal, appeal_id)
+
+
+async def open_appeals(db: Database) -> list[Appeal]:
+    async with db.session() as s:
+        rows = await s.execute(
+            select(Appeal).where(Appeal.state == "open").order_by(Appeal.created_at)
+        )
+        return list(rows.scalars())
+
+
+async def appeals_of_case(db: Database, case_id: str) -> list[Appeal]:
+    async with db.session() as s:
+        rows = await s.execute(select(Appeal).where(Appeal.case_id == case_id))
+        return list(rows.scalars())
+
+
+async def decide_appeal(
+    db: Database, appeal: Appeal, event: CaseEvent | None, entry: AuditLog
+) -> bool:
+    """Store the decision unless someone decided first."""
+    async with db.session() as s:
+        current = await s.get(Appeal, appeal.id)
+        if current is None or current.state != "open":
+            return False
+        current.state = appeal.state
+        current.decided_by = appeal.decided_by
+        current.decided_at = appeal.decided_at
+        current.answer = appeal.answer
+        if event is not None and appeal.case_id:
+            event.case_id = appeal.case_id
+            s.add(event)
+        await audit.append_in(s, entry)
+        await s.commit()
+        return True
+
+
+async def push_outbox(db: Database, user_id: str, frame: str, now: int) -> None:
+    async with db.session() as s:
+        s.add(Outbox(user_id=user_id, frame=frame, created_at=now))
+        await s.commit()
+
+
+async def pop_outbox(db: Database, user_id: str) -> list[str]:
+    async with db.session() as s:
+        rows = list(
+            (
+                await s.execute(select(Outbox).where(Outbox.user_id == user_id).order_by(Outbox.id))
+            ).scalars()
+        )
+        if rows:
+            await s.execute(delete(Outbox).where(Outbox.id.in_([r.id for r in rows])))
+            await s.commit()
+        return [r.frame for r in rows]

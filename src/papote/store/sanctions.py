@@ -1,0 +1,220 @@
+"""Sanctions and what they write: the person's status, entry bans on their session and
+browser, entry signals on their address prefix and device, room states; and undo."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, or_, select, update
+
+from papote.store import audit
+from papote.store.cases import record_decision
+from papote.store.db import Database
+from papote.store.models import (
+    AuditLog,
+    Ban,
+    Case,
+    CaseEvent,
+    EntrySignal,
+    Message,
+    RoomState,
+    Sanction,
+    SessionBrowser,
+    User,
+)
+
+
+@dataclass(slots=True)
+class SanctionWrite:
+    """Everything one decision writes, in one transaction."""
+
+    sanction: Sanction
+    entry: AuditLog
+    event: CaseEvent | None = None
+    close_case: bool = True
+    report_status: str = "upheld"
+    user_status: str | None = None  # active | suspended | banned
+    message_state: str | None = None  # removed | delivered
+    bans: list[Ban] = field(default_factory=list)
+    signals: list[EntrySignal] = field(default_factory=list)
+    room_state: RoomState | None = None
+
+
+async def apply(db: Database, write: SanctionWrite) -> Case | None:
+    sanction = write.sanction
+    async with db.session() as s:
+        case = await s.get(Case, sanction.case_id) if sanction.case_id else None
+        s.add(sanction)
+        if case is not None and write.event is not None:
+            await record_decision(
+                s, case, write.event, close=write.close_case, report_status=write.report_status
+            )
+        if write.user_status is not None and sanction.user_id:
+            await s.execute(
+                update(User).where(User.id == sanction.user_id).values(status=write.user_status)
+            )
+        if write.message_state is not None and sanction.message_id:
+            await s.execute(
+                update(Message)
+                .where(Message.id == sanction.message_id)
+                .values(state=write.message_state)
+            )
+        for ban in write.bans:
+            await s.merge(ban)
+        for signal in write.signals:
+            await s.merge(signal)
+        if write.room_state is not None:
+            await s.merge(write.room_state)
+        await audit.append_in(s, write.entry)
+        await s.commit()
+    return case
+
+
+async def get(db: Database, sanction_id: str) -> Sanction | None:
+    async with db.session() as s:
+        return await s.get(Sanction, sanction_id)
+
+
+async def of_case(db: Database, case_id: str) -> list[Sanction]:
+    async with db.session() as s:
+        rows = await s.execute(
+            select(Sanction).where(Sanction.case_id == case_id).order_by(Sanction.created_at)
+        )
+        return list(rows.scalars())
+
+
+@dataclass(slots=True)
+class UndoWrite:
+    sanction_id: str
+    by: str
+    now: int
+    entry: AuditLog
+    event: CaseEvent | None = None
+    user_status: str | None = None
+    message_state: str | None = None
+    ban_keys: list[str] = field(default_factory=list)
+    room_id: str | None = None
+
+
+async def revoke(db: Database, undo: UndoWrite) -> Sanction | None:
+    """Mark the sanction revoked and reverse what it wrote; None if already revoked."""
+    async with db.session() as s:
+        sanction = await s.get(Sanction, undo.sanction_id)
+        if sanction is None or sanction.revoked_at is not None:
+            return None
+        sanction.revoked_at = undo.now
+        sanction.revoked_by = undo.by
+        if undo.event is not None and sanction.case_id:
+            undo.event.case_id = sanction.case_id
+            s.add(undo.event)
+        if undo.user_status is not None and sanction.user_id:
+            await s.execute(
+                update(User).where(User.id == sanction.user_id).values(status=undo.user_status)
+            )
+        if undo.message_state is not None and sanction.message_id:
+            await s.execute(
+                update(Message)
+                .where(Message.id == sanction.message_id)
+                .values(state=undo.message_state)
+            )
+        if undo.ban_keys:
+            await s.execute(delete(Ban).where(Ban.key.in_(undo.ban_keys)))
+        if undo.room_id is not None:
+            await s.execute(
+                delete(RoomState).where(
+                    RoomState.room_id == undo.room_id, RoomState.sanction_id == sanction.id
+                )
+            )
+        await audit.append_in(s, undo.entry)
+        await s.commit()
+        return sanction
+
+
+async def active_of_user(db: Database, user_id: str, now: int) -> list[Sanction]:
+    async with db.session() as s:
+        rows = await s.execute(
+            select(Sanction).where(
+                Sanction.user_id == user_id,
+                Sanction.revoked_at.is_(None),
+                or_(Sanction.until.is_(None), Sanction.until > now),
+            )
+        )
+        return list(rows.scalars())
+
+
+async def latest_of_users(db: Database, user_ids: Sequence[str]) -> Sanction | None:
+    """The latest sanction on any of these sessions that a person may contest."""
+    if not user_ids:
+        return None
+    async with db.session() as s:
+        rows = await s.execute(
+            select(Sanction)
+            .where(
+                Sanction.user_id.in_(list(user_ids)),
+                Sanction.action.in_(["warn", "delete", "mute", "kick", "ban", "suspend"]),
+            )
+            .order_by(Sanction.created_at.desc())
+            .limit(1)
+        )
+        return rows.scalar_one_or_none()
+
+
+# -- browsers, bans and entry signals ------------------------------------------------
+
+
+async def remember_browser(db: Database, row: SessionBrowser) -> None:
+    async with db.session() as s:
+        await s.merge(row)
+        await s.commit()
+
+
+async def browser_of(db: Database, user_id: str) -> SessionBrowser | None:
+    async with db.session() as s:
+        return await s.get(SessionBrowser, user_id)
+
+
+async def users_of_browser(db: Database, browser_key: str) -> list[str]:
+    async with db.session() as s:
+        rows = await s.execute(
+            select(SessionBrowser.user_id).where(SessionBrowser.browser_key == browser_key)
+        )
+        return [r[0] for r in rows]
+
+
+async def signal_active(db: Database, keys: Sequence[str], now: int) -> bool:
+    keys = [k for k in keys if k]
+    if not keys:
+        return False
+    async with db.session() as s:
+        found = await s.scalar(
+            select(EntrySignal.key).where(EntrySignal.key.in_(keys), EntrySignal.until > now)
+        )
+        return found is not None
+
+
+async def purge_browsers(db: Database, before: int, now: int) -> None:
+    async with db.session() as s:
+        await s.execute(delete(SessionBrowser).where(SessionBrowser.created_at < before))
+        await s.execute(delete(EntrySignal).where(EntrySignal.until < now))
+        await s.commit()
+
+
+# -- rooms ---------------------------------------------------------------------------
+
+
+async def room_states(db: Database) -> list[RoomState]:
+    async with db.session() as s:
+        return list((await s.execute(select(RoomState))).scalars())
+
+
+async def set_room_state(db: Database, state: RoomState) -> None:
+    async with db.session() as s:
+        await s.merge(state)
+        await s.commit()
+
+
+async def user_by_token_hash(db: Database, token_hash: str) -> str | None:
+    """The session of a token, even ended or banned (to contest a decision)."""
+    async with db.session() as s:
+        return await s.scalar(select(User.id).where(User.token_hash == token_hash))

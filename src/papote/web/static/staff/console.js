@@ -1,0 +1,290 @@
+// Papote moderation console: plain modules, no build step, no markup from strings
+// (Trusted Types are enforced). Talks to the Staff API (docs/protocol.md).
+import { h, $, clear } from "/static/js/dom.js";
+
+const API = "/api/v1/staff";
+const REFRESH_MS = 5000;
+const ACTIONS = [
+  ["dismiss", "Classer", "d"], ["warn", "Avertir", "w"], ["delete", "Supprimer", "x"],
+  ["mute", "Sourdine", "m"], ["kick", "Exclure du salon", "e"], ["ban", "Bannir", "b"],
+  ["suspend", "Suspendre", "s"],
+];
+const CATEGORIES = {
+  child_safety: "Protection des mineurs", grooming: "Sollicitation de mineur",
+  sexual_violence: "Violence sexuelle", ncii: "Images intimes", violence: "Menaces, violence",
+  hate: "Haine", harassment: "Harcèlement", personal_data: "Données personnelles",
+  scam: "Arnaque", drugs: "Drogues", spam: "Spam", other: "Autre",
+};
+const KINDS = { message: "message", user: "personne", media: "image", notice: "notification" };
+
+const state = { token: sessionStorage.getItem("papote.staff") || "", me: null, cases: [],
+  selected: 0, view: "login", current: null, queueState: "open", timer: null, search: "" };
+
+function status(text) { $("#status").textContent = text; }
+
+async function api(method, path, body) {
+  const response = await fetch(API + path, {
+    method,
+    headers: { "content-type": "application/json", authorization: `Bearer ${state.token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
+  if (response.status === 401 && state.view !== "login") logout();
+  if (!response.ok) throw Object.assign(new Error(data.error?.message || "Erreur"), { data });
+  return data;
+}
+
+function show(view) {
+  state.view = view;
+  for (const name of ["login", "queue", "case", "appeals"]) $(`#${name}-view`).hidden = name !== view;
+  $("#nav").hidden = view === "login";
+  clearInterval(state.timer);
+  if (view === "queue") state.timer = setInterval(loadQueue, REFRESH_MS);
+}
+
+function timeLeft(ms) {
+  const minutes = Math.round(Math.abs(ms) / 60000);
+  const text = minutes >= 120 ? `${Math.round(minutes / 60)} h` : `${minutes} min`;
+  return ms >= 0 ? { text: `reste ${text}`, late: false } : { text: `en retard de ${text}`, late: true };
+}
+
+function when(ts) { return new Date(ts).toLocaleString("fr-FR"); }
+
+function subjectText(c) {
+  const who = c.user ? ` de ${c.user.pseudo}` : "";
+  return `${KINDS[c.subject.kind] || c.subject.kind}${who}`;
+}
+
+function renderQueue() {
+  const body = $("#queue-body");
+  clear(body);
+  state.cases.forEach((c, i) => {
+    const left = timeLeft(c.time_left_ms);
+    const row = h("tr", { "data-id": c.id, "aria-selected": i === state.selected ? "true" : "false", tabindex: "-1" },
+      h("td", { class: `sev-${c.priority}` }, String(c.priority)),
+      h("td", {}, CATEGORIES[c.category] || c.category, c.automated ? " (auto)" : ""),
+      h("td", {}, subjectText(c)),
+      h("td", {}, String(c.reports)),
+      h("td", { class: left.late && c.state === "open" ? "late" : "" }, c.state === "open" ? left.text : when(c.closed_at)),
+      h("td", {}, c.claimed_by || "—"));
+    row.addEventListener("click", () => { state.selected = i; openCase(c.id); });
+    body.append(row);
+  });
+}
+
+async function loadQueue() {
+  const query = state.search ? `?pseudo=${encodeURIComponent(state.search)}` : `?state=${state.queueState}`;
+  try {
+    const data = await api("GET", `/cases${query}`);
+    state.cases = data.cases;
+    state.selected = Math.min(state.selected, Math.max(state.cases.length - 1, 0));
+    $("#queue-count").textContent = `${data.open} dossier(s) ouvert(s)`;
+    $("#queue-title").textContent = state.search ? `Dossiers de « ${state.search} »`
+      : state.queueState === "open" ? "File des dossiers" : "Dossiers traités";
+    renderQueue();
+  } catch (err) { status(err.message); }
+}
+
+function li(...children) { return h("li", {}, ...children); }
+
+function messageItem(m, subjectId) {
+  const media = m.media ? mediaBlock(m.media) : null;
+  return h("li", { class: m.id === subjectId ? "subject" : "" },
+    h("strong", {}, m.from?.pseudo || "?"), " ", h("span", { class: "muted" }, when(m.ts)), " ",
+    m.state !== "delivered" ? h("span", { class: "state" }, `[${m.state}] `) : null,
+    h("span", {}, m.text), media);
+}
+
+function mediaBlock(media) {
+  const box = h("span", { class: "media", "aria-hidden": "true" }, ` [image ${media.id}]`);
+  const reveal = h("button", { type: "button", class: "btn" }, "Afficher l'image");
+  reveal.addEventListener("click", () => { box.classList.add("shown"); box.removeAttribute("aria-hidden"); reveal.remove(); });
+  return h("span", {}, reveal, box);
+}
+
+function renderCase(c) {
+  state.current = c;
+  $("#case-title").textContent = `${CATEGORIES[c.category] || c.category} — ${subjectText(c)}`;
+  const left = timeLeft(c.time_left_ms);
+  $("#case-meta").textContent = `Dossier ${c.id} · ${c.state === "open" ? "ouvert" : "traité"} · ` +
+    `${c.reports} signalement(s) · ${c.state === "open" ? left.text : ""} · pris par ${c.claimed_by || "personne"}`;
+  const ev = c.evidence;
+  const context = $("#case-context");
+  clear(context);
+  if (!ev.context.length && ev.content) context.append(messageItem(ev.content, c.subject.id));
+  for (const m of ev.context) context.append(messageItem(m, c.subject.id));
+  const reports = $("#case-reports");
+  clear(reports);
+  for (const r of ev.reports) {
+    reports.append(li(`${when(r.created_at)} — ${CATEGORIES[r.reason] || r.reason} (${r.from === "system" ? "automatique" : `poids ${r.weight}`}) `, r.comment || ""));
+  }
+  for (const v of ev.verdicts) reports.append(li(`Verdict : ${v.action} ${v.category || ""} · règle ${v.rule || "—"}`));
+  const history = $("#case-history");
+  clear(history);
+  for (const s of ev.sanctions) history.append(li(`${when(s.created_at)} — ${s.action} (${CATEGORIES[s.category] || s.category})${s.revoked_at ? " — annulée" : ""}`));
+  for (const e of ev.earlier_cases) history.append(li(`Dossier ${e.id} : ${CATEGORIES[e.category] || e.category}, ${e.state}`));
+  if (!history.children.length) history.append(li("Rien d'antérieur."));
+  const network = $("#case-network");
+  clear(network);
+  for (const [k, v] of Object.entries(ev.network)) network.append(li(`${k} : ${Array.isArray(v) ? v.join(", ") : v}`));
+  const events = $("#case-events");
+  clear(events);
+  for (const e of c.events) events.append(li(`${when(e.ts)} — ${e.kind} par ${e.actor}${e.data?.action ? ` : ${e.data.action}` : ""}${e.data?.text ? ` : ${e.data.text}` : ""}`));
+  $("#act-reason").value = c.category in CATEGORIES ? c.category : "other";
+  $("#act-error").textContent = "";
+  $("#act-submit").disabled = c.state !== "open";
+}
+
+async function openCase(id) {
+  try {
+    const data = await api("GET", `/cases/${encodeURIComponent(id)}`);
+    show("case");
+    renderCase(data.case);
+    $("#case-title").focus?.();
+  } catch (err) { status(err.message); }
+}
+
+function chosenAction() { return $("#act-actions input:checked")?.value; }
+
+async function act() {
+  const c = state.current;
+  const action = chosenAction();
+  if (!c || !action) { $("#act-error").textContent = "Choisis une action."; return; }
+  const minutes = parseInt($("#act-duration").value, 10);
+  const body = { action, reason: $("#act-reason").value, note: $("#act-note").value,
+    duration_s: Number.isFinite(minutes) ? minutes * 60 : null, version: c.version };
+  try {
+    await api("POST", `/cases/${encodeURIComponent(c.id)}/actions`, body);
+    status(`Dossier ${c.id} : ${ACTIONS.find((a) => a[0] === action)[1].toLowerCase()} — fait.`);
+    $("#act-note").value = ""; $("#act-duration").value = "";
+    for (const input of document.querySelectorAll("#act-actions input")) input.checked = false;
+    await nextOrQueue(c.id);
+  } catch (err) { $("#act-error").textContent = err.message; }
+}
+
+async function nextOrQueue(doneId) {
+  await loadQueue();
+  const next = state.cases.find((x) => x.id !== doneId && x.state === "open" && !(x.claimed_by && x.claimed_by !== state.me.name));
+  if ($("#act-next").checked && next) { openCase(next.id); return; }
+  show("queue");
+}
+
+async function claim() {
+  const c = state.current;
+  try {
+    await api("POST", `/cases/${encodeURIComponent(c.id)}/claim`, {});
+    await openCase(c.id);
+    status("Dossier pris.");
+  } catch (err) { $("#act-error").textContent = err.message; }
+}
+
+async function addNote() {
+  const text = $("#act-note").value.trim();
+  if (!text) { $("#act-note").focus(); return; }
+  try {
+    await api("POST", `/cases/${encodeURIComponent(state.current.id)}/notes`, { text });
+    $("#act-note").value = "";
+    await openCase(state.current.id);
+  } catch (err) { $("#act-error").textContent = err.message; }
+}
+
+async function loadAppeals() {
+  const list = $("#appeals-list");
+  clear(list);
+  try {
+    const data = await api("GET", "/appeals");
+    if (!data.appeals.length) list.append(li("Aucun recours en attente."));
+    for (const a of data.appeals) {
+      const uphold = h("button", { type: "button", class: "btn" }, "Maintenir");
+      const overturn = h("button", { type: "button", class: "btn" }, "Annuler la sanction");
+      const decide = (decision) => api("POST", `/appeals/${encodeURIComponent(a.id)}`, { decision })
+        .then(() => { status("Recours décidé."); loadAppeals(); })
+        .catch((err) => status(err.message));
+      uphold.addEventListener("click", () => decide("uphold"));
+      overturn.addEventListener("click", () => decide("overturn"));
+      list.append(li(h("p", {}, `${when(a.created_at)} — ${a.sanction.action} (${CATEGORIES[a.sanction.category] || a.sanction.category}) décidé par ${a.sanction.decided_by}`),
+        h("blockquote", {}, a.text), uphold, " ", overturn));
+    }
+  } catch (err) { status(err.message); }
+}
+
+function logout() {
+  if (state.token) fetch(`${API}/logout`, { method: "POST", headers: { authorization: `Bearer ${state.token}` } });
+  state.token = ""; sessionStorage.removeItem("papote.staff");
+  $("#who").hidden = true;
+  show("login");
+}
+
+async function start() {
+  try {
+    state.me = (await api("GET", "/me")).staff;
+  } catch { logout(); return; }
+  $("#who").hidden = false;
+  $("#who").textContent = `${state.me.name} (${state.me.role === "admin" ? "admin" : "modération"})`;
+  show("queue");
+  await loadQueue();
+  $("#main").focus();
+}
+
+function wire() {
+  const actions = $("#act-actions");
+  for (const [value, label, key] of ACTIONS) {
+    actions.append(h("label", {}, h("input", { type: "radio", name: "action", value }), `${label} (${key})`));
+  }
+  const reason = $("#act-reason");
+  for (const [value, label] of Object.entries(CATEGORIES)) reason.append(h("option", { value }, label));
+  $("#login-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = { name: $("#login-name").value.trim(), password: $("#login-password").value,
+      totp: $("#login-totp").value.trim() || null };
+    const response = await fetch(`${API}/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) { $("#login-error").textContent = data.error?.message || "Connexion impossible."; return; }
+    state.token = data.token; sessionStorage.setItem("papote.staff", data.token);
+    $("#login-password").value = ""; $("#login-totp").value = ""; $("#login-error").textContent = "";
+    start();
+  });
+  $("#act-form").addEventListener("submit", (event) => { event.preventDefault(); act(); });
+  $("#claim").addEventListener("click", claim);
+  $("#add-note").addEventListener("click", addNote);
+  $("#back").addEventListener("click", () => { show("queue"); loadQueue(); });
+  $("#logout").addEventListener("click", logout);
+  $("#nav-queue").addEventListener("click", () => { state.search = ""; state.queueState = "open"; show("queue"); loadQueue(); });
+  $("#nav-closed").addEventListener("click", () => { state.search = ""; state.queueState = "closed"; show("queue"); loadQueue(); });
+  $("#nav-appeals").addEventListener("click", () => { show("appeals"); loadAppeals(); });
+  $("#search-form").addEventListener("submit", (event) => {
+    event.preventDefault(); state.search = $("#search").value.trim(); loadQueue();
+  });
+  document.addEventListener("keydown", onKey);
+}
+
+function onKey(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(event.target.tagName);
+  if (event.key === "Escape" && state.view === "case") { show("queue"); loadQueue(); return; }
+  if (typing) return;
+  if (state.view === "queue") {
+    if (event.key === "j" || event.key === "ArrowDown") state.selected = Math.min(state.selected + 1, state.cases.length - 1);
+    else if (event.key === "k" || event.key === "ArrowUp") state.selected = Math.max(state.selected - 1, 0);
+    else if (event.key === "Enter" && state.cases[state.selected]) { openCase(state.cases[state.selected].id); return; }
+    else if (event.key === "/") { event.preventDefault(); $("#search").focus(); return; }
+    else return;
+    event.preventDefault();
+    renderQueue();
+    return;
+  }
+  if (state.view !== "case") return;
+  const action = ACTIONS.find((a) => a[2] === event.key);
+  if (action) {
+    event.preventDefault();
+    const input = $(`#act-actions input[value=${action[0]}]`);
+    input.checked = true;
+    status(`Action choisie : ${action[1]}. Entrée pour valider.`);
+  } else if (event.key === "c") { event.preventDefault(); claim(); }
+  else if (event.key === "n") { event.preventDefault(); $("#act-note").focus(); }
+  else if (event.key === "g") { event.preventDefault(); show("queue"); loadQueue(); }
+  else if (event.key === "Enter" && event.target.tagName !== "BUTTON") { event.preventDefault(); act(); }
+}
+
+wire();
+if (state.token) start(); else show("login");

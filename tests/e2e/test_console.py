@@ -1,0 +1,102 @@
+"""The moderators' console in Chromium against a real server: an admin logs in with a
+TOTP code, sees the worst case first, works it with the keyboard and bans; the banned
+person's chat page receives the server's real sanction and ends the session."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.staffhelp import add_staff
+
+from .helpers import enter, run_axe, say, unique_pseudo
+
+pytestmark = pytest.mark.e2e
+
+
+def _notice(base_url: str, pseudo: str, category: str) -> None:
+    r = httpx.post(
+        f"{base_url}/api/v1/notices",
+        json={"url_or_id": pseudo, "category": category, "explanation": "vu dans le salon"},
+    )
+    assert r.status_code == 201, r.text
+
+
+def _login(page, staff) -> None:
+    page.goto("/staff")
+    page.fill("#login-name", staff.name)
+    page.fill("#login-password", staff.password)
+    if staff.totp_secret:
+        page.fill("#login-totp", staff.code())
+    page.press("#login-password", "Enter")
+    expect(page.locator("#queue-view")).to_be_visible()
+
+
+def test_admin_logs_in_with_totp_and_bans_with_the_keyboard(new_page, sqlite_server, page_errors):
+    base = sqlite_server.url
+    offender = new_page()
+    pseudo = unique_pseudo("Troll")
+    enter(offender, pseudo)
+    say(offender, "bonjour tout le monde")
+    _notice(base, pseudo, "hate")
+    mild = unique_pseudo("Bavard")
+    other = new_page()
+    enter(other, mild)
+    _notice(base, mild, "spam")
+
+    admin = add_staff(sqlite_server, "admin")
+    console = new_page()
+    console.goto("/staff")
+    console.fill("#login-name", admin.name)
+    console.fill("#login-password", admin.password)
+    console.fill("#login-totp", "000000")
+    console.click("#login-form button[type=submit]")
+    expect(console.locator("#login-error")).to_contain_text("incorrect")
+    _login(console, admin)
+
+    rows = console.locator("#queue-body tr")
+    expect(rows.filter(has_text=pseudo)).to_have_count(1)
+    # worst first: hate before spam
+    texts = rows.all_inner_texts()
+    index = next(i for i, t in enumerate(texts) if pseudo in t)
+    assert index < next(i for i, t in enumerate(texts) if mild in t)
+    # move to the case with j/k and open it with Enter
+    console.locator("body").click()
+    for _ in range(index):
+        console.keyboard.press("j")
+    console.keyboard.press("Enter")
+    expect(console.locator("#case-title")).to_contain_text(pseudo)
+    expect(console.locator("#case-context")).to_contain_text("bonjour tout le monde")
+    console.keyboard.press("c")
+    expect(console.locator("#case-meta")).to_contain_text(f"pris par {admin.name}")
+    console.keyboard.press("b")
+    expect(console.locator("#act-actions input[value=ban]")).to_be_checked()
+    console.keyboard.press("Enter")
+    expect(console.locator("#status")).to_contain_text("bannir — fait")
+
+    # the real sanction reached the chat page, which ends the session with the statement
+    expect(offender.locator("#sanction-title")).to_have_text("Vous êtes banni·e")
+    expect(offender.locator("#sanction-statement")).to_contain_text("propos haineux")
+    expect(offender.locator("#sanction-statement")).not_to_contain_text("hate")
+    assert page_errors.errors == []
+
+
+def test_console_is_accessible(new_page, sqlite_server):
+    page = new_page(bypass_csp=True)
+    page.goto("/staff")
+    assert run_axe(page) == []
+    mod = add_staff(sqlite_server)
+    _login(page, mod)
+    assert run_axe(page) == []
+
+
+def test_anyone_files_a_notice_from_the_page(new_page, page_errors):
+    page = new_page()
+    page.goto("/signaler")
+    page.fill("#n-what", "https://papote.example/salon/general")
+    page.select_option("#n-category", "child_safety")
+    page.fill("#n-explanation", "Un adulte demande des photos à une enfant.")
+    page.click("#notice-form button[type=submit]")
+    expect(page.locator("#n-done")).to_contain_text("référence n")
+    assert page_errors.errors == []

@@ -1,0 +1,181 @@
+"""Appeals decided by another moderator, public notices, room actions and evidence
+packages, against a real server."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import httpx
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+from tests.staff.test_cases import case_for, room_pair, say, staff_get, staff_post
+from tests.staffhelp import add_staff, auth, login, papote
+from tests.wsclient import Client
+
+
+async def test_appeal_overturned_by_another_moderator(server):
+    first = login(server, add_staff(server))
+    second = login(server, add_staff(server))
+    a, b = await room_pair(server)
+    msg = await say(a, "general", "tu es nulle")
+    await b.request({"type": "report", "reason": "harassment", "message": msg["id"]})
+    case = case_for(server, first, msg["id"])
+    act = staff_post(
+        server, first, f"/cases/{case['id']}/actions", {"action": "ban", "reason": "harassment"}
+    )
+    assert act.status_code == 200, act.text
+    assert "sans limite de durée" in (await a.wait_type("sanction"))["statement"]
+    assert await a.closed == 4003
+
+    # the banned browser contests with its own cookie (its token is closed by the ban)
+    cookies = a.session["cookies"]
+    seen = httpx.get(f"{server.url}/api/v1/appeals", cookies=cookies)
+    assert seen.status_code == 200 and seen.json()["decision"]["action"] == "ban"
+    appeal = httpx.post(
+        f"{server.url}/api/v1/appeals", cookies=cookies, json={"text": "C'était une blague."}
+    )
+    assert appeal.status_code == 201, appeal.text
+    appeal_id = appeal.json()["appeal"]["id"]
+    assert appeal.json()["appeal"]["state"] == "open"
+    twice = httpx.post(f"{server.url}/api/v1/appeals", cookies=cookies, json={"text": "encore"})
+    assert twice.status_code == 409
+    # someone else's browser has nothing to contest
+    stranger = httpx.post(f"{server.url}/api/v1/appeals", json={"text": "moi aussi"})
+    assert stranger.status_code == 404
+
+    listed = staff_get(server, second, "/appeals").json()["appeals"]
+    assert appeal_id in [x["id"] for x in listed]
+    same = staff_post(server, first, f"/appeals/{appeal_id}", {"decision": "overturn"})
+    assert same.status_code == 403 and same.json()["error"]["code"] == "same_moderator"
+    done = staff_post(server, second, f"/appeals/{appeal_id}", {"decision": "overturn"})
+    assert done.status_code == 200 and done.json()["appeal"]["state"] == "overturned"
+
+    # the sanction is reversed: the same browser enters again, the token works again
+    async with httpx.AsyncClient(base_url=server.url, cookies=cookies) as http:
+        back = await http.post(
+            "/api/v1/session",
+            json={"pseudo": "Revenue1", "age": 30, "gender": "femme", "postal_code": "75011"},
+        )
+    assert back.status_code == 201, back.text
+    again = await Client.connect(server.ws_url, a.session)
+    # told the answer at the next connection
+    answer = await again.wait_type("notice", key=f"appeal:{appeal_id}")
+    assert "donné raison" in answer["text"]
+    state = httpx.get(f"{server.url}/api/v1/appeals", cookies=cookies).json()
+    assert state["appeal"]["state"] == "overturned" and state["decision"]["revoked"]
+    detail = staff_get(server, second, f"/cases/{case['id']}").json()["case"]
+    assert [e["kind"] for e in detail["events"]][-2:] == ["appeal", "decision"]
+    for c in (again, b):
+        await c.close()
+
+
+async def test_public_notice_opens_a_case_without_a_session(server):
+    mod = login(server, add_staff(server))
+    a, b = await room_pair(server)
+    msg = await say(a, "general", "je vends des papiers volés")
+    anonymous = httpx.post(
+        f"{server.url}/api/v1/notices",
+        json={
+            "url_or_id": f"https://papote.example/#m={msg['id']}",
+            "category": "scam",
+            "explanation": "Vente de faux papiers.",
+            "name": None,
+            "email": None,
+        },
+    )
+    assert anonymous.status_code == 201, anonymous.text
+    assert anonymous.json()["notice"]["id"].startswith("n")
+    case = case_for(server, mod, msg["id"])
+    assert case["category"] == "scam" and not case["automated"]
+    # child safety never needs a name or an e-mail; an unknown subject still reaches a human
+    other = httpx.post(
+        f"{server.url}/api/v1/notices",
+        json={"url_or_id": "un lien ailleurs", "category": "child_safety", "explanation": "…"},
+    )
+    assert other.status_code == 201
+    bad = httpx.post(
+        f"{server.url}/api/v1/notices",
+        json={"url_or_id": "x", "category": "nope", "explanation": "x", "email": "pas-un-mail"},
+    )
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_request"
+    for c in (a, b):
+        await c.close()
+
+
+async def test_room_lock_and_slow_mode_on_every_message(server):
+    mod = login(server, add_staff(server))
+    a, b = await room_pair(server, "musique")
+    r = staff_post(server, mod, "/rooms/musique/actions", {"action": "lock", "reason": "spam"})
+    assert r.status_code == 200, r.text
+    await a.wait_type("notice", key="room:musique")
+    refused = await a.request({"type": "say", "room": "musique", "text": "allo"})
+    assert refused["type"] == "rejected" and refused["code"] == "room_locked"
+    undo = staff_post(server, mod, f"/sanctions/{r.json()['sanction']['id']}/undo")
+    assert undo.status_code == 200
+    await a.settle(0.2)
+    assert (await a.request({"type": "say", "room": "musique", "text": "re"}))["type"] == "ack"
+    slow = staff_post(
+        server, mod, "/rooms/musique/actions", {"action": "slow", "reason": "spam", "slow_s": 60}
+    )
+    assert slow.status_code == 200
+    await a.settle(0.2)
+    assert (await a.request({"type": "say", "room": "musique", "text": "un"}))["type"] == "ack"
+    second = await a.request({"type": "say", "room": "musique", "text": "deux"})
+    assert second["code"] == "slow_mode"
+    staff_post(server, mod, f"/sanctions/{slow.json()['sanction']['id']}/undo")
+    for c in (a, b):
+        await c.close()
+
+
+async def test_evidence_package_is_signed_and_verifiable(server):
+    mod = login(server, add_staff(server, "moderator", "child_safety"))
+    a, b = await room_pair(server)
+    msg = await say(a, "general", "on se voit bientôt, tu verras")
+    await b.request({"type": "report", "reason": "violence", "message": msg["id"]})
+    case = case_for(server, mod, msg["id"])
+    assert case["priority"] <= 1, "threats to life come first"
+    r = staff_post(server, mod, f"/cases/{case['id']}/evidence")
+    assert r.status_code == 201, r.text
+    package = r.json()
+    public = load_pem_public_key(package["public_key"].encode())
+    body = package["package"]["body"]
+    public.verify(base64.b64decode(package["package"]["signature"]), body.encode())
+    assert msg["text"] in body and a.id not in body, "ids are hashed, the content is kept"
+    try:
+        public.verify(
+            base64.b64decode(package["package"]["signature"]),
+            body.replace("bientôt", "demain").encode(),
+        )
+        tampered_ok = True
+    except Exception:
+        tampered_ok = False
+    assert not tampered_ok
+    for c in (a, b):
+        await c.close()
+
+
+def test_terms_by_staff_are_attributed_and_reports_are_public_figures(server):
+    name = add_staff(server)
+    token = login(server, name)
+    r = httpx.post(
+        f"{server.url}/api/v1/admin/terms",
+        headers=auth(token),
+        json={"term": "motinterditdetest", "category": "spam", "action": "block"},
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["term"]["created_by"] == name.name
+    chat = httpx.post(
+        f"{server.url}/api/v1/admin/terms",
+        headers=auth("not-a-staff-token"),
+        json={"term": "x", "category": "spam"},
+    )
+    assert chat.status_code == 403
+    audit = papote(server, "audit", "verify")
+    assert audit.returncode == 0 and '"ok": true' in audit.stdout, audit.stdout + audit.stderr
+    out = papote(server, "transparency", "--since", "2020-01-01", "--until", "2100-01-01")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) == {"period", "notices", "user_reports", "actions", "appeals"}
+    assert data["actions"]["total"] == sum(data["actions"]["by_type"].values())
+    assert data["notices"]["total"] == sum(data["notices"]["by_category"].values())
