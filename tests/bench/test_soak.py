@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pytest
+
 from tests.conftest import postgres_url
 from tests.serverproc import PAPOTE, ROOT
 
 
+@pytest.mark.timeout(900)  # two minutes of load, plus starting and restarting nodes
 def test_two_minute_soak_with_faults_loses_nothing() -> None:
     done = subprocess.run(
         [

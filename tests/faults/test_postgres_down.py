@@ -25,6 +25,7 @@ def postgres() -> Iterator[PostgresProcess]:
     proc.destroy()
 
 
+@pytest.mark.timeout(400)  # starts and breaks real servers
 async def test_messages_refused_while_postgres_is_down_then_service_resumes(postgres):
     server = ServerProcess({**RELAXED, "PAPOTE_DATABASE_URL": postgres.url}).start()
     try:

@@ -11,6 +11,7 @@ BENCHES = {
     "fanout": "papote.bench.fanout",
     "load": "papote.bench.load",
     "soak": "papote.bench.soak",
+    "flood": "papote.bench.flood",
 }
 
 
