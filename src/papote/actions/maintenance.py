@@ -13,7 +13,7 @@ from papote.actions.terms import reload_terms
 from papote.realtime.broker import Envelope
 from papote.realtime.events import PresenceEvent, PublicUser, ResyncEvent, RoomCountsEvent
 from papote.realtime.resync import apply_state, snapshot
-from papote.store import messages, rooms
+from papote.store import browser_sessions, messages, rooms
 from papote.store.age_locks import SqlAgeGateStore
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,7 @@ async def purge_once(svc: Services) -> int:
     now = svc.clock()
     cutoff = now - svc.settings.history_retention_days * DAY_MS
     removed = await messages.purge_older_than(svc.db, cutoff)
+    await browser_sessions.forget_ended(svc.db)
     await SqlAgeGateStore(svc.db).purge(now)
     if removed:
         log.info("retention purge", extra={"removed": removed})

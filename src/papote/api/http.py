@@ -6,6 +6,7 @@ Every error answers ``{"error": {"code", "message"}}`` (PROTOCOL.md, Errors).
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any, Literal
 
 import orjson
@@ -19,11 +20,12 @@ from papote.actions.errors import MESSAGES_FR, ActionError, unavailable
 from papote.actions.services import Services
 from papote.actions.views import own_user, room_json
 from papote.api.net import client_ip, client_ip_hash
-from papote.safety.age_gate import COOKIE_NAME, SIGNAL_SCREEN
+from papote.safety.age_gate import COOKIE_NAME, SIGNAL_SCREEN, hash_ip
 
 log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
 PRESESSION_COOKIE = "papote_pre"  # binds an age nonce to a browser with no session
+BROWSER_COOKIE = "papote_b"  # sessions per browser (random; only its keyed hash is stored)
 SIGNAL_HEADERS = ("user-agent", "accept-language", "sec-ch-ua-platform", "sec-ch-ua-mobile")
 
 
@@ -119,12 +121,22 @@ async def create_session(request: Request) -> Response:
             return refused
         req = entry.check_entry(svc, payload)
         await entry.check_not_banned(svc, ip_hash)
-        token, user = await entry.do_enter(svc, req, ip_hash=ip_hash, verified_adult=verified)
+        browser_id = request.cookies.get(BROWSER_COOKIE) or secrets.token_urlsafe(16)
+        token, user = await entry.do_enter(
+            svc,
+            req,
+            ip_hash=ip_hash,
+            verified_adult=verified,
+            browser_hash=hash_ip(browser_id, svc.settings.secret),
+        )
     except ActionError as exc:
         response = error_response(exc)
     else:
         body = {"token": token, "user": own_user(user), "prefs": {"dm": user.dm_prefs}}
         response = JSONResponse(body, status_code=201)
+        set_private_cookie(
+            response, request, BROWSER_COOKIE, browser_id, max_age=86_400, samesite="strict"
+        )
     if verified:  # a valid proof lifted the locks, whatever happened after it
         response.delete_cookie(COOKIE_NAME)
     return response
