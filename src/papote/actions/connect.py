@@ -68,7 +68,11 @@ async def do_hello(
         "ref": ref,
     }
     conn.push(encode(welcome))
-    await do_come_online(svc, session, conn)
+    try:
+        await do_come_online(svc, session, conn)
+    except BaseException:
+        await do_goodbye(svc, conn)  # counted and attached: undo both
+        raise
     return session, conn
 
 

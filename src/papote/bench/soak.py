@@ -269,6 +269,8 @@ def _print(f: dict[str, Any]) -> None:
         f"  deliveries expected {f['expected_deliveries']:,}: live {f['delivered_live']:,}, "
         f"fetched after a reconnect or resync {f['delivered_by_history']:,}, LOST {f['lost']}"
     )
+    if f["lost"]:
+        print(f"  lost (recipient, message id), first ones: {f['lost_examples']}")
     print(
         f"  latency p50/p99: ack {f['ack_ms_p50']}/{f['ack_ms_p99']} ms, live delivery "
         f"{f['delivery_ms_p50']}/{f['delivery_ms_p99']} ms"
