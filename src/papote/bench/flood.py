@@ -52,7 +52,14 @@ async def _client(server: ServerProcess, http: httpx.AsyncClient, name: str) -> 
 
 
 async def _pings(ws: ClientConnection, seconds: float) -> list[float]:
-    latencies = []
+    """Ping round trips for ``seconds``; stops early if the server drops this client."""
+    latencies: list[float] = []
+    with contextlib.suppress(ConnectionClosed):
+        await _ping_loop(ws, seconds, latencies)
+    return latencies
+
+
+async def _ping_loop(ws: ClientConnection, seconds: float, latencies: list[float]) -> None:
     until = time.monotonic() + seconds
     n = 0
     while time.monotonic() < until:
@@ -63,7 +70,6 @@ async def _pings(ws: ClientConnection, seconds: float) -> list[float]:
             pass
         latencies.append(time.perf_counter() - t0)
         await asyncio.sleep(0.05)
-    return latencies
 
 
 async def _count_typing(ws: ClientConnection, counter: list[int]) -> None:
@@ -120,6 +126,7 @@ async def _bench(server: ServerProcess, seconds: float) -> dict[str, Any]:
     cpu_flood = server.cpu_seconds() - cpu0
     await asyncio.sleep(0.5)
     listener_alive = not counter.done()
+    bystander_alive = bystander.close_code is None
     counter.cancel()
     for ws in (listener, bystander):
         with contextlib.suppress(Exception):
@@ -130,6 +137,7 @@ async def _bench(server: ServerProcess, seconds: float) -> dict[str, Any]:
         "typing_events_received_by_listener": typing_seen[0],
         "flooder_closed_after_s": round(closed_after, 2) if closed_after else None,
         "listener_still_connected": listener_alive,
+        "bystander_still_connected": bystander_alive,
         "ping_ms_p50_baseline": _percentile_ms(baseline, 0.5),
         "ping_ms_p99_baseline": _percentile_ms(baseline, 0.99),
         "ping_ms_p50_flood": _percentile_ms(during, 0.5),
@@ -170,7 +178,8 @@ def main(argv: Sequence[str]) -> int:
     )
     print(
         f"  listener: {f['typing_events_received_by_listener']} typing events, still "
-        f"connected: {f['listener_still_connected']}"
+        f"connected: {f['listener_still_connected']}; bystander still connected: "
+        f"{f['bystander_still_connected']}"
     )
     print(
         f"  bystander ping p50/p99: baseline {f['ping_ms_p50_baseline']}/"
