@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
+
 from tests.serverproc import RELAXED, ServerProcess
-from tests.wsclient import Client, enter
+from tests.wsclient import Client, enter, unique_pseudo
 
 
 async def test_a_session_keeps_a_few_connections_the_oldest_is_closed(fresh_server):
@@ -48,3 +50,36 @@ async def test_an_address_prefix_is_bounded_per_node():
             await c.close()
     finally:
         server.stop()
+
+
+async def test_a_browser_keeps_a_few_sessions_a_new_entry_ends_the_oldest(fresh_server):
+    fresh_server.env["PAPOTE_MAX_SESSIONS_PER_BROWSER"] = "2"
+    fresh_server.start()
+
+    def body() -> dict:
+        return {
+            "pseudo": unique_pseudo("nav"),
+            "age": 30,
+            "gender": "femme",
+            "postal_code": "35000",
+        }
+
+    async with httpx.AsyncClient(base_url=fresh_server.url) as browser:  # keeps its cookies
+        first = (await browser.post("/api/v1/session", json=body())).json()
+        assert browser.cookies.get("papote_browser")
+        tab = await Client.connect(fresh_server.ws_url, first)
+        second = (await browser.post("/api/v1/session", json=body())).json()
+        third = await browser.post("/api/v1/session", json=body())
+        assert third.status_code == 201
+        assert await asyncio.wait_for(tab.closed, 5) is not None  # the oldest ended
+        again = await Client.connect(fresh_server.ws_url, first, hello=False)
+        await again.send({"type": "hello", "token": first["token"]})
+        assert (await again.wait_type("error"))["code"] == "invalid_token"
+        for session in (second, third.json()):  # the two newest live on
+            alive = await Client.connect(fresh_server.ws_url, session)
+            assert (await alive.request({"type": "ping"}))["type"] == "pong"
+            await alive.close()
+    # another browser (its own cookie) is not counted with this one
+    async with httpx.AsyncClient(base_url=fresh_server.url) as other:
+        for _ in range(3):
+            assert (await other.post("/api/v1/session", json=body())).status_code == 201

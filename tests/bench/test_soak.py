@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pytest
+
 from tests.conftest import postgres_url
 from tests.serverproc import PAPOTE, ROOT
 
 
+@pytest.mark.timeout(900)  # two minutes of load, plus starting and restarting nodes
 def test_two_minute_soak_with_faults_loses_nothing() -> None:
     done = subprocess.run(
         [
@@ -27,11 +30,14 @@ def test_two_minute_soak_with_faults_loses_nothing() -> None:
         timeout=900,
         check=False,
     )  # fmt: skip
-    assert done.returncode in (0, 1), f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+    report = f"exit {done.returncode}\n{done.stdout}\n{done.stderr[-5000:]}"
+    assert done.returncode in (0, 1) and done.stdout.strip(), report
     f = json.loads(done.stdout.strip().splitlines()[-1])
     print(json.dumps(f, indent=1, ensure_ascii=False))
     assert f["lost"] == 0, f["lost_examples"]
-    assert f["acked"] > 100 and f["rejected"] == {}
+    # the moderation may hold a rare line it finds repetitive; nothing else is refused
+    assert f["acked"] > 100 and set(f["rejected"]) <= {"held"}
+    assert sum(f["rejected"].values()) <= f["acked"] // 50
     assert f["expected_deliveries"] == f["delivered_live"] + f["delivered_by_history"]
     assert f["clients_online_at_end"] == f["users"]
     kills = [e for e in f["faults"] if "killed" in e]

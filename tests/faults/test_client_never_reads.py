@@ -14,6 +14,7 @@ import json
 import random
 import socket
 
+import pytest
 import websockets
 
 from tests.serverproc import RELAXED, ServerProcess
@@ -73,6 +74,7 @@ async def _non_reader(server: ServerProcess) -> tuple[object, dict]:
     return ws, session
 
 
+@pytest.mark.timeout(400)  # starts and breaks real servers
 async def test_a_client_that_never_reads_is_dropped_not_the_server():
     server = ServerProcess(dict(RELAXED)).start()
     try:

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.conftest import postgres_url, redis_url
 from tests.serverproc import RELAXED, ServerProcess
 from tests.wsclient import Client
 
 
+@pytest.mark.timeout(400)  # starts and breaks real servers
 async def test_clients_of_a_killed_node_reconnect_elsewhere_and_catch_up():
     env = {**RELAXED, "PAPOTE_DATABASE_URL": postgres_url(), "PAPOTE_REDIS_URL": redis_url(3)}
     env["PAPOTE_SECRET_KEY"] = "node-kill-secret-for-tests-0123456789abcdef"
@@ -30,6 +33,9 @@ async def test_clients_of_a_killed_node_reconnect_elsewhere_and_catch_up():
 
         doomed.kill9()
         await asyncio.wait_for(bob.closed, 10)
+        # the survivor notices the silence and tells its clients to catch up: what the
+        # dead node acknowledged but could not publish is in the store
+        await alice.wait_type("resync", timeout=20)
         missed_room, missed_dm = [], []
         for i in range(3):  # acknowledged while bob has no connection at all
             ack = await alice.request({"type": "say", "room": "general", "text": f"manqué {i}"})

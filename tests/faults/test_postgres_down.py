@@ -25,6 +25,7 @@ def postgres() -> Iterator[PostgresProcess]:
     proc.destroy()
 
 
+@pytest.mark.timeout(400)  # starts and breaks real servers
 async def test_messages_refused_while_postgres_is_down_then_service_resumes(postgres):
     server = ServerProcess({**RELAXED, "PAPOTE_DATABASE_URL": postgres.url}).start()
     try:
@@ -53,7 +54,7 @@ async def test_messages_refused_while_postgres_is_down_then_service_resumes(post
             timeout=15,
         )
         assert entry.status_code == 503 and entry.json()["error"]["code"] == "unavailable"
-        assert (await bob.request({"type": "ping"}))["type"] == "pong"  # the node is up
+        assert (await bob.request({"type": "ping"}, 15))["type"] == "pong"  # the node is up
         assert server.proc is not None and server.proc.poll() is None
         await asyncio.sleep(2)
 

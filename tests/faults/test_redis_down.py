@@ -43,6 +43,7 @@ async def _eventually(check, timeout: float = 20.0) -> None:
         await asyncio.sleep(0.3)
 
 
+@pytest.mark.timeout(400)  # starts and breaks real servers
 async def test_nodes_serve_their_clients_without_redis_then_resync(redis):
     env = {**RELAXED, "PAPOTE_DATABASE_URL": postgres_url(), "PAPOTE_REDIS_URL": redis.url}
     env["PAPOTE_SECRET_KEY"] = "redis-fault-secret-for-tests-0123456789abc"

@@ -76,7 +76,11 @@ async def do_hello(
     conn.push(encode(welcome))
     for frame in await pop_outbox(svc.db, user.id):  # told while away (report outcomes...)
         conn.push(frame)
-    await do_come_online(svc, session, conn)
+    try:
+        await do_come_online(svc, session, conn)
+    except BaseException:
+        await do_goodbye(svc, conn)  # counted and attached: undo both
+        raise
     return session, conn
 
 

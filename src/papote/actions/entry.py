@@ -20,7 +20,7 @@ from papote.reference.places import Place
 from papote.safety.context import EntryContext
 from papote.safety.pseudonyms import is_reserved, pseudo_key
 from papote.safety.verdict import Action, Category
-from papote.store import bans, users
+from papote.store import bans, browser_sessions, users
 from papote.store.models import User
 
 GENDERS = ("homme", "femme", "autre")
@@ -134,9 +134,16 @@ async def user_id_for_token(svc: Services, token: str) -> str:
 
 
 async def do_enter(
-    svc: Services, req: EntryRequest, *, ip_hash: str, verified_adult: bool = False
+    svc: Services,
+    req: EntryRequest,
+    *,
+    ip_hash: str,
+    verified_adult: bool = False,
+    browser_hash: str = "",
 ) -> tuple[str, User]:
     """Create the session; returns the bearer token (shown once) and the user row."""
+    if browser_hash:
+        await _end_oldest_of_browser(svc, browser_hash)
     now = svc.clock()
     idle_ms = int(svc.settings.resume_grace_s * 1000)
     owner = await users.live_pseudo_owner(svc.db, req.pseudo_key)
@@ -158,6 +165,7 @@ async def do_enter(
         department=req.place.department,
         region=req.place.region,
         ip_hash=ip_hash,
+        browser_hash=browser_hash,
         verified_adult=verified_adult,
         possibly_minor=False,
         status="active",
@@ -170,6 +178,15 @@ async def do_enter(
     except users.PseudoTaken:
         raise ActionError("pseudo_taken", status=409) from None
     return token, user
+
+
+async def _end_oldest_of_browser(svc: Services, browser_hash: str) -> None:
+    """A browser keeps at most ``max_sessions_per_browser`` sessions: a new entry ends
+    the oldest ones (tabs forgotten open), like a new socket closes a token's oldest."""
+    live = await browser_sessions.live_sessions(svc.db, browser_hash)
+    excess = len(live) + 1 - svc.settings.max_sessions_per_browser
+    for user_id in live[: max(excess, 0)]:
+        await do_leave(svc, user_id)
 
 
 async def do_leave(svc: Services, user_id: str) -> None:

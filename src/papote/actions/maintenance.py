@@ -14,7 +14,7 @@ from papote.actions.terms import reload_terms
 from papote.realtime.broker import Envelope
 from papote.realtime.events import PresenceEvent, PublicUser, ResyncEvent, RoomCountsEvent
 from papote.realtime.resync import apply_state, snapshot
-from papote.store import media, messages, rooms
+from papote.store import browser_sessions, media, messages, rooms
 from papote.store.age_locks import SqlAgeGateStore
 
 log = logging.getLogger(__name__)
@@ -113,6 +113,7 @@ async def purge_once(svc: Services) -> int:
     removed = await messages.purge_older_than(svc.db, cutoff)
     # images follow their messages; one never sent goes after media_unsent_ttl_s
     await media.purge_unreferenced(svc.db, now - svc.settings.media_unsent_ttl_s * 1000)
+    await browser_sessions.forget_ended(svc.db)
     await SqlAgeGateStore(svc.db).purge(now)
     await legal.purge(svc, now)  # connection logs after a year; browser keys
     if removed:

@@ -42,7 +42,10 @@ async def do_disconnect(svc: Services, conn: Connection) -> None:
     await conn.stop()
     if remaining:
         return
-    await users.touch(svc.db, [conn.user_id], now=svc.clock())
+    try:
+        await users.touch(svc.db, [conn.user_id], now=svc.clock())
+    except Exception:  # the store is down: going offline must not depend on it
+        log.warning("presence: last_seen not saved", extra={"user": conn.user_id})
     if svc.settings.presence_linger_s <= 0:
         await do_go_offline(svc, conn.user_id)
         return

@@ -135,7 +135,9 @@ async def create_session(request: Request) -> Response:
         await entry.check_not_banned(svc, key)
         if solution is not None:
             await challenge.do_use_solution(svc, solution)
-        token, user = await entry.do_enter(svc, req, ip_hash=ip_hash, verified_adult=verified)
+        token, user = await entry.do_enter(
+            svc, req, ip_hash=ip_hash, verified_adult=verified, browser_hash=key or ""
+        )
         if key is not None:
             signals = {h: request.headers.get(h, "") for h in SIGNAL_HEADERS}
             await do_remember_browser(svc, user.id, key, client_ip(request), signals)

@@ -160,7 +160,7 @@ async def _serve(svc: Services, transport: AsgiTransport, conn: Connection, call
                 error_frame("rate_limited" if admission is Admission.REFUSED else "flood", ref)
             )
             if admission is Admission.CLOSE:
-                conn.close_soon(1008, "flood")
+                conn.close_soon(1008, "flood", abort=True)
             continue
         FRAMES_IN.labels(kind).inc()
         start = time.perf_counter()

@@ -13,6 +13,7 @@ BENCHES = {
     "soak": "papote.bench.soak",
     "media": "papote.bench.media",
     "console": "papote.bench.console",
+    "flood": "papote.bench.flood",
 }
 
 

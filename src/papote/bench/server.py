@@ -37,6 +37,7 @@ RELAXED_LIMITS = {
     # (the load comes from one address, from programs that are not browsers).
     "PAPOTE_TRUSTED_NETWORKS": "127.0.0.0/8",
     "PAPOTE_MAX_CONNECTIONS_PER_PREFIX": "100000",
+    "PAPOTE_MAX_SESSIONS_PER_BROWSER": "100000",  # one HTTP client enters everyone
 }
 
 

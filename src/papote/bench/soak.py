@@ -241,6 +241,19 @@ async def _soak(args: argparse.Namespace, cluster: Cluster) -> dict[str, Any]:
     return figures
 
 
+async def _tidy(work: Any) -> dict[str, Any]:
+    """Run the soak; whatever happens, leave no task behind on the loop."""
+    try:
+        result: dict[str, Any] = await work
+        return result
+    finally:
+        current = asyncio.current_task()
+        leftovers = [t for t in asyncio.all_tasks() if t is not current]
+        for task in leftovers:
+            task.cancel()
+        await asyncio.gather(*leftovers, return_exceptions=True)
+
+
 def _print(f: dict[str, Any]) -> None:
     print(
         f"soak: {f['minutes']} min, {f['nodes']} nodes, {f['users']} users, a line every "
@@ -256,6 +269,8 @@ def _print(f: dict[str, Any]) -> None:
         f"  deliveries expected {f['expected_deliveries']:,}: live {f['delivered_live']:,}, "
         f"fetched after a reconnect or resync {f['delivered_by_history']:,}, LOST {f['lost']}"
     )
+    if f["lost"]:
+        print(f"  lost (recipient, message id), first ones: {f['lost_examples']}")
     print(
         f"  latency p50/p99: ack {f['ack_ms_p50']}/{f['ack_ms_p99']} ms, live delivery "
         f"{f['delivery_ms_p50']}/{f['delivery_ms_p99']} ms"
@@ -306,7 +321,7 @@ def main(argv: Sequence[str]) -> int:
             nodes.append(node)
             node.start(START_TIMEOUT_S)
         cluster = Cluster(nodes, redis)
-        figures = loop.run_until_complete(_soak(args, cluster))
+        figures = loop.run_until_complete(_tidy(_soak(args, cluster)))
     except Exception as exc:
         print(f"papote bench soak failed: {exc!r}", file=sys.stderr)
         for node in nodes:

@@ -21,7 +21,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 PAGE = 100
-CATCH_UP_MARGIN = 30  # ids are assigned before storage: restart a little before the last one
+# Ids are assigned before storage: across nodes a message may be stored (and seen) after
+# one with a greater id. Catching up restarts from a message received this long before.
+CATCH_UP_MARGIN_S = 60.0
 
 SUBJECTS = [
     "Ce soir",
@@ -53,12 +55,17 @@ THINGS = [
     "le match de ce soir",
     "les balades au bord de la mer",
 ]
+OPENERS = ["", "Bon, ", "Alors ", "Tiens, ", "Au fait, ", "Bref, ", "Sinon, ", "Dites, "]
 ENDS = ["!", " ?", ", non ?", ", trop bien.", " hein.", " en vrai.", " :)", ", voilà."]
 
 
 def human_text(rng: random.Random) -> str:
     """A short, ordinary French line (no digits: the moderation reads ages in them)."""
-    return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(THINGS)}{rng.choice(ENDS)}"
+    subject = rng.choice(SUBJECTS)
+    opener = rng.choice(OPENERS)
+    if opener:
+        subject = subject[0].lower() + subject[1:]
+    return f"{opener}{subject} {rng.choice(VERBS)} {rng.choice(THINGS)}{rng.choice(ENDS)}"
 
 
 def dm_key(a: str, b: str) -> str:
@@ -103,7 +110,7 @@ class SoakClient:
         self.online = asyncio.Event()
         self.stopping = False
         self._waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self._seen: dict[str, list[str]] = {}  # conversation -> ids in order of receipt
+        self._seen: dict[str, list[tuple[float, str]]] = {}  # conversation -> (when, id)
         self._refs = 0
         self._reader: asyncio.Task[None] | None = None
         self._catching_up: asyncio.Task[None] | None = None
@@ -207,7 +214,10 @@ class SoakClient:
         except ConnectionClosed as exc:
             self._waiters.pop(ref, None)
             raise ConnectionError("socket closed") from exc
-        return await asyncio.wait_for(waiter, timeout)
+        try:
+            return await asyncio.wait_for(waiter, timeout)
+        finally:
+            self._waiters.pop(ref, None)
 
     def _conversation(self, message: dict[str, Any]) -> str:
         if message.get("room"):
@@ -218,7 +228,7 @@ class SoakClient:
         conv = self._conversation(message)
         seen = self._seen.setdefault(conv, [])
         if message["id"] not in self.ledger.received.get(self.id, {}):
-            seen.append(message["id"])
+            seen.append((time.monotonic(), message["id"]))
         self.ledger.got(self.id, message["id"], how)
 
     # -- catching up ------------------------------------------------------------------
@@ -235,7 +245,8 @@ class SoakClient:
 
     async def _fetch(self, conv: str, where: dict[str, Any]) -> None:
         seen = self._seen.get(conv, [])
-        cursor = sorted(seen)[-CATCH_UP_MARGIN] if len(seen) >= CATCH_UP_MARGIN else None
+        settled = [i for t, i in seen if t <= time.monotonic() - CATCH_UP_MARGIN_S]
+        cursor = max(settled) if settled else min((i for _, i in seen), default=None)
         while True:
             frame: dict[str, Any] = {"type": "history", **where, "limit": PAGE}
             if cursor is not None:

@@ -24,6 +24,7 @@ SLOW_DROPPED = Counter(
     "papote_slow_clients_dropped_total", "Connections dropped for not reading", ["why"]
 )
 CLOSE_GRACE_S = 1.0  # a polite close frame, then the socket is aborted
+ABORT_AFTER_S = 0.1  # an abusive client: aborted this long after its close frame
 
 
 class Transport(Protocol):
@@ -85,12 +86,14 @@ class Connection:
         self._ready.set()
         return True
 
-    def close_soon(self, code: int = 1000, reason: str = "") -> None:
-        """Close after the frames already queued have been sent."""
+    def close_soon(self, code: int = 1000, reason: str = "", *, abort: bool = False) -> None:
+        """Close after the frames already queued have been sent; with ``abort`` (an
+        abusive client), drop the socket right after the close frame instead of
+        waiting for the peer's reply."""
         if self.closed:
             return
         self.closed = True
-        self._items.append(((_CLOSE, code, reason), 0))
+        self._items.append(((_CLOSE, code, reason, abort), 0))
         self._ready.set()
 
     def drop(self, why: str) -> None:
@@ -116,8 +119,11 @@ class Connection:
             async with asyncio.timeout(CLOSE_GRACE_S):
                 await self.transport.close(code, reason)
         except Exception:
-            with contextlib.suppress(Exception):
-                self.transport.abort()
+            self._abort()
+
+    def _abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self.transport.abort()
 
     async def _drain(self) -> None:
         while True:
@@ -128,6 +134,8 @@ class Connection:
             self.queued_bytes -= size
             if isinstance(item, tuple):
                 await self._hang_up(item[1], item[2])
+                if item[3]:  # a moment for the close frame to be read, then no waiting
+                    asyncio.get_running_loop().call_later(ABORT_AFTER_S, self._abort)
                 return
             try:
                 async with asyncio.timeout(self._stall_s):

@@ -40,6 +40,8 @@ class User(Base):
     department: Mapped[str] = mapped_column(String(3))
     region: Mapped[str] = mapped_column(String(60))
     ip_hash: Mapped[str] = mapped_column(String(64), default="")
+    # keyed hash of the browser's entry cookie while the session lives (sessions per browser)
+    browser_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
     verified_adult: Mapped[bool] = mapped_column(Boolean, default=False)
     possibly_minor: Mapped[bool] = mapped_column(Boolean, default=False)
     # active | suspended | banned
@@ -58,6 +60,7 @@ class User(Base):
             postgresql_where=text("ended_at IS NULL"),
         ),
         Index("ix_users_last_seen", "last_seen"),
+        Index("ix_users_browser_hash", "browser_hash"),
     )
 
 

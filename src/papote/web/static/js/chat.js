@@ -254,12 +254,12 @@ async function closeTab(key) {
   setActive(state.active);
 }
 
-/** After a reconnection: join the rooms again and fetch what was missed, deduplicated. */
-async function catchUp() {
+/** After a reconnection (rejoin) or a `resync`: fetch what was missed, deduplicated. */
+async function catchUp({ rejoin = true } = {}) {
   for (const key of [...state.order]) {
     const conv = state.convs.get(key);
     if (!conv) continue;
-    if (conv.kind === "room") {
+    if (conv.kind === "room" && rejoin) {
       const rejoined = await joinRoom(conv.id);
       if (rejoined === null) continue;
       countUnread(conv, rejoined);
@@ -424,6 +424,7 @@ function onFrame(frame) {
     case "sanction": onSanction(frame); break;
     case "rooms": onRooms(frame.rooms || []); break;
     case "room": if (frame.room) onRooms([frame.room]); break;
+    case "resync": catchUp({ rejoin: false }); break;
     case "error": if (frame.code === "rate_limited") showStatus(codeText(frame.code, frame.message)); break;
     default: break;
   }
