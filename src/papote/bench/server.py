@@ -59,7 +59,7 @@ class ServerProcess:
     def log_path(self) -> str:
         return os.path.join(self.data_dir, f"server-{self.port}.log")
 
-    def start(self, timeout: float = 30.0) -> ServerProcess:
+    def start(self, timeout: float = 90.0) -> ServerProcess:
         env = {**os.environ, "PAPOTE_DATA_DIR": self.data_dir, **self.env}
         command = [
             sys.executable,
