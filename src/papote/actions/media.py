@@ -83,7 +83,7 @@ def _lookup(svc: Services, analysis: Analysis) -> list[Match]:
     if prints is None:
         raise ActionError("unavailable", status=503)
     try:
-        return runtime(svc).index.query(pdq=prints.pdq, md5=prints.md5)
+        return runtime(svc).index.query(pdqs=prints.pdq_dihedral, md5=prints.md5)
     except IndexNotReady:
         UPLOADS.labels("not_ready").inc()
         raise ActionError("unavailable", status=503) from None

@@ -117,12 +117,12 @@ def bench_index(size: int, queries: int) -> dict[str, Any]:
     found = 0
     for query in asked:
         t0 = time.perf_counter()
-        found += bool(index.query(pdq=query))
+        found += bool(index.query(pdqs=[query]))
         times.append((time.perf_counter() - t0) * 1e6)
     sample = asked[1:40:2]  # exactness on a sample: a full scan must agree
     for query in sample:
         expected = {h for h in listed if pdq_distance(h, query) <= 31}
-        if {m.entry.value for m in index.query(pdq=query)} != expected:
+        if {m.entry.value for m in index.query(pdqs=[query])} != expected:
             raise RuntimeError("the index disagrees with a full scan")
     return {
         "hashes": size,

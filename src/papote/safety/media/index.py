@@ -13,7 +13,7 @@ An index that is still loading answers :class:`IndexNotReady`, never "no match".
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import faiss
@@ -98,21 +98,23 @@ class HashIndex:
                 self._pdq.add(vectors)
         return count
 
-    def query(self, *, pdq: str = "", md5: str = "") -> list[Match]:
-        """Every listed entry within the distance of ``pdq`` or equal to ``md5``."""
+    def query(self, *, pdqs: Sequence[str] = (), md5: str = "") -> list[Match]:
+        """Every listed entry within the distance of one of ``pdqs`` (an image's PDQ and
+        its dihedral variants) or equal to ``md5``; each entry once, at its least
+        distance, closest first."""
         if not self._ready:
             raise IndexNotReady()
-        matches = [Match(e, 0) for e in self._md5.get(md5, ())] if md5 else []
-        if pdq and self._pdq_entries:
-            query = np.frombuffer(bytes.fromhex(pdq), dtype=np.uint8).reshape(1, 32)
+        best: dict[ListedHash, int] = {e: 0 for e in self._md5.get(md5, ())} if md5 else {}
+        queries = [bytes.fromhex(p) for p in pdqs if p]
+        if queries and self._pdq_entries:
+            vectors = np.frombuffer(b"".join(queries), dtype=np.uint8).reshape(-1, 32)
             with self._lock:
-                limits, distances, positions = self._pdq.range_search(query, self.max_distance + 1)
-                found = [
-                    (int(positions[i]), int(distances[i])) for i in range(limits[0], limits[1])
-                ]
-                matches += [
-                    Match(entry, distance)
-                    for position, distance in found
-                    for entry in self._pdq_entries[position]
-                ]
-        return sorted(matches, key=lambda m: m.distance)
+                limits, distances, positions = self._pdq.range_search(
+                    vectors, self.max_distance + 1
+                )
+                for i in range(limits[-1]):
+                    for entry in self._pdq_entries[int(positions[i])]:
+                        distance = int(distances[i])
+                        if distance < best.get(entry, 257):
+                            best[entry] = distance
+        return sorted((Match(e, d) for e, d in best.items()), key=lambda m: m.distance)

@@ -260,7 +260,7 @@ export function veilText(textEl, message) {
 export function initMedia(mediaHooks) {
   hooks = mediaHooks;
   const composer = document.getElementById("composer");
-  const input = h("input", { type: "file", id: "image-input", accept: "image/jpeg,image/png,image/webp",
+  const input = h("input", { type: "file", id: "image-input", accept: "image/*",
     class: "visually-hidden", tabindex: "-1", "aria-hidden": "true" });
   const button = h("button", { type: "button", class: "btn btn-icon", id: "image-btn",
     "aria-label": tr("button"), title: tr("button") }, "📷");
