@@ -58,6 +58,9 @@ class HashIndex:
         if not 0 <= max_distance < 2 * _CHUNKS:
             raise ValueError("max_distance must be below 32 (one flipped bit per chunk)")
         self.max_distance = max_distance
+        # One query is a few thousand comparisons: OpenMP threads would only compete with
+        # the event loop for the cores.
+        faiss.omp_set_num_threads(1)
         self._pdq = faiss.IndexBinaryMultiHash(_BITS, _CHUNKS, _BITS // _CHUNKS)
         self._pdq.nflip = max_distance // _CHUNKS
         self._pdq_entries: list[list[ListedHash]] = []
