@@ -6,7 +6,7 @@
    orientation), hash (PDQ + MD5 + SHA-256), re-encode (JPEG at most 2048 px + blurred
    variant) and classify (NudeNet 320n), the total, and images per second per worker.
 2. **Index**: ``--index-size`` random PDQ hashes (default a million) in the
-   multi-index; build time, then p50/p95 of queries at distance <= 31 (half near a
+   faiss index; build time, then p50/p95 of queries at distance <= 31 (half near a
    listed hash, half random), checked against a full scan on a sample.
 3. **Chat under uploads**: a real server; ``--senders`` people each send ``--messages``
    room messages at a human pace and the ``ack`` latency is measured, first alone
