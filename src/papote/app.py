@@ -166,7 +166,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        images.close()
+        await images.close()
         await svc.broker.publish(Envelope("nodes", control={"op": "node_down", "node": svc.node}))
         await svc.broker.close()
         if redis is not None:

@@ -95,7 +95,7 @@ class Settings(BaseSettings):
     media_max_pixels: int = Field(default=40_000_000, ge=10_000)  # decompression bombs
     media_max_side: int = Field(default=2048, ge=64)  # long side of the re-encoded image
     media_workers: int = Field(default=1, ge=1)  # processes that decode, hash and classify
-    media_match_distance: int = Field(default=31, ge=0, le=31)  # PDQ bits to a listed hash
+    media_match_distance: int = Field(default=31, ge=0, le=63)  # PDQ bits to a listed hash
     media_nudity_threshold: float = Field(default=0.5, gt=0, le=1)  # NudeNet confidence
     media_unsent_ttl_s: int = Field(default=86_400, ge=60)  # uploaded, never sent: deleted
     hashlist_refresh_s: float = Field(default=30.0, gt=0)  # new listed hashes picked up

@@ -10,6 +10,7 @@ See docs/images.md.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -78,12 +79,17 @@ def _accepted(analysis: Analysis) -> Analysis:
     return analysis
 
 
-def _lookup(svc: Services, analysis: Analysis) -> list[Match]:
+async def _lookup(svc: Services, analysis: Analysis) -> list[Match]:
+    """The listed hashes the image matches; in a thread (faiss releases the GIL), as a
+    query at a million hashes takes milliseconds that chat should not wait for."""
     prints = analysis.fingerprints
     if prints is None:
         raise ActionError("unavailable", status=503)
+    index = runtime(svc).index
     try:
-        return runtime(svc).index.query(pdq=prints.pdq, md5=prints.md5)
+        return await asyncio.to_thread(
+            lambda: index.query(pdqs=prints.pdq_dihedral, md5=prints.md5)
+        )
     except IndexNotReady:
         UPLOADS.labels("not_ready").inc()
         raise ActionError("unavailable", status=503) from None
@@ -121,7 +127,7 @@ async def do_upload(svc: Services, user_id: str, data: bytes, *, ip_hash: str) -
     if not media.index.ready:  # checked before the work, and again by the query
         raise ActionError("unavailable", status=503)
     analysis = _accepted(await media.analyse(data))
-    matches = _lookup(svc, analysis)
+    matches = await _lookup(svc, analysis)
     verdict = verdict_for(matches)
     media_id = new_media_id()
     now = svc.clock()

@@ -86,9 +86,11 @@ class MediaRuntime:
                 self.last_entry_id = rows[-1].id
         return added
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        """Stop the workers (the job in flight, if any, finishes first)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            pool, self._pool = self._pool, None
+            await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
 
 
 def runtime(svc: Services) -> MediaRuntime:

@@ -6,7 +6,7 @@
    orientation), hash (PDQ + MD5 + SHA-256), re-encode (JPEG at most 2048 px + blurred
    variant) and classify (NudeNet 320n), the total, and images per second per worker.
 2. **Index**: ``--index-size`` random PDQ hashes (default a million) in the
-   multi-index; build time, then p50/p95 of queries at distance <= 31 (half near a
+   faiss index; build time, then p50/p95 of queries at distance <= 31 (half near a
    listed hash, half random), checked against a full scan on a sample.
 3. **Chat under uploads**: a real server; ``--senders`` people each send ``--messages``
    room messages at a human pace and the ``ack`` latency is measured, first alone
@@ -93,16 +93,27 @@ def bench_stages(data: bytes, runs: int) -> dict[str, Any]:
     }
 
 
-def bench_index(size: int, queries: int) -> dict[str, Any]:
+def _rss_mib() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def bench_index(size: int, queries: int, compare_mih: bool = False) -> dict[str, Any]:
     from papote.safety.media.index import HashIndex, ListedHash
     from papote.safety.media.signals import pdq_distance
 
     rng = random.Random(5)
     listed = [f"{rng.getrandbits(256):064x}" for _ in range(size)]
+    entries = [ListedHash("pdq", h, "bench", "child_safety") for h in listed]
+    rss_before = _rss_mib()
     index = HashIndex()
     start = time.perf_counter()
-    index.add(ListedHash("pdq", h, "bench", "child_safety") for h in listed)
+    index.add(entries)
     build_s = time.perf_counter() - start
+    rss_after = _rss_mib()
     index.mark_ready()
     asked = []
     for i in range(queries):
@@ -117,19 +128,48 @@ def bench_index(size: int, queries: int) -> dict[str, Any]:
     found = 0
     for query in asked:
         t0 = time.perf_counter()
-        found += bool(index.query(pdq=query))
+        found += bool(index.query(pdqs=[query]))
         times.append((time.perf_counter() - t0) * 1e6)
     sample = asked[1:40:2]  # exactness on a sample: a full scan must agree
     for query in sample:
         expected = {h for h in listed if pdq_distance(h, query) <= 31}
-        if {m.entry.value for m in index.query(pdq=query)} != expected:
+        if {m.entry.value for m in index.query(pdqs=[query])} != expected:
             raise RuntimeError("the index disagrees with a full scan")
-    return {
+    figures: dict[str, Any] = {
         "hashes": size,
         "build_s": round(build_s, 2),
+        "index_mib": round(rss_after - rss_before, 1),  # faiss tables + positions
         "query_us": {"p50": _pct(times, 0.5), "p95": _pct(times, 0.95)},
         "queries_with_a_match": found,
         "queries": queries,
+    }
+    if compare_mih:
+        figures["multi_index_hashing"] = _bench_mih(listed, asked)
+    return figures
+
+
+def _bench_mih(listed: list[str], asked: list[str]) -> dict[str, Any]:
+    """The same hashes and queries in faiss's multi-index hashing (16 chunks of 16 bits,
+    one flipped bit: exact up to 31), for comparison with the exhaustive index."""
+    import faiss
+    import numpy as np
+
+    rss_before = _rss_mib()
+    index = faiss.IndexBinaryMultiHash(256, 16, 16)
+    index.nflip = 1
+    start = time.perf_counter()
+    index.add(np.frombuffer(bytes.fromhex("".join(listed)), dtype=np.uint8).reshape(-1, 32))
+    build_s = time.perf_counter() - start
+    times: list[float] = []
+    for query in asked:
+        vector = np.frombuffer(bytes.fromhex(query), dtype=np.uint8).reshape(1, 32)
+        t0 = time.perf_counter()
+        index.range_search(vector, 32)
+        times.append((time.perf_counter() - t0) * 1e6)
+    return {
+        "build_s": round(build_s, 2),
+        "index_mib": round(_rss_mib() - rss_before, 1),
+        "query_us": {"p50": _pct(times, 0.5), "p95": _pct(times, 0.95)},
     }
 
 
@@ -196,13 +236,17 @@ async def bench_chat(args: argparse.Namespace, data: bytes) -> dict[str, Any]:
             headers = {"authorization": f"Bearer {session['token']}"}
             files = {"file": ("p.jpg", data, "image/jpeg")}
             await http.post("/api/v1/media", headers=headers, files=files)
+        cpu_start = server.cpu_seconds()
         baseline, refused_a = await _chat_phase(server, args.senders, args.messages, args.gap)
+        cpu_baseline = server.cpu_seconds() - cpu_start
         stop = asyncio.Event()
         uploaders = [
             asyncio.create_task(_upload_loop(server, data, stop)) for _ in range(args.uploaders)
         ]
         await asyncio.sleep(1.0)  # the uploads are under way
+        cpu_start = server.cpu_seconds()
         loaded, refused_b = await _chat_phase(server, args.senders, args.messages, args.gap)
+        cpu_loaded = server.cpu_seconds() - cpu_start
         stop.set()
         upload_ms = [t for times in await asyncio.gather(*uploaders) for t in times]
     finally:
@@ -221,6 +265,11 @@ async def bench_chat(args: argparse.Namespace, data: bytes) -> dict[str, Any]:
         if upload_ms
         else {},
         "refused_messages": refused_a + refused_b,
+        # CPU of the server process itself (not its workers) per upload: what the event
+        # loop pays to receive, hand over and store an image
+        "server_cpu_ms_per_upload": round(1000 * (cpu_loaded - cpu_baseline) / len(upload_ms), 1)
+        if upload_ms
+        else None,
     }
 
 
@@ -234,15 +283,24 @@ def _print(figures: dict[str, Any]) -> None:
     print(f"  {stages['images_per_second_per_worker']} images/s per worker")
     index = figures["index"]
     print(
-        f"index of {index['hashes']} PDQ hashes: built in {index['build_s']} s, query "
+        f"index of {index['hashes']} PDQ hashes: built in {index['build_s']} s "
+        f"(+{index['index_mib']} MiB), query "
         f"p50 {index['query_us']['p50']} µs, p95 {index['query_us']['p95']} µs"
     )
+    mih = index.get("multi_index_hashing")
+    if mih:
+        print(
+            f"  multi-index hashing, same hashes: built in {mih['build_s']} s "
+            f"(+{mih['index_mib']} MiB), query p50 {mih['query_us']['p50']} µs, "
+            f"p95 {mih['query_us']['p95']} µs"
+        )
     chat = figures.get("chat")
     if chat:
         a, b = chat["baseline_ack_ms"], chat["during_uploads_ack_ms"]
         print(f"chat ack alone        p50 {a['p50']} ms  p99 {a['p99']} ms  (n={a['n']})")
         print(f"chat ack with uploads p50 {b['p50']} ms  p99 {b['p99']} ms  (n={b['n']})")
         print(f"  p99 ratio {chat['p99_ratio']}; {chat['uploads_done']} uploads meanwhile")
+        print(f"  server process CPU per upload: {chat['server_cpu_ms_per_upload']} ms")
 
 
 def main(argv: Sequence[str]) -> int:
@@ -257,6 +315,7 @@ def main(argv: Sequence[str]) -> int:
     )
     parser.add_argument("--uploaders", type=int, default=2)
     parser.add_argument("--workers", type=int, default=1, help="PAPOTE_MEDIA_WORKERS")
+    parser.add_argument("--compare-mih", action="store_true", help="also multi-index hashing")
     parser.add_argument("--skip-chat", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(list(argv))
@@ -265,7 +324,7 @@ def main(argv: Sequence[str]) -> int:
     data = photo_12mp()
     figures: dict[str, Any] = {
         "stages": bench_stages(data, args.runs),
-        "index": bench_index(args.index_size, args.queries),
+        "index": bench_index(args.index_size, args.queries, args.compare_mih),
     }
     if not args.skip_chat:
         figures["chat"] = asyncio.run(bench_chat(args, data))

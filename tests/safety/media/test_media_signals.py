@@ -55,3 +55,21 @@ def test_a_flat_image_has_no_reliable_pdq():
     flat = Image.new("RGB", (300, 300), (120, 120, 120))
     prints = fingerprint(b"x", flat)
     assert prints.pdq == "" and prints.pdq_quality < 50
+
+
+def test_a_turned_or_mirrored_copy_still_matches_through_the_dihedral_hashes():
+    from PIL import Image
+
+    from papote.safety.media.index import HashIndex, ListedHash
+
+    picture = photo(seed=9)
+    index = HashIndex()
+    index.add([ListedHash("pdq", fingerprint(b"", picture).pdq, "bank", "ncii")])
+    index.mark_ready()
+    for turn in (Image.Transpose.ROTATE_90, Image.Transpose.FLIP_LEFT_RIGHT):
+        copy = fingerprint(b"", picture.transpose(turn))
+        assert pdq_distance(copy.pdq, fingerprint(b"", picture).pdq) > 31  # as it is: far
+        assert len(copy.pdq_dihedral) == 8 and copy.pdq_dihedral[0] == copy.pdq
+        matches = index.query(pdqs=copy.pdq_dihedral)
+        assert matches and matches[0].distance <= 31
+    assert index.query(pdqs=fingerprint(b"", photo(seed=10)).pdq_dihedral) == []

@@ -7,7 +7,9 @@ reports them). The detector is loaded once per worker by :func:`init_worker`.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import time
 from dataclasses import dataclass, field
 
@@ -22,9 +24,20 @@ def init_worker(threshold: float, niceness: int = 5) -> None:
     """Process-pool initializer: load the nudity model once for this worker, and lower
     the worker's priority so that on a busy machine the chat process wins the CPU."""
     global _detector
+    _die_with_parent()
     if niceness:
         os.nice(niceness)
     _detector = NudityDetector(threshold)
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel ends this worker when the server process dies (even on
+    SIGKILL), so no orphan keeps the model in memory."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def detector() -> NudityDetector:

@@ -1,10 +1,11 @@
 """How an image is fingerprinted: PDQ (perceptual), MD5 and SHA-256 (exact bytes).
 
-PDQ is computed by Meta's reference implementation (the ``pdqhash`` bindings that
-ThreatExchange uses) and written the way ThreatExchange writes it: 64 lower-case hex
-digits, most significant bit first. That is the form StopNCII, NCMEC and HMA banks
-publish, so their lists match ours. A PDQ of quality under 50 is too unreliable to
-match on (ThreatExchange's ``PdqSignal.QUALITY_THRESHOLD``): it is kept empty.
+PDQ is computed by Meta's reference implementation (the ``pdqhash`` bindings of its
+C++ code, which ThreatExchange's ``PdqSignal`` uses) and written the way ThreatExchange
+writes it: 64 lower-case hex digits, most significant bit first. That is the form
+StopNCII, NCMEC and HMA banks publish, so their lists match ours. A PDQ of quality
+under 50 is too unreliable to match on (ThreatExchange's ``QUALITY_THRESHOLD``): it is
+kept empty.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import pdqhash
 from PIL import Image
-from threatexchange.signal_type.pdq.pdq_hasher import _pdq_from_numpy_array
 from threatexchange.signal_type.pdq.signal import PdqSignal
 
 PDQ_QUALITY_MIN = PdqSignal.QUALITY_THRESHOLD
@@ -30,6 +31,7 @@ class Fingerprints:
     pdq_quality: int
     md5: str  # of the original bytes, as uploaded
     sha256: str
+    pdq_dihedral: tuple[str, ...] = ()  # pdq first, then rotations and mirror images
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -43,12 +45,15 @@ class Fingerprints:
 PDQ_MAX_SIDE = 1024  # larger images are box-averaged down first (a few bits, 4x faster)
 
 
-def pdq_of(image: Image.Image) -> tuple[str, int]:
-    """Canonical PDQ hex and quality of decoded pixels (RGB or greyscale).
+def pdq_of(image: Image.Image) -> tuple[tuple[str, ...], int]:
+    """The eight dihedral PDQ hashes of decoded pixels (the first is the image as it
+    is, in canonical hex; then its rotations and mirror images), and the quality.
 
     Up to 1024 px on the long side the pixels are hashed as they are, exactly as Meta's
     reference does; a larger image is first averaged down to 1024 px (PDQ itself reduces
     every image to 64x64; this moves a 12-megapixel photo's hash by 2-4 bits of 256).
+    The rotated and mirrored hashes come from the same computation (PDQ's dihedral
+    transforms of the DCT): a listed image turned sideways or flipped still matches.
     """
     pixels = image if image.mode in ("RGB", "L") else image.convert("RGB")
     if max(pixels.size) > PDQ_MAX_SIDE:
@@ -57,15 +62,22 @@ def pdq_of(image: Image.Image) -> tuple[str, int]:
     array = np.asarray(pixels)
     if array.ndim == 2:
         array = np.repeat(array[..., np.newaxis], 3, axis=2)
-    hex_hash, quality = _pdq_from_numpy_array(array)
-    return str(hex_hash), int(quality)
+    hashes, quality = pdqhash.compute_dihedral(array)
+    return tuple(_hex(bits) for bits in hashes), int(quality)
+
+
+def _hex(bits: np.ndarray) -> str:
+    """256 bits, most significant first, as ThreatExchange writes them (64 hex)."""
+    return np.packbits(np.asarray(bits, dtype=np.uint8)).tobytes().hex()
 
 
 def fingerprint(original: bytes, image: Image.Image) -> Fingerprints:
-    pdq, quality = pdq_of(image)
+    variants, quality = pdq_of(image)
+    reliable = quality >= PDQ_QUALITY_MIN
     return Fingerprints(
-        pdq=pdq if quality >= PDQ_QUALITY_MIN else "",
+        pdq=variants[0] if reliable else "",
         pdq_quality=quality,
+        pdq_dihedral=variants if reliable else (),
         md5=hashlib.md5(original, usedforsecurity=False).hexdigest(),
         sha256=hashlib.sha256(original).hexdigest(),
     )

@@ -233,7 +233,8 @@ export function renderMedia(message, mine = false) {
   return figure;
 }
 
-/** Explicit words a person sent anyway, to someone who had not answered: veiled. */
+/** Explicit words a person sent anyway, to someone who had not answered: veiled.
+ * Returns what to put in the message in place of the text element. */
 export function veilText(textEl, message) {
   if (!message.veiled) return textEl;
   textEl.hidden = true;
@@ -242,9 +243,11 @@ export function veilText(textEl, message) {
   lift.addEventListener("click", () => {
     textEl.hidden = false;
     lift.remove();
+    textEl.focus?.();
   });
-  textEl.before(lift);
-  return textEl;
+  const both = document.createDocumentFragment();
+  both.append(lift, textEl);
+  return both;
 }
 
 // ---------------------------------------------------------------- wiring
@@ -257,7 +260,7 @@ export function veilText(textEl, message) {
 export function initMedia(mediaHooks) {
   hooks = mediaHooks;
   const composer = document.getElementById("composer");
-  const input = h("input", { type: "file", id: "image-input", accept: "image/jpeg,image/png,image/webp",
+  const input = h("input", { type: "file", id: "image-input", accept: "image/*",
     class: "visually-hidden", tabindex: "-1", "aria-hidden": "true" });
   const button = h("button", { type: "button", class: "btn btn-icon", id: "image-btn",
     "aria-label": tr("button"), title: tr("button") }, "📷");
