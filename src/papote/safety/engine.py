@@ -94,6 +94,8 @@ class ModerationEngine:
             patterns=self._base.patterns,
             rules=list(self._base.rules),
             remember=self._base.remember,
+            fuzzy=self._base.fuzzy,
+            fuzzy_except=self._base.fuzzy_except,
         )
         for term in terms:
             concept = f"custom:{term.id}"

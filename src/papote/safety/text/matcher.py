@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from papote.safety.text.detectors.framing import FRAMING_FEATURES
+from papote.safety.text.fuzzy import FuzzyIndex, build_fuzzy_index
 from papote.safety.text.normalise import NormalisedText, normalise_term
 from papote.safety.text.rulepack import Rule, RulePackError, RuleSet, anchor_names
 
@@ -52,6 +53,7 @@ class CompiledRules:
     remember: frozenset[str]
     size: int
     pattern_names: frozenset[str]
+    fuzzy: FuzzyIndex | None = None
 
     def scan(self, text: NormalisedText) -> Hits:
         hits: Hits = {}
@@ -62,6 +64,8 @@ class CompiledRules:
                         hits[concept].add(key)
                     else:
                         hits[concept] = {key}
+        if self.fuzzy is not None:
+            self.fuzzy.add_hits(text.variants, hits)
         return hits
 
     def candidates(self, *anchors: Iterable[str]) -> list[RulePlan]:
@@ -115,4 +119,5 @@ def compile_rules(ruleset: RuleSet) -> CompiledRules:
         remember=frozenset(ruleset.remember),
         size=len(term_concepts),
         pattern_names=pattern_names,
+        fuzzy=build_fuzzy_index(ruleset.fuzzy, ruleset.fuzzy_except, normalise_term),
     )
