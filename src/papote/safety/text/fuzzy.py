@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MIN_LENGTH = 5  # shorter words have too many neighbours one edit away
+_CACHE_SIZE = 65_536  # words already looked up (chat repeats its words); cleared when full
 _GLUE_PREFIXES = ("sale", "sal")  # "sale negre" written "salenegre", "salnegre"
 
 
@@ -67,37 +68,50 @@ def glued_forms(term: str) -> set[str]:
     return {f for f in forms if len(f) >= MIN_LENGTH}
 
 
+_Entry = tuple[str, str, tuple[str, ...]]  # (form, automaton key, concepts)
+
+
 @dataclass(frozen=True, slots=True)
 class FuzzyIndex:
     """Term forms and their one-letter deletions -> (form, automaton key, concepts)."""
 
-    index: Mapping[str, tuple[tuple[str, str, tuple[str, ...]], ...]]
+    index: Mapping[str, tuple[_Entry, ...]]
     exact: frozenset[str]  # words never read as a misspelling (the terms' own look-alikes)
     min_len: int
     max_len: int
+    cache: dict[str, tuple[_Entry, ...]] = field(default_factory=dict)
+
+    def matches(self, word: str) -> tuple[_Entry, ...]:
+        """The terms within one edit of ``word`` (remembered per word)."""
+        cached = self.cache.get(word)
+        if cached is not None:
+            return cached
+        index = self.index
+        found = index.get(word)
+        candidates = list(found) if found else []
+        for deletion in _deletions(word):
+            more = index.get(deletion)
+            if more:
+                candidates.extend(more)
+        result = tuple({e for e in candidates if within_one_edit(word, e[0])})
+        if len(self.cache) >= _CACHE_SIZE:
+            self.cache.clear()
+        self.cache[word] = result
+        return result
 
     def add_hits(self, variants: Iterable[str], hits: dict[str, set[str]]) -> None:
         """Add the concepts of every long word within one edit of a fuzzy term."""
-        index, exact, lo, hi = self.index, self.exact, self.min_len, self.max_len
-        seen: set[str] = set()
+        exact, lo, hi = self.exact, self.min_len, self.max_len
         for variant in variants:
             for word in variant.split():
-                if not lo <= len(word) <= hi or word in seen or word in exact:
+                if not lo <= len(word) <= hi or word in exact:
                     continue
-                seen.add(word)
-                found = index.get(word)
-                candidates = list(found) if found else []
-                for deletion in _deletions(word):
-                    more = index.get(deletion)
-                    if more:
-                        candidates.extend(more)
-                for form, key, concepts in candidates:
-                    if within_one_edit(word, form):
-                        for concept in concepts:
-                            if concept in hits:
-                                hits[concept].add(key)
-                            else:
-                                hits[concept] = {key}
+                for _form, key, concepts in self.matches(word):
+                    for concept in concepts:
+                        if concept in hits:
+                            hits[concept].add(key)
+                        else:
+                            hits[concept] = {key}
 
 
 def build_fuzzy_index(
@@ -113,7 +127,7 @@ def build_fuzzy_index(
                 by_form[form][key].add(concept)
     if not by_form:
         return None
-    index: dict[str, list[tuple[str, str, tuple[str, ...]]]] = defaultdict(list)
+    index: dict[str, list[_Entry]] = defaultdict(list)
     for form, keys in by_form.items():
         for key, concepts in keys.items():
             entry = (form, key, tuple(sorted(concepts)))
