@@ -28,8 +28,13 @@ def engine() -> ModerationEngine:
 
 def _judge(engine: ModerationEngine, text: str) -> Verdict:
     ctx = MessageContext(
-        text=text, channel="room", sender=_SENDER, recipient=None, room="general",
-        conversation="gaps", ts=1_000,
+        text=text,
+        channel="room",
+        sender=_SENDER,
+        recipient=None,
+        room="general",
+        conversation="gaps",
+        ts=1_000,
     )
     return engine.judge(ctx)
 
@@ -148,7 +153,9 @@ EVASION_LOOKALIKES = [
 
 
 @pytest.mark.parametrize(("text", "category", "rule"), EVASIONS)
-def test_misspelt_terms_are_caught(engine: ModerationEngine, text: str, category: str, rule: str) -> None:
+def test_misspelt_terms_are_caught(
+    engine: ModerationEngine, text: str, category: str, rule: str
+) -> None:
     _assert_caught(engine, text, category, rule)
 
 
@@ -159,7 +166,7 @@ def test_words_one_edit_away_stay_allowed(engine: ModerationEngine, text: str) -
 
 def test_fuzzy_names_a_known_concept(tmp_path: Path) -> None:
     (tmp_path / "x.yaml").write_text(
-        "category: hate\nconcepts:\n  a: [\"abcdef\"]\nfuzzy:\n  b: [\"abcdef\"]\n"
+        'category: hate\nconcepts:\n  a: ["abcdef"]\nfuzzy:\n  b: ["abcdef"]\n'
         "rules:\n  - id: x.a\n    when: [a]\n",
         encoding="utf-8",
     )
@@ -172,16 +179,32 @@ def test_fuzzy_names_a_known_concept(tmp_path: Path) -> None:
 VIOLENCE = [
     ("je vais tirer dans le lycée demain", "violence", "violence.attack_place"),
     ("jramene la kalash au bahut lundi", "violence", "violence.attack_place"),
-    ("demain je débarque au collège avec le fusil de mon père", "violence", "violence.attack_place"),
+    (
+        "demain je débarque au collège avec le fusil de mon père",
+        "violence",
+        "violence.attack_place",
+    ),
     ("je vais mettre le feu à la mosquée", "violence", "violence.attack_place"),
     ("on va cramer la synagogue cette nuit", "violence", "violence.attack_place"),
     ("faut brûler l'église du quartier", "violence", "violence.attack_place"),
     ("vive le génocide des tutsis", "hate", "hate.terrorism_apology"),
     ("hitler avait raison", "hate", "hate.terrorism_apology"),
     ("breivik c'est un héros", "hate", "hate.terrorism_apology"),
-    ("il habite 12 rue des Lilas à Lyon, allez le harceler", "harassment", "harassment.doxxing_call"),
-    ("voilà son numéro 06 12 34 56 78 faites-lui vivre l'enfer", "harassment", "harassment.doxxing_call"),
-    ("elle bosse au carrefour de rennes, allez tous la harceler", "harassment", "harassment.doxxing_call"),
+    (
+        "il habite 12 rue des Lilas à Lyon, allez le harceler",
+        "harassment",
+        "harassment.doxxing_call",
+    ),
+    (
+        "voilà son numéro 06 12 34 56 78 faites-lui vivre l'enfer",
+        "harassment",
+        "harassment.doxxing_call",
+    ),
+    (
+        "elle bosse au carrefour de rennes, allez tous la harceler",
+        "harassment",
+        "harassment.doxxing_call",
+    ),
 ]
 
 VIOLENCE_OK = [
@@ -231,6 +254,8 @@ def test_things_and_games_are_not_threats(engine: ModerationEngine, text: str) -
     _assert_allowed(engine, text)
 
 
-@pytest.mark.parametrize("text", ["je vais t'allumer", "je vais te planter", "je vais te faire la peau"])
+@pytest.mark.parametrize(
+    "text", ["je vais t'allumer", "je vais te planter", "je vais te faire la peau"]
+)
 def test_the_bare_threats_stay_blocked(engine: ModerationEngine, text: str) -> None:
     _assert_caught(engine, text, "violence", "violence.threat")
