@@ -56,6 +56,8 @@ def _assert_allowed(engine: ModerationEngine, text: str) -> None:
 GROUP_HATE = [
     "les arabes je peux pas les voir",
     "les rebeus jpeux pas les blairer",
+    "les turcs jpeux pas les voir",
+    "je supporte pas les noirs",
     "Les Juifs, je les hais.",
     "les roumains et les gitans c'est tous des voleurs",
     "les migrants c'est une maladie pour le pays",
@@ -87,6 +89,7 @@ GROUP_OK = [
     "les femmes sont aussi fortes que les hommes",
     "c'est pas raciste de dire que j'aime la cuisine marocaine",
     "les enfants passent un par un au tableau",
+    "je supporte pas les gens qui parlent fort au cinéma",
     "ce virus c'est une vraie maladie, reste chez toi",
 ]
 
