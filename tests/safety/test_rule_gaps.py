@@ -249,6 +249,9 @@ NOT_THREATS = [
     "jvais te défoncer à smash",
     "je vais te faire la peau à la belote",
     "je vais t'éclater au ping pong",
+    "je vais t'allumer une bougie, ça sent bon",
+    "je vais te planter une tente au fond du jardin",
+    "je vais te frapper un cocktail maison",
 ]
 
 
@@ -258,7 +261,16 @@ def test_things_and_games_are_not_threats(engine: ModerationEngine, text: str) -
 
 
 @pytest.mark.parametrize(
-    "text", ["je vais t'allumer", "je vais te planter", "je vais te faire la peau"]
+    "text",
+    [
+        "je vais t'allumer",
+        "je vais te planter",
+        "je vais te faire la peau",
+        "je vais te planter un couteau",
+        "je vais te planter des coups de couteau",
+        "je vais t'allumer la gueule",
+        "je vais te frapper une baffe",
+    ],
 )
 def test_the_bare_threats_stay_blocked(engine: ModerationEngine, text: str) -> None:
     _assert_caught(engine, text, "violence", "violence.threat")
