@@ -90,6 +90,9 @@ GROUP_OK = [
     "c'est pas raciste de dire que j'aime la cuisine marocaine",
     "les enfants passent un par un au tableau",
     "je supporte pas les gens qui parlent fort au cinéma",
+    # a group, then much later contempt for something else: outside the 8-word window
+    "les arabes de mon quartier sont sympas, par contre les moustiques c'est une plaie",
+    "j'ai des amis juifs et musulmans, les pigeons de la place par contre c'est des parasites",
     "ce virus c'est une vraie maladie, reste chez toi",
 ]
 
@@ -165,6 +168,16 @@ def test_misspelt_terms_are_caught(
 @pytest.mark.parametrize("text", EVASION_LOOKALIKES)
 def test_words_one_edit_away_stay_allowed(engine: ModerationEngine, text: str) -> None:
     _assert_allowed(engine, text)
+
+
+def test_within_is_a_number_of_words(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text(
+        'category: hate\nconcepts:\n  a: ["abcdef"]\n'
+        "rules:\n  - id: x.a\n    when: [a]\n    within: loin\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulePackError, match="within"):
+        load_rules([tmp_path / "x.yaml"])
 
 
 def test_fuzzy_names_a_known_concept(tmp_path: Path) -> None:

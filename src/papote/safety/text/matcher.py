@@ -43,6 +43,7 @@ class RulePlan:
     unless_patterns: tuple[str, ...]
     unless_frames: frozenset[str]  # framing features, computed only when a rule asks
     min_distinct: tuple[tuple[str, int], ...]
+    within: int  # words; 0 when the rule has no window
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,28 @@ class CompiledRules:
         if self.fuzzy is not None:
             self.fuzzy.add_hits(text.variants, hits)
         return hits
+
+    def near(self, variants: Iterable[str], plan: RulePlan) -> bool:
+        """Whether the concept conditions of ``plan`` have terms within ``plan.within``
+        words of each other in one variant (conditions without a located term, such as
+        patterns, features or fuzzy hits, do not constrain the window)."""
+        conditions = [cond for cond, _ in plan.when]
+        for variant in variants:
+            places: list[list[int]] = [[] for _ in conditions]
+            for end, (key, concepts) in self.automaton.iter(variant):
+                word = variant.count(" ", 0, end - len(key) + 2)
+                for i, cond in enumerate(conditions):
+                    if not cond.isdisjoint(concepts):
+                        places[i].append(word)
+            located = [p for p in places if p]
+            if len(located) < 2:
+                return True
+            first, rest = located[0], located[1:]
+            if any(
+                all(any(abs(a - b) <= plan.within for b in other) for other in rest) for a in first
+            ):
+                return True
+        return False
 
     def candidates(self, *anchors: Iterable[str]) -> list[RulePlan]:
         """The rules anchored on any of these names (concepts hit, features), in pack order."""
@@ -108,6 +131,7 @@ def compile_rules(ruleset: RuleSet) -> CompiledRules:
             unless_patterns=tuple(sorted(rule.unless & pattern_names)),
             unless_frames=rule.unless & FRAMING_FEATURES,
             min_distinct=tuple(rule.min_distinct.items()),
+            within=rule.within,
         )
         anchor = next(a for c in rule.when if (a := anchor_names(c, ruleset)))
         for name in anchor:

@@ -76,6 +76,8 @@ class Rule:
     when: tuple[frozenset[str], ...]
     unless: frozenset[str] = frozenset()
     min_distinct: Mapping[str, int] = field(default_factory=dict)
+    # the terms of the concepts of 'when' lie within this many words of each other (0: anywhere)
+    within: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,14 @@ def _parse_rule(raw: Mapping[str, Any], category: Category, ruleset: RuleSet, sr
         when=tuple(when),
         unless=frozenset(unless),
         min_distinct=dict(raw.get("min_distinct") or {}),
+        within=_within(raw.get("within", 0), rule_id),
     )
+
+
+def _within(value: Any, rule_id: str) -> int:
+    if not isinstance(value, int) or value < 0:
+        raise RulePackError(f"{rule_id}: 'within' is a number of words")
+    return value
 
 
 def load_pack(path: Path, ruleset: RuleSet) -> None:
