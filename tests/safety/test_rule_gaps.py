@@ -57,6 +57,8 @@ GROUP_HATE = [
     "les arabes je peux pas les voir",
     "les rebeus jpeux pas les blairer",
     "les turcs jpeux pas les voir",
+    "les rebeus c tous d voleurs",
+    "lé arabes jpeu pa les voir",
     "je supporte pas les noirs",
     "Les Juifs, je les hais.",
     "les roumains et les gitans c'est tous des voleurs",
@@ -194,6 +196,7 @@ def test_fuzzy_names_a_known_concept(tmp_path: Path) -> None:
 
 VIOLENCE = [
     ("je vais tirer dans le lycée demain", "violence", "violence.attack_place"),
+    ("jvais tiré dans mon lycée demain", "violence", "violence.attack_place"),
     ("jramene la kalash au bahut lundi", "violence", "violence.attack_place"),
     (
         "demain je débarque au collège avec le fusil de mon père",
@@ -229,6 +232,7 @@ VIOLENCE_OK = [
     "l'église a brûlé pendant la révolution",
     "le documentaire sur Auschwitz m'a bouleversé, plus jamais ça",
     "je vais au lycée demain",
+    "il a tiré dans le mille au lycée, 20/20 au contrôle",
     "je vais tirer les cartes ce soir",
     "on va faire un exercice incendie au lycée demain",
     "je vais brûler un cierge à l'église pour ma grand-mère",
