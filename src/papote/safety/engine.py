@@ -46,7 +46,7 @@ from papote.safety.text.grooming import (
 )
 from papote.safety.text.matcher import CompiledRules, Hits, compile_rules
 from papote.safety.text.minors import UNKNOWN_AGE, adult_age
-from papote.safety.text.normalise import normalise
+from papote.safety.text.normalise import NormalisedText, normalise
 from papote.safety.text.nudges import TRIGGER_NAMES as NUDGE_TRIGGERS
 from papote.safety.text.nudges import nudges_for
 from papote.safety.text.rulepack import CustomTerm, Rule, RulePackError, RuleSet, load_rules
@@ -101,6 +101,8 @@ class ModerationEngine:
             patterns=self._base.patterns,
             rules=list(self._base.rules),
             remember=self._base.remember,
+            fuzzy=self._base.fuzzy,
+            fuzzy_except=self._base.fuzzy_except,
         )
         for term in terms:
             concept = f"custom:{term.id}"
@@ -174,7 +176,7 @@ class ModerationEngine:
             names |= conversation_flags(ctx, ts, stages, facts)
 
         verdicts = [
-            _rule_verdict(rule) for rule in self._fired(compiled, folded, hits, features, names)
+            _rule_verdict(rule) for rule in self._fired(compiled, text, hits, features, names)
         ]
         if stages:
             grooming = grooming_verdict(ctx, stages, names, history, facts)
@@ -228,7 +230,7 @@ class ModerationEngine:
     @staticmethod
     def _fired(
         compiled: CompiledRules,
-        folded: str,
+        text: NormalisedText,
         hits: Hits,
         features: set[str],
         names: set[str],
@@ -238,6 +240,7 @@ class ModerationEngine:
         plans = compiled.candidates(hits, features)
         if not plans:
             return []
+        folded = text.folded
         patterns = compiled.patterns
         searched: dict[str, bool] = {}
         frames: set[str] | None = None  # quotes, counter-speech, games...: only when asked
@@ -269,6 +272,8 @@ class ModerationEngine:
                 if plan.min_distinct and any(
                     len(hits.get(c, ())) < n for c, n in plan.min_distinct
                 ):
+                    continue
+                if plan.within and not compiled.near(text.variants, plan):
                     continue
                 fired.append(plan.rule)
         return fired

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from papote.safety.text.detectors.framing import FRAMING_FEATURES
+from papote.safety.text.fuzzy import FuzzyIndex, build_fuzzy_index
 from papote.safety.text.normalise import NormalisedText, normalise_term
 from papote.safety.text.rulepack import Rule, RulePackError, RuleSet, anchor_names
 
@@ -42,6 +43,7 @@ class RulePlan:
     unless_patterns: tuple[str, ...]
     unless_frames: frozenset[str]  # framing features, computed only when a rule asks
     min_distinct: tuple[tuple[str, int], ...]
+    within: int  # words; 0 when the rule has no window
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ class CompiledRules:
     remember: frozenset[str]
     size: int
     pattern_names: frozenset[str]
+    fuzzy: FuzzyIndex | None = None
 
     def scan(self, text: NormalisedText) -> Hits:
         hits: Hits = {}
@@ -62,7 +65,31 @@ class CompiledRules:
                         hits[concept].add(key)
                     else:
                         hits[concept] = {key}
+        if self.fuzzy is not None:
+            self.fuzzy.add_hits(text.variants, hits)
         return hits
+
+    def near(self, variants: Iterable[str], plan: RulePlan) -> bool:
+        """Whether the concept conditions of ``plan`` have terms within ``plan.within``
+        words of each other in one variant (conditions without a located term, such as
+        patterns, features or fuzzy hits, do not constrain the window)."""
+        conditions = [cond for cond, _ in plan.when]
+        for variant in variants:
+            places: list[list[int]] = [[] for _ in conditions]
+            for end, (key, concepts) in self.automaton.iter(variant):
+                word = variant.count(" ", 0, end - len(key) + 2)
+                for i, cond in enumerate(conditions):
+                    if not cond.isdisjoint(concepts):
+                        places[i].append(word)
+            located = [p for p in places if p]
+            if len(located) < 2:
+                return True
+            first, rest = located[0], located[1:]
+            if any(
+                all(any(abs(a - b) <= plan.within for b in other) for other in rest) for a in first
+            ):
+                return True
+        return False
 
     def candidates(self, *anchors: Iterable[str]) -> list[RulePlan]:
         """The rules anchored on any of these names (concepts hit, features), in pack order."""
@@ -104,6 +131,7 @@ def compile_rules(ruleset: RuleSet) -> CompiledRules:
             unless_patterns=tuple(sorted(rule.unless & pattern_names)),
             unless_frames=rule.unless & FRAMING_FEATURES,
             min_distinct=tuple(rule.min_distinct.items()),
+            within=rule.within,
         )
         anchor = next(a for c in rule.when if (a := anchor_names(c, ruleset)))
         for name in anchor:
@@ -115,4 +143,5 @@ def compile_rules(ruleset: RuleSet) -> CompiledRules:
         remember=frozenset(ruleset.remember),
         size=len(term_concepts),
         pattern_names=pattern_names,
+        fuzzy=build_fuzzy_index(ruleset.fuzzy, ruleset.fuzzy_except, normalise_term),
     )

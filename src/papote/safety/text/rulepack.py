@@ -76,6 +76,8 @@ class Rule:
     when: tuple[frozenset[str], ...]
     unless: frozenset[str] = frozenset()
     min_distinct: Mapping[str, int] = field(default_factory=dict)
+    # the terms of the concepts of 'when' lie within this many words of each other (0: anywhere)
+    within: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,9 @@ class RuleSet:
     patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
     remember: set[str] = field(default_factory=set)
+    # concept -> the few terms also matched one edit away (text/fuzzy.py)
+    fuzzy: dict[str, set[str]] = field(default_factory=dict)
+    fuzzy_except: set[str] = field(default_factory=set)
 
     def names(self) -> set[str]:
         recent = {f"^{name}" for name in self.remember}
@@ -151,7 +156,14 @@ def _parse_rule(raw: Mapping[str, Any], category: Category, ruleset: RuleSet, sr
         when=tuple(when),
         unless=frozenset(unless),
         min_distinct=dict(raw.get("min_distinct") or {}),
+        within=_within(raw.get("within", 0), rule_id),
     )
+
+
+def _within(value: Any, rule_id: str) -> int:
+    if not isinstance(value, int) or value < 0:
+        raise RulePackError(f"{rule_id}: 'within' is a number of words")
+    return value
 
 
 def load_pack(path: Path, ruleset: RuleSet) -> None:
@@ -169,6 +181,12 @@ def load_pack(path: Path, ruleset: RuleSet) -> None:
         except re.error as exc:
             raise RulePackError(f"{src}: pattern {name}: {exc}") from exc
     ruleset.remember.update(_as_list(data.get("remember"), src))
+    fuzzy = data.get("fuzzy") or {}
+    if not isinstance(fuzzy, dict):
+        raise RulePackError(f"{src}: 'fuzzy' maps a concept to a list of terms")
+    for name, terms in fuzzy.items():
+        ruleset.fuzzy.setdefault(name, set()).update(str(t) for t in _as_list(terms, name))
+    ruleset.fuzzy_except.update(str(t) for t in _as_list(data.get("fuzzy_except"), src))
     ruleset.rules.extend(
         _parse_rule(r, category, ruleset, src) for r in _as_list(data.get("rules"), src)
     )
@@ -192,6 +210,9 @@ def check(ruleset: RuleSet) -> None:
     for name in ruleset.remember:
         if name not in ruleset.concepts:
             raise RulePackError(f"remember: unknown concept {name!r}")
+    for name in ruleset.fuzzy:
+        if name not in ruleset.concepts:
+            raise RulePackError(f"fuzzy: unknown concept {name!r}")
 
 
 def anchor_names(condition: Iterable[str], ruleset: RuleSet) -> frozenset[str]:

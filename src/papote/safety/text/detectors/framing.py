@@ -65,7 +65,7 @@ _NEWS = re.compile(
     r"|\bdans\s+(?:le|ce|un)\s+(?:film|livre|roman|docu|documentaire|podcast)\b|\bce\s+livre\b|\bce\s+film\b"
 )
 _GAME = re.compile(
-    r"\b(?:a|au|sur|en|aux)\s+(?:fifa|fc\s?2\d|pes|fortnite|cod|call\s+of|warzone|valorant|apex|rocket\s+league"
+    r"\b(?:a|au|sur|en|aux)\s+(?:la\s+)?(?:fifa|fc\s?2\d|pes|fortnite|cod|call\s+of|warzone|valorant|apex|rocket\s+league"
     r"|mario\s?kart|smash|tekken|street\s+fighter|lol|league|minecraft|among\s+us|clash|brawl|echecs|belote"
     r"|coinche|tarot|poker|uno|monopoly|scrabble|babyfoot|baby|ping\s?pong|padel|tennis|basket|foot|five"
     r"|hand|rugby|badminton|bowling|billard|flechettes|petanque|la\s+play|la\s+switch|la\s+manette|ranked"
