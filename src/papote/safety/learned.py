@@ -18,7 +18,8 @@ Loaded once at start; judging is a few dictionary look-ups and one small sum.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +40,10 @@ FORMAT = "papote-text-model/1"
 CACHE_SIZE = 8192  # distinct (message, previous message) pairs whose scores are kept
 # names (engine context flags) under which explicit talk is welcome: no sexual_content
 _CONSENTED = frozenset({"@adult_room", "@recipient_explicit"})
+# what an adult does to a minor: a possible minor's own words ("g 15 ans et toi") talk
+# about minors without being it; the rules still judge them
+_ADULT_SIDE = frozenset({Category.CHILD_SAFETY, Category.GROOMING})
+SENDER_MINOR = "@sender_minor"
 
 Floats = npt.NDArray[np.float32]
 
@@ -160,18 +165,22 @@ class TextModel:
         return tuple(b + s / norm for b, s in zip(self._bias, sums, strict=False))
 
     def verdicts(
-        self, text: NormalisedText, previous: str | None, names: Iterable[str] = ()
+        self, text: NormalisedText, previous: str | None, names: AbstractSet[str] = frozenset()
     ) -> list[Verdict]:
-        """One verdict per category whose score passes its review threshold."""
+        """One verdict per category whose score passes its review threshold; ``names`` are
+        the engine's context flags (@adult_room, @sender_minor...)."""
         logits = self._cached(text.variants, previous if self.context else None)
         out: list[Verdict] = []
         consented: bool | None = None
+        sender_minor = SENDER_MINOR in names
         for policy, review_logit, logit in zip(
             self._policies, self._review_logits, logits, strict=True
         ):
             if logit < review_logit:
                 continue
             score = _sigmoid(logit)
+            if sender_minor and policy.category in _ADULT_SIDE:
+                continue
             if policy.category is Category.SEXUAL_CONTENT:
                 if consented is None:
                     consented = not _CONSENTED.isdisjoint(names)

@@ -1,0 +1,51 @@
+"""Floors on the sealed held-out sets (tests/corpus/sealed/, written by people who saw
+neither the rules, the model nor the training data; read here only for aggregates).
+
+The floors sit a little below what the engine (rules + text model text-v2) measured
+on its one evaluation, so that the suite fails when the engine gets worse; they are
+not the issue's targets, which are written next to them and are not all met
+(docs/moderation.md, "Figures"). No text of these files is ever printed: a failure
+names the figure only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from papote.safety.engine import ModerationEngine
+from papote.safety.evaluation import evaluate, read_lines
+
+SEALED = Path(__file__).resolve().parents[1] / "corpus" / "sealed"
+
+# file -> (min harmful recall, min critical share stopped, max benign flagged), measured - margin
+FLOORS: dict[str, tuple[float, float, float]] = {}
+# issue 8: recall >= 0.85, child safety/grooming/sexual violence stopped >= 0.9, benign <= 5%
+TARGETS = (0.85, 0.9, 0.05)
+
+
+@pytest.fixture(scope="module")
+def engine() -> ModerationEngine:
+    return ModerationEngine.load()
+
+
+def test_every_sealed_file_has_floors() -> None:
+    files = sorted(p.name for p in SEALED.glob("*.jsonl.gz"))
+    assert files and files == sorted(FLOORS)
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_sealed_floors(engine: ModerationEngine, name: str) -> None:
+    scores = evaluate(engine, read_lines(SEALED / name), keep_texts=False)
+    recall, stopped, benign = FLOORS[name]
+    assert scores.overall_recall >= recall, ("recall", round(scores.overall_recall, 3))
+    if scores.critical:
+        assert scores.critical_stopped_rate >= stopped, (
+            "critical stopped",
+            round(scores.critical_stopped_rate, 3),
+        )
+    assert scores.false_positive_rate <= benign, (
+        "benign flagged",
+        round(scores.false_positive_rate, 3),
+    )
