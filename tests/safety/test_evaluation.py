@@ -1,8 +1,10 @@
 """The corpus thresholds of issue 4: the suite fails when the engine gets worse.
 
 Recall >= 0.9 on child_safety, grooming and sexual_violence, overall recall >= 0.85,
-false positives on benign messages <= 3%, on the train split (rules tuned on it)
-and on the held-out split (written before the rules, never tuned on).
+false positives on benign messages <= 5% (issue 8's target; 3% before the text model,
+which flags a few of these hand-picked hard negatives, e.g. "pourquoi tu reponds pas"),
+on the train split (rules tuned on it) and on the old held-out split (development data
+now; the sealed sets are in tests/safety/test_sealed.py).
 """
 
 from __future__ import annotations
@@ -47,5 +49,5 @@ def test_thresholds(engine: ModerationEngine, split: str) -> None:
         assert scores.labelled[category] > 0, category
         assert scores.recall(category) >= 0.9, (category, scores.missed)
     assert scores.overall_recall >= 0.85, scores.missed
-    assert scores.false_positive_rate <= 0.03, scores.false_alarms
+    assert scores.false_positive_rate <= 0.05, scores.false_alarms
     assert scores.recall(MINOR_SIGNAL) >= 0.9, scores.missed
