@@ -126,7 +126,7 @@ def pr_curve_threshold(
     if int(y.sum()) == 0:
         return 1.01, 0.0
     for t in np.unique(np.round(p, 3)):
-        if t < 0.1 or t > 0.95:
+        if t < REVIEW_FLOOR or t > 0.95:
             continue
         precision, recall = _precision_recall(p >= t, y, w)
         if precision + recall == 0:
@@ -174,6 +174,9 @@ POLICY: dict[str, tuple[str, str]] = {
 }
 ACT_PRECISION = 0.95  # weighted validation precision the strong action asks for
 ACT_FLOOR = 0.5  # and never below this probability
+# the review threshold is never below this probability: the validation split is a poor
+# guide to the everyday lines a model scores low (a flirt's "tu m'envoies une photo ?")
+REVIEW_FLOOR = 0.3
 BENIGN_BUDGET = 0.03  # share of benign validation messages the model alone may flag
 # thresholds are chosen as if 95% of messages were benign (about half of the validation
 # split is harmful; in a chat, 95% or more of the messages are benign)
