@@ -219,7 +219,8 @@ def test_nudges_first_contact_money_and_other_app(engine: ModerationEngine) -> N
 
 def test_spam_repeated_text_is_held(engine: ModerationEngine) -> None:
     spammer = Participant(id="spammer", age=30)
-    text = "Venez voir mon site de rencontres gratuit, inscription offerte !"
+    # an ordinary line: an advert is held at once by the text model (spam), not only repeated
+    text = "Quelqu'un est partant pour une belote ce soir sur la place du marché ?"
     actions = [judge(engine, text, sender=spammer).action for _ in range(3)]
     assert actions[:2] == [Action.ALLOW, Action.ALLOW]
     assert actions[2] is Action.HOLD

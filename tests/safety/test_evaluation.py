@@ -1,10 +1,12 @@
 """The corpus thresholds of issue 4: the suite fails when the engine gets worse.
 
 Recall >= 0.9 on child_safety, grooming and sexual_violence, overall recall >= 0.85,
-false positives on benign messages <= 3%, on the two development files: train (rules
-tuned on it) and dev (the former "held-out" split, read while the rules were written;
-issue 8 made it development data and removed the phrases lifted from it). These guard
-against regressions; they say nothing of generalisation (tests/corpus/README.md).
+false positives on benign messages <= 5% (issue 8's target; 3% before the text model,
+which flags a few of these hand-picked hard negatives), on the two development files:
+train (rules tuned on it) and dev (the former "held-out" split, read while the rules
+were written; issue 8 made it development data and removed the phrases lifted from it).
+These guard against regressions; they say nothing of generalisation (the sealed sets are
+in tests/safety/test_sealed.py).
 """
 
 from __future__ import annotations
@@ -49,5 +51,5 @@ def test_thresholds(engine: ModerationEngine, split: str) -> None:
         assert scores.labelled[category] > 0, category
         assert scores.recall(category) >= 0.9, (category, scores.missed)
     assert scores.overall_recall >= 0.85, scores.missed
-    assert scores.false_positive_rate <= 0.03, scores.false_alarms
+    assert scores.false_positive_rate <= 0.05, scores.false_alarms
     assert scores.recall(MINOR_SIGNAL) >= 0.9, scores.missed

@@ -34,6 +34,7 @@ from papote.safety.conversation import (
 )
 from papote.safety.explanations import explanation
 from papote.safety.learned import TextModel
+from papote.safety.learned import join as join_model
 from papote.safety.memory import ConversationMemory, MemoryEntry
 from papote.safety.pipeline import SafetyPipeline
 from papote.safety.pseudonyms import words_of
@@ -182,8 +183,12 @@ class ModerationEngine:
             grooming = grooming_verdict(ctx, stages, names, history, facts)
             if grooming is not None:
                 verdicts.append(grooming)
+        seconded: tuple[str, ...] = ()  # model verdicts on categories a rule already judged
         if self.model is not None:  # the learned model: what the rules cannot list
-            verdicts.extend(self.model.verdicts(text, _previous(self.model, history), names))
+            recipient_age = ctx.recipient.age if dm and ctx.recipient is not None else None
+            found = self.model.verdicts(text, _previous(self.model, history), names, recipient_age)
+            if found:
+                seconded = join_model(verdicts, found)
         nudges: tuple[Nudge, ...] = ()
         # a notice needs a private message and a first contact or one of its trigger names
         if dm and (ctx.first_contact or not names.isdisjoint(NUDGE_TRIGGERS)):
@@ -204,7 +209,11 @@ class ModerationEngine:
                 worst.explanation,
                 nudges,
                 frozenset(flags),
-                tuple(dict.fromkeys(v.rule for v in sorted(verdicts, key=_severity) if v.rule)),
+                tuple(
+                    dict.fromkeys(
+                        [*(v.rule for v in sorted(verdicts, key=_severity) if v.rule), *seconded]
+                    )
+                ),
             )
         elif nudges or flags:
             verdict = Verdict(nudges=nudges, flags=frozenset(flags))

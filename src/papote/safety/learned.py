@@ -18,7 +18,8 @@ Loaded once at start; judging is a few dictionary look-ups and one small sum.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +31,7 @@ import orjson
 
 from papote.safety.explanations import explanation
 from papote.safety.text.features import CHAR_SIZES, context_features, message_features
+from papote.safety.text.grooming import YOUNG_LOOK_MAX_AGE
 from papote.safety.text.normalise import NormalisedText
 from papote.safety.verdict import Action, Category, Verdict
 
@@ -39,6 +41,11 @@ FORMAT = "papote-text-model/1"
 CACHE_SIZE = 8192  # distinct (message, previous message) pairs whose scores are kept
 # names (engine context flags) under which explicit talk is welcome: no sexual_content
 _CONSENTED = frozenset({"@adult_room", "@recipient_explicit"})
+# what an adult does to a minor: a possible minor's own words ("g 15 ans et toi") talk
+# about minors without being it; the rules still judge them
+_ADULT_SIDE = frozenset({Category.CHILD_SAFETY, Category.GROOMING})
+SENDER_MINOR = "@sender_minor"
+RECIPIENT_MINOR = "@recipient_minor"
 
 Floats = npt.NDArray[np.float32]
 
@@ -160,18 +167,38 @@ class TextModel:
         return tuple(b + s / norm for b, s in zip(self._bias, sums, strict=False))
 
     def verdicts(
-        self, text: NormalisedText, previous: str | None, names: Iterable[str] = ()
+        self,
+        text: NormalisedText,
+        previous: str | None,
+        names: AbstractSet[str] = frozenset(),
+        recipient_age: int | None = None,
     ) -> list[Verdict]:
-        """One verdict per category whose score passes its review threshold."""
+        """One verdict per category whose score passes its review threshold; ``names`` are
+        the engine's context flags (@adult_room, @sender_minor...), ``recipient_age`` the
+        age the other person of a private conversation declared at entry.
+
+        Grooming aims at a minor or a much younger person: towards someone who entered as
+        older than YOUNG_LOOK_MAX_AGE and gave no sign of being a minor, "tu fais plus
+        jeune, t'es très jolie" is a compliment between adults (as in text/grooming.py)."""
         logits = self._cached(text.variants, previous if self.context else None)
         out: list[Verdict] = []
         consented: bool | None = None
+        sender_minor = SENDER_MINOR in names
+        adult_peer = (
+            recipient_age is not None
+            and recipient_age > YOUNG_LOOK_MAX_AGE
+            and RECIPIENT_MINOR not in names
+        )
         for policy, review_logit, logit in zip(
             self._policies, self._review_logits, logits, strict=True
         ):
             if logit < review_logit:
                 continue
             score = _sigmoid(logit)
+            if sender_minor and policy.category in _ADULT_SIDE:
+                continue
+            if adult_peer and policy.category is Category.GROOMING:
+                continue
             if policy.category is Category.SEXUAL_CONTENT:
                 if consented is None:
                     consented = not _CONSENTED.isdisjoint(names)
@@ -188,3 +215,20 @@ class TextModel:
                 )
             )
         return out
+
+
+def join(verdicts: list[Verdict], found: Sequence[Verdict]) -> tuple[str, ...]:
+    """Add to the rules' ``verdicts`` the model's verdicts ``found`` on the categories no
+    rule judged; return the ids of the others, which second a rule as evidence only.
+
+    Rules are for exact things and carry a curated action (a mild insult warns, a strong
+    one blocks): where a rule named a category, the model does not change its action.
+    """
+    judged = {c for v in verdicts for c in v.categories}
+    seconded = []
+    for verdict in found:
+        if verdict.categories[0] in judged and verdict.rule is not None:
+            seconded.append(verdict.rule)
+        else:
+            verdicts.append(verdict)
+    return tuple(seconded)

@@ -1,0 +1,58 @@
+"""Floors on the sealed held-out sets (tests/corpus/sealed/, written by people who saw
+neither the rules, the model nor the training data; read here only for aggregates).
+
+The floors sit a little below what the engine (rules + text model text-v2) measured
+on its one evaluation, so that the suite fails when the engine gets worse; they are
+not the issue's targets, which are written next to them and are not all met
+(docs/moderation.md, "Figures"). No text of these files is ever printed: a failure
+names the figure only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from papote.safety.engine import ModerationEngine
+from papote.safety.evaluation import evaluate, read_lines
+
+SEALED = Path(__file__).resolve().parents[1] / "corpus" / "sealed"
+
+# file -> (min harmful recall, min critical share stopped, max benign flagged), measured - margin
+# measured 2026-12-01 (rules + text-v2): s1 0.557 / 0.572 / 8.2%; s2 conversations
+# 0.377 / 0.534 / 7.0%; s2 forum 0.532 / 0.80 (5 messages) / 1.7%; s2 hate 0.440 / - / 17.9%
+FLOORS: dict[str, tuple[float, float, float]] = {
+    "s1-heldout_chat.jsonl.gz": (0.53, 0.54, 0.10),
+    "s2-conversations.jsonl.gz": (0.35, 0.50, 0.09),
+    "s2-forum_toxicity.jsonl.gz": (0.50, 0.60, 0.03),
+    "s2-hate_functional.jsonl.gz": (0.41, 0.0, 0.20),
+}
+# issue 8: recall >= 0.85, child safety/grooming/sexual violence stopped >= 0.9, benign <= 5%
+TARGETS = (0.85, 0.9, 0.05)
+
+
+@pytest.fixture(scope="module")
+def engine() -> ModerationEngine:
+    return ModerationEngine.load()
+
+
+def test_every_sealed_file_has_floors() -> None:
+    files = sorted(p.name for p in SEALED.glob("*.jsonl.gz"))
+    assert files and files == sorted(FLOORS)
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_sealed_floors(engine: ModerationEngine, name: str) -> None:
+    scores = evaluate(engine, read_lines(SEALED / name), keep_texts=False)
+    recall, stopped, benign = FLOORS[name]
+    assert scores.overall_recall >= recall, ("recall", round(scores.overall_recall, 3))
+    if scores.critical:
+        assert scores.critical_stopped_rate >= stopped, (
+            "critical stopped",
+            round(scores.critical_stopped_rate, 3),
+        )
+    assert scores.false_positive_rate <= benign, (
+        "benign flagged",
+        round(scores.false_positive_rate, 3),
+    )
