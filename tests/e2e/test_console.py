@@ -100,3 +100,30 @@ def test_anyone_files_a_notice_from_the_page(new_page, page_errors):
     page.click("#notice-form button[type=submit]")
     expect(page.locator("#n-done")).to_contain_text("référence n")
     assert page_errors.errors == []
+
+
+def test_banned_browser_contests_from_the_appeal_page(new_page, sqlite_server, page_errors):
+    from tests.staffhelp import auth, login
+
+    page = new_page()
+    pseudo = unique_pseudo("Conteste")
+    enter(page, pseudo)
+    _notice(sqlite_server.url, pseudo, "spam")
+    token = login(sqlite_server, add_staff(sqlite_server))
+    cases = httpx.get(
+        f"{sqlite_server.url}/api/v1/staff/cases?pseudo={pseudo}", headers=auth(token)
+    ).json()["cases"]
+    r = httpx.post(
+        f"{sqlite_server.url}/api/v1/staff/cases/{cases[0]['id']}/actions",
+        headers=auth(token),
+        json={"action": "ban", "reason": "spam", "duration_s": 86400},
+    )
+    assert r.status_code == 200, r.text
+    expect(page.locator("#sanction-title")).to_have_text("Vous êtes banni·e")
+    page.goto("/recours")
+    expect(page.locator("#decision")).to_contain_text("Décision : bannissement")
+    expect(page.locator("#decision")).to_contain_text("pendant 1 jour")
+    page.fill("#appeal-text", "Je n'ai rien envoyé de commercial.")
+    page.click("#appeal-form button[type=submit]")
+    expect(page.locator("#decision")).to_contain_text("en cours d'examen")
+    assert page_errors.errors == []

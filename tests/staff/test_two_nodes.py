@@ -60,6 +60,6 @@ async def test_mute_and_ban_cross_nodes(cluster):
         node_a, mod, f"/cases/{person['id']}/actions", {"action": "ban", "reason": "hate"}
     )
     assert ban.status_code == 200
-    assert (await offender.wait_type("sanction"))["action"] == "ban"
+    assert (await offender.wait_type("sanction", action="ban"))["reason"] == "hate"
     assert await offender.closed == 4003
     await witness.close()
