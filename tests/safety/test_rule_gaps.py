@@ -15,8 +15,8 @@ import pytest
 from papote.safety.context import MessageContext, Participant
 from papote.safety.engine import ModerationEngine
 from papote.safety.text.fuzzy import glued_forms, within_one_edit
-from papote.safety.text.rulepack import RulePackError, load_rules
-from papote.safety.verdict import Action, Verdict
+from papote.safety.text.rulepack import CustomTerm, RulePackError, load_rules
+from papote.safety.verdict import Action, Category, Verdict
 
 _SENDER = Participant(id="s", age=34)
 
@@ -291,3 +291,10 @@ def test_things_and_games_are_not_threats(engine: ModerationEngine, text: str) -
 )
 def test_the_bare_threats_stay_blocked(engine: ModerationEngine, text: str) -> None:
     _assert_caught(engine, text, "violence", "violence.threat")
+
+
+def test_fuzzy_pass_survives_run_time_terms() -> None:
+    engine = ModerationEngine.load()
+    engine.set_custom_terms([CustomTerm(id="t1", term="mot interdit", category=Category.SPAM)])
+    _assert_caught(engine, "sale nerge", "hate", "hate.slur")
+    _assert_caught(engine, "un mot interdit ici", "spam", "custom.t1")
