@@ -85,6 +85,7 @@ class ServerProcess:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return self
             time.sleep(0.1)
+        self.kill9()  # never leave a half-started server behind (it would load the machine)
         raise RuntimeError(f"the server did not start in {timeout} s:\n{self.logs()}")
 
     def logs(self) -> str:
