@@ -26,6 +26,7 @@ from papote.actions.services import Services
 from papote.actions.session import SessionUser
 from papote.realtime.broker import Envelope
 from papote.realtime.events import NoticeEvent, SanctionEvent
+from papote.safety.explanations import CATEGORY_LABELS
 from papote.safety.verdict import Action, Category, Verdict
 from papote.store import bans, social, users
 from papote.store import reports as report_store
@@ -55,8 +56,10 @@ SUSPENSION_STATEMENT_FR = (
 )
 
 
-async def _notify(svc: Services, user_id: str, text: str, key: str, level: str = "warning") -> None:
-    frame = NoticeEvent(text, level=level, key=key).encode()  # type: ignore[arg-type]
+async def _notify(
+    svc: Services, user_id: str, text: str, key: str, level: str = "warning", dm: str = ""
+) -> None:
+    frame = NoticeEvent(text, level=level, key=key, dm=dm).encode()  # type: ignore[arg-type]
     await svc.broker.publish(Envelope(f"user:{user_id}", frame))
 
 
@@ -76,8 +79,12 @@ async def do_flag_possibly_minor(svc: Services, session: SessionUser, draft: Dra
     await _notify(svc, session.id, HELP_NOTICE_FR, "minor_help")
     for other in await social.contacts_of(svc.db, session.id):
         # each side's key names the other participant, like every conversation field
-        await _notify(svc, session.id, CONVERSATION_NOTICE_FR, f"minor_conversation:{other}")
-        await _notify(svc, other, CONVERSATION_NOTICE_FR, f"minor_conversation:{session.id}")
+        await _notify(
+            svc, session.id, CONVERSATION_NOTICE_FR, f"minor_conversation:{other}", dm=other
+        )
+        await _notify(
+            svc, other, CONVERSATION_NOTICE_FR, f"minor_conversation:{session.id}", dm=session.id
+        )
     await report_store.create(
         svc.db,
         Report(
@@ -105,7 +112,9 @@ async def do_suspend(svc: Services, session: SessionUser, verdict: Verdict, ip_h
     session.status = "suspended"
     await _update_session(svc, session.id, status="suspended")
     now = svc.clock()
-    statement = SUSPENSION_STATEMENT_FR.format(category=category)
+    # the statement names the category in words, never by its code
+    label = CATEGORY_LABELS.get(Category(category), category)
+    statement = SUSPENSION_STATEMENT_FR.format(category=label)
     if ip_hash:
         await bans.add(
             svc.db,
@@ -117,7 +126,8 @@ async def do_suspend(svc: Services, session: SessionUser, verdict: Verdict, ip_h
                 created_at=now,
             ),
         )
-    frame = SanctionEvent("ban", None, category, statement).encode()
+    # the real end of the suspension (the entry ban's), so the page can say how long
+    frame = SanctionEvent("ban", now + SUSPENSION_MS, category, statement).encode()
     await svc.broker.publish(
         Envelope(
             f"user:{session.id}",

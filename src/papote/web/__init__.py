@@ -1,19 +1,21 @@
 """The page people use: static files and the headers that protect them.
 
-The page is plain HTML, CSS and JavaScript modules served as they are (no build step).
-The core mounts it with :func:`routes` (or serves :data:`STATIC_DIR` itself) and adds
-:func:`security_headers` to every response of the page. See ``docs/web.md``.
+The page is plain HTML, CSS and JavaScript modules (no build step). :func:`routes`
+prepares them once at start-up (content-hashed names, gzip, an import map: see
+:mod:`papote.web.assets`) and adds :func:`security_headers` to every response of the
+page. See ``docs/web.md``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from papote.web.assets import AssetCatalogue
 
 STATIC_DIR: Path = Path(__file__).resolve().parent / "static"
 INDEX_FILE: Path = STATIC_DIR / "index.html"
@@ -57,33 +59,99 @@ _HEADERS: dict[str, str] = {
 }
 
 
-def security_headers() -> dict[str, str]:
-    """The headers the core adds to every response of the page (a fresh copy)."""
-    return dict(_HEADERS)
+def security_headers(script_hashes: tuple[str, ...] = ()) -> dict[str, str]:
+    """The headers the core adds to every response of the page (a fresh copy).
+
+    ``script_hashes`` ("'sha256-...'") allow the page's inline import map, and only it.
+    """
+    headers = dict(_HEADERS)
+    if script_hashes:
+        headers["Content-Security-Policy"] = _CSP.replace(
+            "script-src 'self'", "script-src 'self' " + " ".join(script_hashes), 1
+        )
+    return headers
 
 
-class _SecureStatic(StaticFiles):
-    """Static files with the page's security headers and a short cache."""
-
-    async def get_response(self, path: str, scope: Scope) -> Response:
-        response = await super().get_response(path, scope)
-        response.headers.update(security_headers())
-        response.headers.setdefault("Cache-Control", "no-cache")
-        return response
+_IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-async def _index(_request: Request) -> Response:
-    return FileResponse(INDEX_FILE, headers={**security_headers(), "Cache-Control": "no-cache"})
-
-
-async def _rules(_request: Request) -> Response:
-    return FileResponse(RULES_FILE, headers={**security_headers(), "Cache-Control": "no-cache"})
+def _send(
+    request: Request,
+    body: bytes,
+    gzipped: bytes | None,
+    *,
+    media_type: str,
+    etag: str,
+    cache: str,
+    script_hashes: tuple[str, ...] = (),
+) -> Response:
+    """One prepared body: 304 on a matching ETag, gzip when the browser takes it."""
+    headers = {
+        **security_headers(script_hashes),
+        "Cache-Control": cache,
+        "ETag": etag,
+        "Vary": "Accept-Encoding",
+    }
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    if gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        body = gzipped
+    if request.method == "HEAD":
+        headers["Content-Length"] = str(len(body))
+        return Response(b"", headers=headers, media_type=media_type)
+    return Response(body, headers=headers, media_type=media_type)
 
 
 def routes() -> list[BaseRoute]:
-    """Starlette routes for the page: ``/``, ``/regles`` and ``/static/<path>``."""
+    """Starlette routes for the page: ``/``, ``/regles`` and ``/static/<path>``.
+
+    The files are read, hashed and compressed here, once (see :mod:`papote.web.assets`).
+    """
+    catalogue = AssetCatalogue(STATIC_DIR)
+    pages = {name: catalogue.page(name) for name in ("index.html", "regles.html")}
+
+    def _page(name: str) -> Callable[[Request], Awaitable[Response]]:
+        page = pages[name]
+        hashes = (page.script_hash,) if page.script_hash else ()
+
+        async def endpoint(request: Request) -> Response:
+            return _send(
+                request,
+                page.body,
+                page.gzipped,
+                media_type="text/html; charset=utf-8",
+                etag=page.etag,
+                cache="no-cache",
+                script_hashes=hashes,
+            )
+
+        return endpoint
+
+    async def static(request: Request) -> Response:
+        path = request.path_params["path"]
+        if path in pages:
+            return await _page(path)(request)
+        found = catalogue.find(path)
+        if found is None:
+            return Response(
+                '{"error":{"code":"not_found","message":"Fichier introuvable."}}',
+                status_code=404,
+                media_type="application/json",
+                headers=security_headers(),
+            )
+        asset, hashed = found
+        return _send(
+            request,
+            asset.body,
+            asset.gzipped,
+            media_type=asset.media_type,
+            etag=asset.etag,
+            cache=_IMMUTABLE if hashed else "no-cache",
+        )
+
     return [
-        Route("/", _index, methods=["GET", "HEAD"]),
-        Route("/regles", _rules, methods=["GET", "HEAD"]),
-        Mount("/static", app=_SecureStatic(directory=STATIC_DIR), name="static"),
+        Route("/", _page("index.html"), methods=["GET", "HEAD"]),
+        Route("/regles", _page("regles.html"), methods=["GET", "HEAD"]),
+        Route("/static/{path:path}", static, methods=["GET", "HEAD"]),
     ]
