@@ -93,7 +93,7 @@ export function renderMessage(message, meId) {
   const el = h("div", { class: classes, "data-id": message.id },
     h("div", { class: "msg-head" },
       h("button", { type: "button", class: "msg-author", "data-user": from.id,
-        "aria-label": t("msg.profile", { pseudo: from.pseudo }) }, mine ? t("msg.mine") : from.pseudo),
+        "aria-label": mine ? null : t("msg.profile", { pseudo: from.pseudo }) }, mine ? t("msg.mine") : from.pseudo),
       from.verified_adult ? verifiedBadge(true) : null,
       mine ? null : h("span", { class: "msg-meta" }, describeUser(from)),
       h("time", { datetime: new Date(message.ts).toISOString() }, formatTime(message.ts))),

@@ -5,7 +5,7 @@
 // who may be a minor) comes first and shows where to find help.
 
 import { $, h } from "./dom.js";
-import { t } from "./i18n.js";
+import { currentLang, frenchTypography, t } from "./i18n.js";
 import { state } from "./state.js";
 
 let notices = []; // {key, level, text, dm}, the help notice first
@@ -72,7 +72,7 @@ export function renderNotices() {
       h("strong", {}, help ? t("notice.help") : t("notice." + level)),
       person ? ` · ${t("notice.about", { pseudo: person })}` : null,
       shown.length > 1 ? h("span", { class: "notice-count" }, ` · ${t("notice.count", { i: index + 1, n: shown.length })}`) : null),
-    h("p", { class: "notice-text" }, notice.text || ""),
+    h("p", { class: "notice-text" }, currentLang() === "fr" ? frenchTypography(notice.text) : notice.text),
     help ? helpActions() : null),
   h("div", { class: "notice-actions" }, next, collapse, dismiss)));
 }

@@ -6,6 +6,29 @@ import { $, h } from "./dom.js";
 import { codeText, t } from "./i18n.js";
 import { state } from "./state.js";
 
+const SVG = "http://www.w3.org/2000/svg";
+
+/** A padlock drawn with SVG elements (no emoji font needed, no markup from strings). */
+function lockIcon() {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("width", "14");
+  svg.setAttribute("height", "14");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("class", "lock-icon");
+  const shackle = document.createElementNS(SVG, "path");
+  shackle.setAttribute("d", "M4.5 7V5a3.5 3.5 0 0 1 7 0v2");
+  shackle.setAttribute("fill", "none");
+  shackle.setAttribute("stroke", "currentColor");
+  shackle.setAttribute("stroke-width", "1.8");
+  const body = document.createElementNS(SVG, "rect");
+  for (const [k, v] of Object.entries({ x: "2.5", y: "7", width: "11", height: "8", rx: "1.5", fill: "currentColor" })) {
+    body.setAttribute(k, v);
+  }
+  svg.append(shackle, body);
+  return svg;
+}
+
 export function renderRooms() {
   const activeRoom = state.active?.startsWith("room:") ? state.active.slice(5) : null;
   for (const kind of ["theme", "region"]) {
@@ -23,7 +46,8 @@ export function renderRooms() {
       },
       // Read as "Général, 3 personnes" (the words after the number are for screen readers).
       h("span", { class: "name" }, room.name),
-      locked ? h("span", { class: "lock" }, "🔒", h("span", { class: "visually-hidden" }, ` (${t("chat.rooms.locked")})`)) : null,
+      locked ? h("span", { class: "lock" }, lockIcon(), "18+",
+        h("span", { class: "visually-hidden" }, ` (${t("chat.rooms.locked")})`)) : null,
       h("span", { class: "visually-hidden" }, ", "),
       h("span", { class: "count" }, String(count)),
       h("span", { class: "visually-hidden" }, ` ${count === 1 ? t("chat.room.person") : t("chat.room.people")}`));

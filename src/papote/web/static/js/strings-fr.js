@@ -273,9 +273,7 @@ export const CODES_FR = {
   dm_refused: "Cette personne n'accepte pas de nouvelle conversation privée de ta part.",
   not_member: "Rejoins d'abord ce salon.",
   unknown_user: "Cette personne n'est plus connectée : ton message n'est pas parti.",
-  moderation: "Ce message enfreint la charte de Papote. Il n'a pas été envoyé.",
   held: "Ce message est en attente de vérification : un modérateur va le relire avant qu'il soit publié.",
-  confirm: "Ce message pourrait blesser ou mettre quelqu'un en danger. Tu veux vraiment l'envoyer ?",
   text_too_long: "Ce message est trop long (1 000 caractères au plus).",
   age_assurance_unavailable: "La vérification d'âge n'est pas disponible sur ce serveur.",
 };
