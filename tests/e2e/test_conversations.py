@@ -69,7 +69,9 @@ def test_reload_restores_rooms_private_tabs_history_and_drafts(new_page, page_er
         expect(_texts(page).filter(has_text=text)).to_have_count(1)
     expect(page.locator("#composer-input")).to_have_value("brouillon pour le privé")
     page.locator(".tab.room .tab-btn", has_text="Cuisine").click()
-    expect(_texts(page).filter(has_text=f"Une recette de tarte dans Cuisine, {name}")).to_have_count(1)
+    expect(
+        _texts(page).filter(has_text=f"Une recette de tarte dans Cuisine, {name}")
+    ).to_have_count(1)
     expect(page.locator("#composer-input")).to_have_value("brouillon pour Cuisine")
     # and the other person is shown online in the private tab
     page.locator(".tab.dm .tab-btn").click()

@@ -57,7 +57,7 @@ def test_notice_and_mute_are_shown_apart(new_page, page_errors):
         )
     )
     notice = page.locator("#notices .notice.warning")
-    expect(notice).to_contain_text("N'envoie jamais d'argent")
+    expect(notice).to_contain_text("N’envoie jamais d’argent")  # French typography
     expect(page.locator("#message-list")).not_to_contain_text("N'envoie jamais")
 
     until = int(time.time() * 1000) + 600_000

@@ -51,7 +51,9 @@ def test_links_own_messages_reply_and_profile_card(new_page, page_errors, phone)
     # 3. links: clickable, safe, in a new tab, with the real host shown
     say(other, f"Lu ce matin https://www.lemonde.fr/societe/article/2024/un-article.html, {name}.")
     link = page.locator("#message-list a.msg-link").last
-    expect(link).to_have_attribute("href", "https://www.lemonde.fr/societe/article/2024/un-article.html")
+    expect(link).to_have_attribute(
+        "href", "https://www.lemonde.fr/societe/article/2024/un-article.html"
+    )
     expect(link).to_have_attribute("rel", "noopener noreferrer nofollow ugc")
     expect(link).to_have_attribute("target", "_blank")
     expect(link.locator(".link-host")).to_have_text(" (www.lemonde.fr)")
@@ -73,7 +75,10 @@ def test_links_own_messages_reply_and_profile_card(new_page, page_errors, phone)
     theirs = other.locator("#message-list .msg", has_text=f"Merci pour l'article, {other_name}")
     expect(theirs.locator(".msg-quote")).to_contain_text("Lu ce matin")
     expect(theirs).not_to_have_class("mine")
-    assert _box(page, "#message-list .msg.mine")["x"] > _box(page, "#message-list .msg:not(.mine)")["x"]
+    assert (
+        _box(page, "#message-list .msg.mine")["x"]
+        > _box(page, "#message-list .msg:not(.mine)")["x"]
+    )
 
     # the profile card: pseudo, age, gender, city and region, rooms in common, actions
     page.locator("#message-list .msg:not(.mine)", has_text="Lu ce matin").last.locator(

@@ -21,7 +21,6 @@ on this network: those scenarios run on a server of their own (``fresh_server``)
 from __future__ import annotations
 
 import time
-
 from typing import Any
 
 import httpx
