@@ -94,6 +94,21 @@ def test_first_load_is_under_200_kb(new_page):
     print(f"first load: {len(sizes)} requests, {total / 1000:.1f} kB transferred")
     assert 0 < total < FIRST_LOAD_BUDGET
 
+    # A second visit: the hashed files come from the cache; only the page is asked again.
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
+    page.goto("/static/img/favicon.svg")  # away, so that the visit below is a real one
+    sizes.clear()
+    urls.clear()
+    cached: set[str] = set()
+    cdp.on("Network.requestServedFromCache", lambda e: cached.add(e["requestId"]))
+    page.goto("/", wait_until="networkidle")
+    expect(page.locator("#entry-submit")).to_be_visible()
+    fetched = {urls.get(k, k) for k in sizes if k not in cached and sizes[k] > 0}
+    again = sum(v for k, v in sizes.items() if k not in cached)
+    print(f"second visit: {len(fetched)} requests to the server, {again / 1000:.1f} kB")
+    assert not [u for u in fetched if re.search(r"\.[0-9a-f]{10}\.(js|css|svg)$", u)], fetched
+    assert again < 15_000
+
 
 def test_security_headers_and_no_csp_violation(new_page, base_url, page_errors):
     page = new_page()

@@ -23,7 +23,7 @@ import {
 import { renderRooms } from "./rooms.js";
 import { saveConversations } from "./saved-session.js";
 import {
-  closeConversation, conversationKey, conversationTitle, dmKey, openConversation, purgeUser,
+  closeConversation, conversationKey, dmKey, openConversation, purgeUser,
   rememberUser, roomKey, state,
 } from "./state.js";
 import {
