@@ -67,14 +67,17 @@ export function renderNotices() {
     role: level === "warning" || help ? "alert" : "status",
     "data-key": notice.key || null,
   },
-  h("div", { class: "notice-body" },
+  // The title and the buttons first, then the help (before the long text): on a phone
+  // the box scrolls, and what matters is in view at once.
+  h("div", { class: "notice-head" },
     h("p", { class: "notice-title" },
       h("strong", {}, help ? t("notice.help") : t("notice." + level)),
       person ? ` · ${t("notice.about", { pseudo: person })}` : null,
       shown.length > 1 ? h("span", { class: "notice-count" }, ` · ${t("notice.count", { i: index + 1, n: shown.length })}`) : null),
-    h("p", { class: "notice-text" }, currentLang() === "fr" ? frenchTypography(notice.text) : notice.text),
-    help ? helpActions() : null),
-  h("div", { class: "notice-actions" }, next, collapse, dismiss)));
+    h("div", { class: "notice-actions" }, next, collapse, dismiss)),
+  h("div", { class: "notice-body" },
+    help ? helpActions() : null,
+    h("p", { class: "notice-text" }, currentLang() === "fr" ? frenchTypography(notice.text) : notice.text))));
 }
 
 function dismissNotice(notice) {
