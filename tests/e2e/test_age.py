@@ -122,7 +122,7 @@ def test_verification_in_session_gives_the_badge_and_the_adult_room(
     row = watcher.locator("#people-inner .person-btn", has_text=alice_name)
     expect(row.locator(".verified-badge")).to_have_count(1)
     message.locator(".msg-author").click()
-    expect(watcher.locator("#person-summary .verified-badge")).to_have_text("vérifié 18+")
+    expect(watcher.locator("#person-name .verified-badge")).to_have_text("vérifié 18+")
     assert page_errors.errors == [], page_errors.errors
 
 
@@ -194,7 +194,7 @@ def test_possible_minor_gets_help_and_an_adult_can_prove_it(
     marc.click("#person-dm")
     say(marc, "salut, on discute ?")
     refusal = marc.locator("#composer-status [data-code=minor_protected]")
-    expect(refusal).to_contain_text("vous ne pouvez pas ouvrir de conversation")
+    expect(refusal).to_contain_text("tu ne peux pas ouvrir de conversation")
     expect(marc.locator("#message-list")).not_to_contain_text("on discute")
 
     help_box.get_by_role("button", name="Prouver que j’ai 18 ans").click()

@@ -82,7 +82,9 @@ def test_two_people_chat_dm_unread_report_block(new_page, page_errors):
     expect(alice.locator("#message-dialog")).to_be_visible()
     alice.click("#message-report")
     expect(alice.locator("#report-dialog")).to_be_visible()
-    expect(alice.locator("#report-reason option")).to_have_count(13)
+    # the 13 categories, after a placeholder: no reason is preselected
+    expect(alice.locator("#report-reason option")).to_have_count(14)
+    expect(alice.locator("#report-reason")).to_have_value("")
     expect(alice.locator("#report-reason option[value=grooming]")).to_have_text(
         "Approche d’un mineur (pédopiégeage)"
     )
@@ -163,8 +165,9 @@ def test_leaving_ends_the_session(new_page, base_url):
     token = page.evaluate("() => sessionStorage.getItem('papote.session')")
     assert token
     page.click("#quit-btn")
+    page.click("#quit-yes")
     expect(page.locator("#ended-view")).to_be_visible()
-    expect(page.locator("#ended-text")).to_contain_text("Vous avez quitté Papote")
+    expect(page.locator("#ended-text")).to_contain_text("Tu as quitté Papote")
     assert page.evaluate("() => sessionStorage.getItem('papote.session')") is None
     # The token no longer opens a session.
     page.goto("/")
@@ -242,11 +245,17 @@ def test_safety_notice_is_shown_apart_from_messages(new_page, page_errors):
     _open_profile_from_people(tom, u_name)
     tom.click("#person-dm")
     say(tom, "Bonjour Ursule")
-    # First private message: the recipient gets a safety notice, never as a message.
+    # First private message: the recipient gets a safety notice, never as a message,
+    # in the conversation it is about (and naming the person).
+    ursule.locator(".tab.dm .tab-btn").click()
     notice = ursule.locator("#notices .notice", has_text="Premier message privé")
     expect(notice).to_contain_text("Premier message privé", timeout=3_000)
+    expect(notice).to_contain_text(t_name)
     expect(ursule.locator("#message-list")).not_to_contain_text("Premier message privé")
-    notice.get_by_role("button").click()
+    ursule.locator(".tab.room .tab-btn").first.click()
+    expect(notice).to_have_count(0)
+    ursule.locator(".tab.dm .tab-btn").click()
+    notice.get_by_role("button", name="Masquer").click()
     expect(notice).to_have_count(0)
 
 
