@@ -11,7 +11,7 @@ from base64 import b64encode
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from papote.web import STATIC_DIR, routes
+from papote.web import DEV_ONLY, STATIC_DIR, routes
 from papote.web.assets import AssetCatalogue
 
 IMPORTMAP_RE = re.compile(r'<script type="importmap">(.*?)</script>')
@@ -31,6 +31,9 @@ def test_index_is_no_cache_and_maps_every_module_to_its_hashed_name():
     assert importmap is not None
     imports = json.loads(importmap.group(1))["imports"]
     for js in (STATIC_DIR / "js").glob("*.js"):
+        if f"js/{js.name}" in DEV_ONLY:  # test hooks: not even named in production
+            assert f"/static/js/{js.name}" not in imports
+            continue
         digest = hashlib.sha256(js.read_bytes()).hexdigest()[:10]
         assert imports[f"/static/js/{js.name}"] == f"/static/js/{js.stem}.{digest}.js"
     # the inline import map is allowed by its hash, and nothing else inline is
@@ -89,3 +92,15 @@ def test_first_load_compressed_is_far_under_200_kb():
     assert "js/chat.js" in modules and "js/strings-fr.js" in modules
     assert sent < 200_000
     assert sent < raw / 2
+
+
+def test_dev_hooks_exist_only_in_a_dev_build():
+    prod = TestClient(Starlette(routes=routes()))
+    assert prod.get("/static/js/devhooks.js").status_code == 404
+    assert 'data-build="dev"' not in prod.get("/").text
+    dev = TestClient(Starlette(routes=routes(dev=True)))
+    assert dev.get("/static/js/devhooks.js").status_code == 200
+    html = dev.get("/").text
+    assert 'data-build="dev"' in html
+    imports = json.loads(IMPORTMAP_RE.search(html).group(1))["imports"]  # type: ignore[union-attr]
+    assert "/static/js/devhooks.js" in imports
