@@ -99,9 +99,11 @@ export function renderMessage(message, meId) {
       mine ? null : h("span", { class: "msg-meta" }, describeUser(from)),
       h("time", { datetime: new Date(message.ts).toISOString() }, formatTime(message.ts))),
     replyQuote(reply),
-    veilText(h("p", { class: "msg-text" }, ...textWithLinks(body)), message),
+    h("p", { class: "msg-text" }, ...textWithLinks(body)),
     renderMedia(message, mine),
     fate);
+  // the veil goes before the text, so the text must be in the message already
+  veilText(el.querySelector(".msg-text"), message);
   if (!message.held) {
     const actions = h("div", { class: "msg-actions" },
       h("button", { type: "button", class: "msg-reply", "data-reply": message.id,
