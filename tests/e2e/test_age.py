@@ -115,8 +115,8 @@ def test_verification_in_session_gives_the_badge_and_the_adult_room(
 
     # Others see the badge: on her messages, in the people list, on her card.
     alice.locator(".tab-btn", has_text="Général").click()
-    say(alice, "Coucou le salon")
-    message = watcher.locator("#message-list .msg", has_text="Coucou le salon")
+    say(alice, "Bonsoir tout le monde")
+    message = watcher.locator("#message-list .msg", has_text="Bonsoir tout le monde")
     expect(message.locator(".verified-badge")).to_have_count(1)
     watcher.select_option("#f-region", "")  # asks `who` again
     row = watcher.locator("#people-inner .person-btn", has_text=alice_name)

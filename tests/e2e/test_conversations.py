@@ -46,11 +46,11 @@ def test_reload_restores_rooms_private_tabs_history_and_drafts(new_page, page_er
     if phone:
         page.click("[data-pane-btn=people]")
     open_dm(page, other_name)
-    say(page, "Coucou en privé avant le rechargement")
+    say(page, "Coucou à toi avant la pause")
     expect(other.locator(".tab.dm", has_text=name)).to_have_count(1)
     other.locator(".tab.dm .tab-btn").click()
-    say(other, "Réponse privée avant le rechargement")
-    expect(_texts(page).filter(has_text="Réponse privée")).to_have_count(1)
+    say(other, "Ma réponse avant la pause")
+    expect(_texts(page).filter(has_text="Ma réponse")).to_have_count(1)
     # one draft per conversation: what is typed for the private tab stays there
     page.fill("#composer-input", "brouillon pour le privé")
     page.locator(".tab.room .tab-btn", has_text="Cuisine").click()
@@ -65,7 +65,7 @@ def test_reload_restores_rooms_private_tabs_history_and_drafts(new_page, page_er
     expect(page.locator("#entry-view")).to_be_hidden()
     expect(page.locator(".tab .tab-btn")).to_have_count(3)
     expect(page.locator(".tab.dm.active")).to_contain_text(other_name)
-    for text in ("Coucou en privé avant le rechargement", "Réponse privée avant le rechargement"):
+    for text in ("Coucou à toi avant la pause", "Ma réponse avant la pause"):
         expect(_texts(page).filter(has_text=text)).to_have_count(1)
     expect(page.locator("#composer-input")).to_have_value("brouillon pour le privé")
     page.locator(".tab.room .tab-btn", has_text="Cuisine").click()
@@ -146,11 +146,11 @@ def test_presence_in_a_private_tab_and_a_person_who_left(new_page, page_errors):
     presence = alice.locator("#conv-presence")
     expect(presence).to_contain_text("hors ligne", timeout=10_000)
     expect(presence).to_contain_text(b_name)
-    say(alice, "tu es là ?")
+    say(alice, "tu es toujours là ?")
     expect(presence).to_contain_text("a quitté Papote")
     expect(alice.locator("#composer-status [data-code=unknown_user]")).to_contain_text("pas parti")
-    expect(_texts(alice).filter(has_text="tu es là ?")).to_have_count(0)
-    expect(alice.locator("#composer-input")).to_have_value("tu es là ?")
+    expect(_texts(alice).filter(has_text="tu es toujours là ?")).to_have_count(0)
+    expect(alice.locator("#composer-input")).to_have_value("tu es toujours là ?")
     screenshot(alice, "presence-gone-desktop.png")
     assert page_errors.errors == []
 

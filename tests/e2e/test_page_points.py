@@ -45,7 +45,7 @@ def _box(page: Page, selector: str) -> dict:
 @VIEWS
 def test_links_own_messages_reply_and_profile_card(new_page, page_errors, phone):
     page, other = _page(new_page, phone, bypass_csp=True), new_page()
-    name, other_name = unique_pseudo("Lien"), unique_pseudo("Lectrice")
+    name, other_name = unique_pseudo("Lino"), unique_pseudo("Lectrice")
     enter(other, other_name, age=27, gender="femme", postal="69003")
     enter(page, name)
     # 3. links: clickable, safe, in a new tab, with the real host shown
@@ -252,8 +252,8 @@ def test_phone_touch_targets_filters_and_keyboard(new_page, page_errors):
     enter(other, other_name, gender="femme")
     enter(page, unique_pseudo("Pouce"))
     for i in range(12):
-        say(other, f"message numéro {i} pour remplir la liste")
-    expect(page.locator("#message-list .msg-text", has_text="numéro 11")).to_have_count(1)
+        say(other, f"ligne {i} pour remplir la liste")
+    expect(page.locator("#message-list .msg-text", has_text="ligne 11 pour")).to_have_count(1)
     # 17. touch targets of at least 44 x 44
     for selector in (".msg-more", ".msg-author", ".msg-reply"):
         box = _box(page, f"#message-list .msg:not(.mine) {selector}")
