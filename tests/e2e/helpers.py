@@ -58,3 +58,37 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / name
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+DESKTOP_1366 = {"width": 1366, "height": 800}
+
+
+def on_screen(page: Page, selector: str) -> bool:
+    """Whether the element is wholly inside the viewport (what a person can see)."""
+    box = page.locator(selector).bounding_box()
+    size = page.viewport_size
+    assert size is not None
+    return (
+        box is not None
+        and box["height"] > 0
+        and box["y"] >= 0
+        and box["y"] + box["height"] <= size["height"] + 0.5
+        and box["x"] >= 0
+        and box["x"] + box["width"] <= size["width"] + 0.5
+    )
+
+
+def no_null_text(page: Page) -> None:
+    """No "null" or "undefined" ever reaches a person."""
+    text = page.evaluate("() => document.body.innerText")
+    assert "null" not in text and "undefined" not in text, text[:400]
+
+
+def open_dm(page: Page, pseudo: str) -> None:
+    """Open a private tab with someone from the people list (all of France)."""
+    see_all = page.locator("#region-scope button[data-region='']")
+    if see_all.count():
+        see_all.click()  # "voir tout Papote", the way a person would on a phone
+    page.locator("#people-list .person-btn", has_text=pseudo).click()
+    page.click("#person-dm")
+    page.wait_for_selector(f".tab.dm.active:has-text('{pseudo}')")

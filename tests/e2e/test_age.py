@@ -115,14 +115,14 @@ def test_verification_in_session_gives_the_badge_and_the_adult_room(
 
     # Others see the badge: on her messages, in the people list, on her card.
     alice.locator(".tab-btn", has_text="Général").click()
-    say(alice, "Coucou le salon")
-    message = watcher.locator("#message-list .msg", has_text="Coucou le salon")
+    say(alice, "Bonsoir tout le monde")
+    message = watcher.locator("#message-list .msg", has_text="Bonsoir tout le monde")
     expect(message.locator(".verified-badge")).to_have_count(1)
     watcher.select_option("#f-region", "")  # asks `who` again
     row = watcher.locator("#people-inner .person-btn", has_text=alice_name)
     expect(row.locator(".verified-badge")).to_have_count(1)
     message.locator(".msg-author").click()
-    expect(watcher.locator("#person-summary .verified-badge")).to_have_text("vérifié 18+")
+    expect(watcher.locator("#person-name .verified-badge")).to_have_text("vérifié 18+")
     assert page_errors.errors == [], page_errors.errors
 
 
@@ -194,7 +194,7 @@ def test_possible_minor_gets_help_and_an_adult_can_prove_it(
     marc.click("#person-dm")
     say(marc, "salut, on discute ?")
     refusal = marc.locator("#composer-status [data-code=minor_protected]")
-    expect(refusal).to_contain_text("vous ne pouvez pas ouvrir de conversation")
+    expect(refusal).to_contain_text("tu ne peux pas ouvrir de conversation")
     expect(marc.locator("#message-list")).not_to_contain_text("on discute")
 
     help_box.get_by_role("button", name="Prouver que j’ai 18 ans").click()

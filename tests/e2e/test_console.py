@@ -76,7 +76,7 @@ def test_admin_logs_in_with_totp_and_bans_with_the_keyboard(new_page, sqlite_ser
     expect(console.locator("#status")).to_contain_text("bannir — fait")
 
     # the real sanction reached the chat page, which ends the session with the statement
-    expect(offender.locator("#sanction-title")).to_have_text("Vous êtes banni·e")
+    expect(offender.locator("#sanction-title")).to_have_text("Tu es banni·e")
     expect(offender.locator("#sanction-statement")).to_contain_text("propos haineux")
     expect(offender.locator("#sanction-statement")).not_to_contain_text("hate")
     assert page_errors.errors == []

@@ -56,8 +56,11 @@ def test_refusals_are_explained_in_french(new_page, base_url):
         f"{base_url}/api/v1/session",
         json={"pseudo": taken, "age": 30, "gender": "femme", "postal_code": "75011"},
     )
-    assert api.status_code >= 400
-    expect(page.locator("#entry-error")).to_have_text(api.json()["error"]["message"])
+    assert api.status_code == 409 and api.json()["error"]["code"] == "pseudo_taken"
+    # the page's own wording of the server's code, in its voice ("tu")
+    expect(page.locator("#entry-error")).to_have_text(
+        "Ce pseudo est déjà pris par quelqu’un en ligne. Choisis-en un autre."
+    )
 
     page.fill("#pseudo", unique_pseudo("Libre"))
     page.fill("#postal", "99999")
@@ -65,6 +68,9 @@ def test_refusals_are_explained_in_french(new_page, base_url):
     expect(page.locator("#postal")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#entry-error")).not_to_be_empty()
     expect(page.locator("#chat-view")).to_be_hidden()
+    # said once: in the alert, not under the field as well
+    expect(page.locator("#postal-result")).to_be_empty()
+    assert page.get_by_text("code postal n’existe pas").count() == 1
 
 
 def test_underage_is_refused_and_the_refusal_sticks(browser, base_url):
@@ -128,7 +134,7 @@ def test_english_switch_in_the_chat(new_page, page_errors):
     page.click("#lang-btn")
     expect(page.locator("#quit-btn")).to_have_text("Leave")
     expect(page.locator("#rooms-title")).to_have_text("Rooms")
-    expect(page.locator("#me")).to_contain_text("Signed in as")
+    expect(page.locator("#me")).to_contain_text("Signed in")
     expect(page.locator("#people-count")).to_have_text(re.compile(r"(people|person|Nobody)"))
     page.click("#settings-btn")
     expect(page.locator("#prefs-title")).to_have_text("My account")

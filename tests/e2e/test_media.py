@@ -15,6 +15,8 @@ from tests.serverproc import RELAXED, ServerProcess
 
 from .helpers import enter, say, unique_pseudo
 
+BLOB = re.compile(r"^blob:")
+
 pytestmark = pytest.mark.e2e
 
 UPLOAD_MS = 60_000  # uploads are processed by a worker process; CI machines are busy

@@ -140,7 +140,7 @@ def test_off_by_default_no_notification_no_sound(new_page, page_errors):
     dm_tab = alice.locator(".tab.dm", has_text=b_name)
     expect(dm_tab.locator(".badge")).to_have_text("1")
     bruno.locator(".tab.room .tab-btn").first.click()
-    say(bruno, "Bonjour le salon")
+    say(bruno, "Bonjour tout le monde")
     expect(alice).to_have_title("(2) Papote")  # Général active but hidden: counted too
 
     # Page in the front, another conversation active: a second private message.
@@ -265,7 +265,7 @@ def test_room_messages_neither_ring_nor_notify(new_page, page_errors):
     _set_alerts(alice, sound=True, notify=True)
     _set_hidden(alice, True)
     bruno.locator(".tab.room .tab-btn").first.click()
-    say(bruno, "Bonjour le salon")
+    say(bruno, "Bonjour tout le monde")
     expect(alice).to_have_title("(1) Papote")  # counted as unread, but silent
     log = _log(alice)
     assert log["notes"] == []

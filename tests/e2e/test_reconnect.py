@@ -49,13 +49,11 @@ def test_reload_resumes_the_session(new_page, page_errors):
     page = new_page()
     name = unique_pseudo("Jade")
     enter(page, name, gender="femme")
-    say(page, "Avant le rechargement")
+    say(page, "Avant la pause")
     page.reload()
     expect(page.locator("#chat-view")).to_be_visible()
     expect(page.locator("#me")).to_contain_text(name)
-    expect(page.locator("#message-list .msg-text", has_text="Avant le rechargement")).to_have_count(
-        1
-    )
+    expect(page.locator("#message-list .msg-text", has_text="Avant la pause")).to_have_count(1)
     assert page_errors.errors == []
 
 

@@ -130,7 +130,10 @@ async def test_each_verdict_in_a_room_on_both_backends(server):
         assert (await client.message(phone))["id"] == confirmed["message"]["id"]
 
     # hold: promotion with a link is kept out of sight and queued for a moderator
-    _assert_rejected(await _say(sender, "general", PROMO), "held", "spam")
+    held = await _say(sender, "general", PROMO)
+    _assert_rejected(held, "held", "spam")
+    # the held message is stored: its id lets the sender's page follow what becomes of it
+    assert isinstance(held.get("message_id"), str) and len(held["message_id"]) == 13, held
     await _assert_nobody_got(sender, "general", [member, other], PROMO)
 
     # escalate: recruiting men to rape a drugged woman
@@ -255,6 +258,8 @@ async def test_private_messages_get_notices_once_and_are_judged(sqlite_server):
     assert (await anna.message(hello))["dm"] == marc.id
     first = await anna.wait_type("notice", key="first_contact")
     assert first["level"] in ("info", "warning") and "bloquer" in first["text"]
+    # the notice names its conversation: the other participant, as seen by its receiver
+    assert first["dm"] == marc.id
 
     reply = "Salut ! Je prépare une tarte aux pommes, et toi ?"
     assert (await anna.request({"type": "dm", "to": marc.id, "text": reply}))["type"] == "ack"
@@ -267,6 +272,7 @@ async def test_private_messages_get_notices_once_and_are_judged(sqlite_server):
     for client in (anna, marc):
         notice = await client.wait_type("notice", key="meeting")
         assert "lieu public" in notice["text"]
+        assert notice["dm"] == (marc.id if client is anna else anna.id)
     again = "Ok pour samedi au café de la gare, rendez-vous à 15h devant l'entrée"
     assert (await anna.request({"type": "dm", "to": marc.id, "text": again}))["type"] == "ack"
     await marc.message(again)

@@ -23,6 +23,7 @@ run on a server of their own (``fresh_server``).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -85,6 +86,11 @@ async def _assert_suspended(
     assert sanction["action"] == "ban"
     assert sanction["reason"] == category
     assert "suspendu" in sanction["statement"] and "modérateur" in sanction["statement"]
+    # the real end of the 30-day suspension, and the category in words, never its code
+    days = (sanction["until"] - int(time.time() * 1000)) / 86_400_000
+    assert 29.9 < days <= 30.01, sanction
+    assert category not in sanction["statement"]
+    assert "protection des mineurs" in sanction["statement"]
     assert await man.closed == 4003
     # the message never reached her
     await victim.settle(0.1)
@@ -199,6 +205,7 @@ async def test_b_rose14_three_men_then_a_fourth(fresh_server):
     # every existing conversation shows both sides a safety notice, each written for them
     for man in men:
         mine = await rose.wait_type("notice", key=f"minor_conversation:{man.id}")
+        assert mine["dm"] == man.id
         assert "3018" in mine["text"] and "pourrait être mineure" not in mine["text"]
         theirs = await man.wait_for(
             lambda f: f["type"] == "notice" and str(f.get("key")).startswith("minor_conversation:")

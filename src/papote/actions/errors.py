@@ -120,10 +120,13 @@ class Rejected(ActionError):
         category: str | None = None,
         confirm: str | None = None,
         aftermath: Callable[[], Awaitable[None]] | None = None,
+        message_id: str | None = None,
     ) -> None:
         super().__init__(code, message)
         self.category = category
         self.confirm = confirm
+        # A held message is stored: its id lets the sender's page follow what becomes of it.
+        self.message_id = message_id
         # What must happen once the sender has been answered (a suspension closes the
         # socket: the ``rejected`` reply has to be queued before it).
         self.aftermath = aftermath

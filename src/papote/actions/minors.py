@@ -64,8 +64,10 @@ LEFT_ROOM_NOTICE_FR = (
 )
 
 
-async def _notify(svc: Services, user_id: str, text: str, key: str, level: str = "warning") -> None:
-    frame = NoticeEvent(text, level=level, key=key).encode()  # type: ignore[arg-type]
+async def _notify(
+    svc: Services, user_id: str, text: str, key: str, level: str = "warning", dm: str = ""
+) -> None:
+    frame = NoticeEvent(text, level=level, key=key, dm=dm).encode()  # type: ignore[arg-type]
     await svc.broker.publish(Envelope(f"user:{user_id}", frame))
 
 
@@ -86,8 +88,12 @@ async def do_flag_possibly_minor(svc: Services, session: SessionUser, draft: Dra
     for other in await social.contacts_of(svc.db, session.id):
         # each side's key names the other participant, like every conversation field; each
         # side reads a notice written for them
-        await _notify(svc, session.id, MINOR_CONVERSATION_NOTICE_FR, f"minor_conversation:{other}")
-        await _notify(svc, other, CONVERSATION_NOTICE_FR, f"minor_conversation:{session.id}")
+        await _notify(
+            svc, session.id, MINOR_CONVERSATION_NOTICE_FR, f"minor_conversation:{other}", dm=other
+        )
+        await _notify(
+            svc, other, CONVERSATION_NOTICE_FR, f"minor_conversation:{session.id}", dm=session.id
+        )
     await _leave_rooms_closed_to_minors(svc, session)
     report = Report(
         id=ids.report_id(),

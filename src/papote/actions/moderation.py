@@ -41,14 +41,15 @@ def _confirmed(svc: Services, user_id: str, text: str, token: object) -> bool:
 
 async def send_nudges(svc: Services, verdict: Verdict, sender: str, recipient: str | None) -> None:
     for nudge in verdict.nudges:
-        frame = NoticeEvent(nudge.text, level=nudge.level, key=nudge.key).encode()  # type: ignore[arg-type]
-        targets = []
+        # (user, the other participant): each side's notice names its own conversation
+        targets: list[tuple[str, str]] = []
         if nudge.target in (NoticeTarget.SENDER, NoticeTarget.BOTH):
-            targets.append(sender)
+            targets.append((sender, recipient or ""))
         if recipient is not None and nudge.target in (NoticeTarget.RECIPIENT, NoticeTarget.BOTH):
-            targets.append(recipient)
-        for user_id in targets:
-            await svc.broker.publish(Envelope(f"user:{user_id}", frame))
+            targets.append((recipient, sender))
+        for user_id, other in targets:
+            notice = NoticeEvent(nudge.text, level=nudge.level, key=nudge.key, dm=other)  # type: ignore[arg-type]
+            await svc.broker.publish(Envelope(f"user:{user_id}", notice.encode()))
 
 
 async def judge(svc: Services, session: SessionUser, draft: Draft, *, ip_hash: str) -> Verdict:
@@ -77,7 +78,7 @@ async def judge(svc: Services, session: SessionUser, draft: Draft, *, ip_hash: s
         await messages.insert(svc.db, draft.message)
         await file_safety_report(svc, draft.message, verdict, sender_ip_hash=ip_hash)
     if action is Action.HOLD:
-        raise Rejected("held", category=category)
+        raise Rejected("held", category=category, message_id=draft.message.id)
     aftermath = None
     if calls_for_suspension(verdict):
 

@@ -58,6 +58,8 @@ def _rejected_frame(exc: Rejected, ref: Any) -> str:
     }
     if exc.confirm is not None:
         frame["confirm"] = exc.confirm
+    if exc.message_id is not None:
+        frame["message_id"] = exc.message_id
     return encode(frame)
 
 

@@ -132,9 +132,18 @@ class NoticeEvent(Event):
     text: str
     level: Literal["info", "warning"] = "info"
     key: str = ""
+    dm: str = ""  # the other participant, when the notice concerns one private conversation
 
     def frame(self) -> dict[str, Any]:
-        return {"type": self.type, "level": self.level, "text": self.text, "key": self.key}
+        frame: dict[str, Any] = {
+            "type": self.type,
+            "level": self.level,
+            "text": self.text,
+            "key": self.key,
+        }
+        if self.dm:
+            frame["dm"] = self.dm
+        return frame
 
 
 @dataclass(frozen=True, slots=True)

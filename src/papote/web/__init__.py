@@ -1,19 +1,21 @@
 """The page people use: static files and the headers that protect them.
 
-The page is plain HTML, CSS and JavaScript modules served as they are (no build step).
-The core mounts it with :func:`routes` (or serves :data:`STATIC_DIR` itself) and adds
-:func:`security_headers` to every response of the page. See ``docs/web.md``.
+The page is plain HTML, CSS and JavaScript modules (no build step). :func:`routes`
+prepares them once at start-up (content-hashed names, gzip, an import map: see
+:mod:`papote.web.assets`) and adds :func:`security_headers` to every response of the
+page. See ``docs/web.md``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
+from starlette.routing import BaseRoute, Route
+
+from papote.web.assets import AssetCatalogue
 
 STATIC_DIR: Path = Path(__file__).resolve().parent / "static"
 INDEX_FILE: Path = STATIC_DIR / "index.html"
@@ -70,25 +72,17 @@ _HEADERS: dict[str, str] = {
 }
 
 
-def security_headers() -> dict[str, str]:
-    """The headers the core adds to every response of the page (a fresh copy)."""
-    return dict(_HEADERS)
+def security_headers(script_hashes: tuple[str, ...] = ()) -> dict[str, str]:
+    """The headers the core adds to every response of the page (a fresh copy).
 
-
-class _SecureStatic(StaticFiles):
-    """Static files with the page's security headers and a short cache."""
-
-    def __init__(self, *, directory: Path, dev: bool) -> None:
-        super().__init__(directory=directory)
-        self.dev = dev
-
-    async def get_response(self, path: str, scope: Scope) -> Response:
-        if path in DEV_ONLY and not self.dev:
-            return Response(status_code=404)
-        response = await super().get_response(path, scope)
-        response.headers.update(security_headers())
-        response.headers.setdefault("Cache-Control", "no-cache")
-        return response
+    ``script_hashes`` ("'sha256-...'") allow the page's inline import map, and only it.
+    """
+    headers = dict(_HEADERS)
+    if script_hashes:
+        headers["Content-Security-Policy"] = _CSP.replace(
+            "script-src 'self'", "script-src 'self' " + " ".join(script_hashes), 1
+        )
+    return headers
 
 
 def _altcha_dir() -> Path | None:
@@ -108,36 +102,92 @@ async def _altcha(request: Request) -> Response:
     return FileResponse(folder / name, media_type=kind, headers=headers)
 
 
-def _index_page(dev: bool) -> bytes:
-    """The page; a development build says so (``data-build="dev"``: test hooks load)."""
-    html = INDEX_FILE.read_bytes()
-    return (
-        html.replace(b'<html lang="fr">', b'<html lang="fr" data-build="dev">', 1) if dev else html
-    )
+_IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def _page(body: bytes) -> Response:
-    headers = {**security_headers(), "Cache-Control": "no-cache"}
-    return Response(body, media_type="text/html; charset=utf-8", headers=headers)
-
-
-async def _rules(_request: Request) -> Response:
-    return FileResponse(RULES_FILE, headers={**security_headers(), "Cache-Control": "no-cache"})
+def _send(
+    request: Request,
+    body: bytes,
+    gzipped: bytes | None,
+    *,
+    media_type: str,
+    etag: str,
+    cache: str,
+    script_hashes: tuple[str, ...] = (),
+) -> Response:
+    """One prepared body: 304 on a matching ETag, gzip when the browser takes it."""
+    headers = {
+        **security_headers(script_hashes),
+        "Cache-Control": cache,
+        "ETag": etag,
+        "Vary": "Accept-Encoding",
+    }
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    if gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        body = gzipped
+    if request.method == "HEAD":
+        headers["Content-Length"] = str(len(body))
+        return Response(b"", headers=headers, media_type=media_type)
+    return Response(body, headers=headers, media_type=media_type)
 
 
 def routes(*, dev: bool = False) -> list[BaseRoute]:
     """Starlette routes for the page: ``/``, ``/regles``, ``/static/<path>`` and the widget.
 
-    ``dev`` (every environment but production) adds the test hooks of the page.
+    The files are read, hashed and compressed here, once (see :mod:`papote.web.assets`).
+    ``dev`` (every environment but production) adds the test hooks of the page
+    (``data-build="dev"`` on the page, ``js/devhooks.js``); in production they do not exist.
     """
-    index = _index_page(dev)
+    catalogue = AssetCatalogue(STATIC_DIR, exclude=frozenset() if dev else DEV_ONLY)
+    pages = {
+        name: catalogue.page(name, dev=dev and name == "index.html")
+        for name in ("index.html", "regles.html")
+    }
 
-    async def _index(_request: Request) -> Response:
-        return _page(index)
+    def _page(name: str) -> Callable[[Request], Awaitable[Response]]:
+        page = pages[name]
+        hashes = (page.script_hash,) if page.script_hash else ()
+
+        async def endpoint(request: Request) -> Response:
+            return _send(
+                request,
+                page.body,
+                page.gzipped,
+                media_type="text/html; charset=utf-8",
+                etag=page.etag,
+                cache="no-cache",
+                script_hashes=hashes,
+            )
+
+        return endpoint
+
+    async def static(request: Request) -> Response:
+        path = request.path_params["path"]
+        if path in pages:
+            return await _page(path)(request)
+        found = catalogue.find(path)
+        if found is None:
+            return Response(
+                '{"error":{"code":"not_found","message":"Fichier introuvable."}}',
+                status_code=404,
+                media_type="application/json",
+                headers=security_headers(),
+            )
+        asset, hashed = found
+        return _send(
+            request,
+            asset.body,
+            asset.gzipped,
+            media_type=asset.media_type,
+            etag=asset.etag,
+            cache=_IMMUTABLE if hashed else "no-cache",
+        )
 
     return [
-        Route("/", _index, methods=["GET", "HEAD"]),
-        Route("/regles", _rules, methods=["GET", "HEAD"]),
+        Route("/", _page("index.html"), methods=["GET", "HEAD"]),
+        Route("/regles", _page("regles.html"), methods=["GET", "HEAD"]),
         Route("/static/vendor/altcha/{name}", _altcha, methods=["GET", "HEAD"]),
-        Mount("/static", app=_SecureStatic(directory=STATIC_DIR, dev=dev), name="static"),
+        Route("/static/{path:path}", static, methods=["GET", "HEAD"]),
     ]

@@ -1,32 +1,16 @@
-// Dialogs: person card, message actions, report, "Mon compte" (profile, age proof,
-// settings), sanction. Each uses the
-// native <dialog> (focus is kept inside; Escape closes) and only sets text.
+// Dialogs: message actions, report, "Mon compte" (profile, age proof, settings),
+// sanction. Each uses the native <dialog> (focus is kept inside; Escape closes) and only
+// sets text. The profile card is person-card.js.
 
 import { alertSettings, saveAlertSettings } from "./alerts.js";
 import { $, formatDate, h } from "./dom.js";
 import { CATEGORIES, codeText, t } from "./i18n.js";
-import { verifiedBadge } from "./messages.js";
+import { initPersonCard, openPerson } from "./person-card.js";
+import { describeUser } from "./person-text.js";
 import { state } from "./state.js";
 
 let actions = null;
 let current = { user: null, message: null };
-
-function summary(user) {
-  return t("person.summary", { age: user.age, gender: t("gender." + user.gender), city: user.city || user.region || "" });
-}
-
-export function openPerson(user) {
-  current = { user, message: null };
-  const mine = user.id === state.me.id;
-  $("#person-name").textContent = user.pseudo;
-  $("#person-summary").replaceChildren(summary(user), user.verified_adult ? " " : null,
-    user.verified_adult ? verifiedBadge() : null);
-  $("#person-you").hidden = !mine;
-  $("#person-actions").hidden = mine;
-  $("#person-block").textContent = state.blocked.has(user.id) ? t("person.unblock") : t("person.block");
-  $("#person-dm").disabled = state.blocked.has(user.id);
-  $("#person-dialog").showModal();
-}
 
 export function openMessage(message) {
   current = { user: message.from, message };
@@ -46,8 +30,10 @@ export function openReport(user, message) {
   quote.hidden = !message;
   quote.textContent = message ? message.text || "" : "";
   const select = $("#report-reason");
-  select.replaceChildren(...CATEGORIES.map((c) => h("option", { value: c }, t("cat." + c))));
-  select.value = "harassment";
+  // No reason preselected: the person picks one (the form refuses to send without).
+  select.replaceChildren(h("option", { value: "", disabled: true }, t("report.pick")),
+    ...CATEGORIES.map((c) => h("option", { value: c }, t("cat." + c))));
+  select.value = "";
   $("#report-comment").value = "";
   $("#report-block").checked = false;
   $("#report-error").textContent = "";
@@ -105,12 +91,14 @@ export function fillAccount() {
   const me = state.me;
   if (!me) return;
   $("#account-pseudo").textContent = me.pseudo;
-  $("#account-about").textContent = summary(me);
+  $("#account-about").textContent = describeUser(me);
   $("#account-badge").hidden = !me.verified_adult;
   $("#account-age-todo").hidden = Boolean(me.verified_adult);
   $("#age-open").hidden = Boolean(me.verified_adult);
   $("#account-age-done").hidden = !me.verified_adult;
 }
+
+export { openPerson };
 
 export function openPrefs() {
   fillAccount();
@@ -118,14 +106,38 @@ export function openPrefs() {
   $("#prefs-dialog").showModal();
 }
 
+/** "30 jours", "2 heures", "10 minutes": the real length of a sanction. */
+export function durationText(ms) {
+  const minutes = Math.max(1, Math.round(ms / 60000));
+  if (minutes >= 2 * 1440) return t("sanction.days", { n: Math.round(minutes / 1440) });
+  if (minutes >= 1440) return t("sanction.day");
+  if (minutes >= 120) return t("sanction.hours", { n: Math.round(minutes / 60) });
+  if (minutes >= 60) return t("sanction.hour");
+  return minutes === 1 ? t("sanction.minute") : t("sanction.minutes", { n: minutes });
+}
+
+/** The reason of a sanction in words: a known category by its label, never a raw code. */
+function reasonText(reason) {
+  if (CATEGORIES.includes(reason)) return t("cat." + reason);
+  if (typeof reason === "string" && /^[a-z0-9_]+$/.test(reason)) return t("sanction.reason.other");
+  return reason || "";
+}
+
+/** A statement that names a category by its code ("catégorie : child_safety") says it in words. */
+function statementText(statement) {
+  const codes = new RegExp(`\\b(${CATEGORIES.join("|")})\\b`, "g");
+  return String(statement || "").replace(codes, (code) => t("cat." + code));
+}
+
 export function showSanction(frame) {
   const kind = ["mute", "kick", "ban"].includes(frame.action) ? frame.action : "mute";
   $("#sanction-title").textContent = t("sanction." + kind);
-  $("#sanction-until").textContent = frame.until
-    ? t("sanction.until", { date: formatDate(frame.until) })
+  const until = typeof frame.until === "number" ? frame.until : null;
+  $("#sanction-until").textContent = until
+    ? t("sanction.for", { duration: durationText(until - Date.now()), date: formatDate(until) })
     : kind === "kick" ? "" : t("sanction.forever");
-  $("#sanction-reason").textContent = CATEGORIES.includes(frame.reason) ? t("cat." + frame.reason) : frame.reason || "";
-  $("#sanction-statement").textContent = frame.statement || "";
+  $("#sanction-reason").textContent = reasonText(frame.reason);
+  $("#sanction-statement").textContent = statementText(frame.statement);
   const dialog = $("#sanction-dialog");
   if (!dialog.open) dialog.showModal();
 }
@@ -133,19 +145,7 @@ export function showSanction(frame) {
 /** Wire the dialogs; `acts` holds the chat's verbs (openDm, block, unblock, request, toast, proveAge). */
 export function initDialogs(acts) {
   actions = acts;
-  $("#person-dm").addEventListener("click", () => {
-    $("#person-dialog").close();
-    actions.openDm(current.user);
-  });
-  $("#person-block").addEventListener("click", async () => {
-    $("#person-dialog").close();
-    if (state.blocked.has(current.user.id)) await actions.unblock(current.user.id);
-    else await actions.block(current.user);
-  });
-  $("#person-report").addEventListener("click", () => {
-    $("#person-dialog").close();
-    openReport(current.user, null);
-  });
+  initPersonCard({ ...acts, report: (user) => openReport(user, null) });
   $("#message-report").addEventListener("click", () => {
     $("#message-dialog").close();
     openReport(current.user, current.message);
@@ -162,7 +162,15 @@ export function initDialogs(acts) {
   $("#report-cancel").addEventListener("click", () => $("#report-dialog").close());
   $("#report-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const frame = { type: "report", reason: $("#report-reason").value };
+    const reason = $("#report-reason").value;
+    if (!reason) {
+      $("#report-error").textContent = t("report.pick.error");
+      $("#report-reason").setAttribute("aria-invalid", "true");
+      $("#report-reason").focus();
+      return;
+    }
+    $("#report-reason").removeAttribute("aria-invalid");
+    const frame = { type: "report", reason };
     if (current.message) frame.message = current.message.id;
     else frame.user = current.user.id;
     const comment = $("#report-comment").value.trim();
@@ -173,8 +181,13 @@ export function initDialogs(acts) {
       return;
     }
     $("#report-dialog").close();
-    actions.toast(t("report.done"));
-    if ($("#report-block").checked) await actions.block(current.user);
+    // Report and block: one confirmation that says both (the block's toast would hide it).
+    if ($("#report-block").checked) {
+      await actions.block(current.user, { quiet: true });
+      actions.toast(t("report.done.blocked", { pseudo: current.user.pseudo }));
+    } else {
+      actions.toast(t("report.done"));
+    }
   });
 
   $("#age-open").addEventListener("click", () => actions.proveAge());

@@ -30,6 +30,12 @@ export function clear(el) {
   el.replaceChildren();
 }
 
+/** replaceChildren without the trap: null, undefined and false are skipped, never "null". */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}
+
 /** Run fn once per animation frame at most, however often it is asked for. */
 export function frameBatcher(fn) {
   let queued = false;

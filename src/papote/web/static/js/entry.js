@@ -6,6 +6,7 @@ import { ApiError, createSession, lookupPostal } from "./api.js";
 import { hideChallenge, solveChallenge } from "./challenge.js";
 import { $, h } from "./dom.js";
 import { codeText, t } from "./i18n.js";
+import { savedForm, saveForm } from "./saved-session.js";
 
 const FIELD_OF_CODE = {
   invalid_pseudo: "pseudo",
@@ -143,21 +144,64 @@ async function enterWithChallenge(fields) {
   }
 }
 
+/** Every empty field at once: "Il manque : le pseudo, l'âge, le genre." */
+function missingFields(fields) {
+  const missing = [];
+  if (!fields.pseudo) missing.push(["pseudo", "pseudo"]);
+  if (fields.age === null) missing.push(["age", "age"]);
+  if (!fields.gender) missing.push(["gender", "g-homme"]);
+  if (!fields.postal_code) missing.push(["postal", "postal"]);
+  return missing;
+}
+
+function showMissing(missing) {
+  showError(null, t("entry.missing", { fields: missing.map(([name]) => t("entry.missing." + name)).join(", ") }));
+  for (const [, id] of missing) {
+    $("#" + id).setAttribute("aria-invalid", "true");
+    $("#" + id).setAttribute("aria-errormessage", "entry-error");
+  }
+  $("#" + missing[0][1]).focus();
+}
+
+/** After "Quitter": the form comes back filled in (the pseudo is free at once). */
+function prefill() {
+  const saved = savedForm();
+  if (!saved) return;
+  $("#pseudo").value = saved.pseudo || "";
+  $("#age").value = saved.age ?? "";
+  const gender = saved.gender ? $(`#g-${saved.gender}`) : null;
+  if (gender) gender.checked = true;
+  $("#postal").value = saved.postal_code || "";
+  if ($("#postal").value) onPostalInput();
+}
+
 /** Wire the form; onEntered({token, user, prefs}) is called after a successful entry. */
 export function initEntry(onEntered) {
-  entered = onEntered;
+  entered = (session) => {
+    saveForm(readForm());
+    onEntered(session);
+  };
+  prefill();
   $("#postal").addEventListener("input", onPostalInput);
   $("#entry-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const fields = readForm();
     const button = $("#entry-submit");
     showError(null, "");
+    $("#g-homme").removeAttribute("aria-invalid");
+    const missing = missingFields(fields);
+    if (missing.length) {
+      showMissing(missing);
+      return;
+    }
     button.disabled = true;
     button.textContent = t("entry.sending");
     try {
       const session = await enterWithChallenge(fields);
-      onEntered(session);
+      entered(session);
     } catch (err) {
+      // The postal code's error is said once: in the alert, not under the field as well.
+      if (err instanceof ApiError && err.code === "invalid_postal_code") showPostal("", true);
       if (err instanceof ApiError) {
         showError(err.code, err.code === "network" ? t("err.network") : codeText(err.code, err.message), err.help);
       } else {

@@ -1,30 +1,13 @@
 // Entry point: language, the three views (entry, chat, ended), and the session kept in
-// sessionStorage so that a reload within two minutes resumes the same session.
+// sessionStorage so that a reload within two minutes resumes the same session, with its
+// open conversations (see saved-session.js and conversations.js).
 
 import { loadAlertSettings } from "./alerts.js";
 import { relabel, startChat } from "./chat.js";
 import { $ } from "./dom.js";
 import { initEntry, showEntryMessage } from "./entry.js";
 import { currentLang, initLang, setLang, t } from "./i18n.js";
-
-const SESSION_KEY = "papote.session";
-
-function saveSession(token) {
-  try {
-    if (token) sessionStorage.setItem(SESSION_KEY, token);
-    else sessionStorage.removeItem(SESSION_KEY);
-  } catch {
-    /* private mode: no resume after a reload */
-  }
-}
-
-function savedSession() {
-  try {
-    return sessionStorage.getItem(SESSION_KEY);
-  } catch {
-    return null;
-  }
-}
+import { savedToken, saveToken } from "./saved-session.js";
 
 function showView(name) {
   $("#entry-view").hidden = name !== "entry";
@@ -38,11 +21,11 @@ function showView(name) {
 }
 
 function enterChat(token) {
-  saveSession(token);
+  saveToken(token);
   showView("chat");
   const conn = startChat(token, {
     onEnded: ({ reason, sanction }) => {
-      saveSession(null);
+      saveToken(null);
       showView("ended");
       $("#ended-text").textContent = reason === "quit" ? t("ended.quit") : t("ended.sanction");
       const statement = $("#ended-statement");
@@ -52,7 +35,7 @@ function enterChat(token) {
       $("#ended-again").focus();
     },
     onExpired: () => {
-      saveSession(null);
+      saveToken(null);
       location.replace("/?expired=1");
     },
   });
@@ -72,12 +55,21 @@ function boot() {
   });
   $("#lang-btn").setAttribute("lang", currentLang() === "fr" ? "en" : "fr");
   $("#ended-again").addEventListener("click", () => location.assign("/"));
+  $("#skip-links").addEventListener("click", (event) => {
+    const link = event.target.closest("a[href^='#']");
+    if (!link) return;
+    event.preventDefault();
+    const target = $(link.getAttribute("href"));
+    const pane = link.dataset.pane;
+    if (pane) $("#chat-view").dataset.pane = pane;
+    target?.focus();
+  });
   initEntry((session) => enterChat(session.token));
   if (new URLSearchParams(location.search).has("expired")) {
     showEntryMessage(t("err.session_expired"));
     history.replaceState(null, "", "/");
   }
-  const token = savedSession();
+  const token = savedToken();
   if (token) enterChat(token);
   else {
     showView("entry");

@@ -1,9 +1,16 @@
-// People online: filters (gender, age range, region; default my region), a count, and a
-// windowed list that only keeps the visible rows in the DOM (smooth with thousands).
+// People online: filters (gender, age range, region; default my region, said plainly
+// with "Ma région · voir tout Papote"), collapsed behind "Filtres" so the list keeps the
+// screen, a count, and a windowed list that only keeps the visible rows in the DOM.
 
+import { request, ui } from "./context.js";
 import { $, frameBatcher, h } from "./dom.js";
 import { REGIONS, t } from "./i18n.js";
 import { verifiedBadge } from "./messages.js";
+import { describeUser } from "./person-text.js";
+import { rememberUser, state } from "./state.js";
+
+const WHO_REFRESH_MS = 60000;
+let whoTimer = null;
 
 const ROW_PX = 48;
 const OVERSCAN = 8;
@@ -45,9 +52,57 @@ export function fillRegions(myRegion) {
   select.value = myRegion || "";
 }
 
-function describe(user) {
-  const gender = t("gender." + user.gender);
-  return t("person.summary", { age: user.age, gender, city: user.city || user.region || "" });
+/** "Ma région · voir tout Papote": which people the list shows, and the way out. */
+export function renderRegionScope() {
+  const region = $("#f-region").value;
+  const box = $("#region-scope");
+  if (!region) {
+    box.replaceChildren(h("span", {}, t("filters.showing.all")),
+      state.me?.region ? regionButton(t("filters.mine"), state.me.region) : null);
+    return;
+  }
+  box.replaceChildren(h("span", {}, t("filters.showing.region", { region })), regionButton(t("filters.all"), ""));
+}
+
+function regionButton(label, value) {
+  const button = h("button", { type: "button", class: "btn btn-link", "data-region": value }, label);
+  button.addEventListener("click", () => {
+    $("#f-region").value = value;
+    $("#filters").dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  return h("span", {}, " · ", button);
+}
+
+export function renderPeople() {
+  const filters = readFilters();
+  let source;
+  if (filters.scope === "room") {
+    const conv = state.convs.get(state.active);
+    source = conv?.kind === "room" ? state.members.get(conv.id)?.values() || [] : [];
+  } else {
+    source = state.online.values();
+  }
+  const list = [];
+  for (const user of source) if (!state.blocked.has(user.id) && matches(user, filters)) list.push(user);
+  ui.people.setItems(list);
+  renderRegionScope();
+}
+
+export const redrawPeople = frameBatcher(renderPeople);
+
+/** Ask the server who is online for the filters; again every minute. */
+export async function refreshWho() {
+  clearTimeout(whoTimer);
+  whoTimer = setTimeout(refreshWho, WHO_REFRESH_MS);
+  const reply = await request(whoFrame(readFilters()));
+  if (reply.type !== "users") return;
+  state.online = new Map((reply.users || []).map((u) => [u.id, rememberUser(u)]));
+  for (const id of state.online.keys()) if (state.presence.get(id) !== "online") state.presence.set(id, "online");
+  redrawPeople();
+}
+
+export function stopWho() {
+  clearTimeout(whoTimer);
 }
 
 export class PeopleList {
@@ -86,7 +141,7 @@ export class PeopleList {
       const row = h("li", { class: "person-row", "aria-setsize": n, "aria-posinset": i + 1 },
         h("button", { type: "button", class: `person-btn g-${user.gender}`, "data-user": user.id },
           h("span", { class: "pseudo" }, user.pseudo),
-          h("span", { class: "about" }, describe(user), user.verified_adult ? " · " : null,
+          h("span", { class: "about" }, describeUser(user), user.verified_adult ? " · " : null,
             user.verified_adult ? verifiedBadge(true) : null)));
       row.style.top = `${i * ROW_PX}px`;
       rows.push(row);

@@ -16,6 +16,7 @@ export const state = {
   users: new Map(), // id -> public user, every user seen
   online: new Map(), // id -> public user, from `who` and presence
   members: new Map(), // room id -> Map(user id -> public user)
+  presence: new Map(), // user id -> "online" | "offline" | "gone" (from presence events)
   muteUntil: 0,
 };
 
@@ -41,7 +42,12 @@ export function openConversation(key) {
   let conv = state.convs.get(key);
   if (!conv) {
     const [kind, id] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
-    conv = { key, kind, id, messages: [], ids: new Set(), unread: 0, typing: new Map(), complete: false };
+    // draft: the text typed for this conversation (one draft per conversation);
+    // replyTo: the message quoted by the next send; held: messages kept for review.
+    conv = {
+      key, kind, id, messages: [], ids: new Set(), unread: 0, typing: new Map(), complete: false,
+      draft: "", replyTo: null,
+    };
     state.convs.set(key, conv);
   }
   if (!state.order.includes(key)) state.order.push(key);
@@ -103,6 +109,15 @@ export function purgeUser(userId) {
   }
   state.online.delete(userId);
   for (const members of state.members.values()) members.delete(userId);
+}
+
+/** Rooms this page knows both people are in (from the members lists of joined rooms). */
+export function roomsInCommon(userId) {
+  const found = [];
+  for (const [roomId, members] of state.members) {
+    if (members.has(userId) && state.joined.has(roomId)) found.push(state.rooms.get(roomId)?.name || roomId);
+  }
+  return found;
 }
 
 export function totalUnread() {
