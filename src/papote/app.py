@@ -95,7 +95,7 @@ def _build_services(settings: Settings, db: Database, redis: Any) -> Services:
         replays = SqlReplayStore(db)
         verifier = JwsAgeVerifier(issuers, replays)  # type: ignore[arg-type]
         svc.extras["age_assurance"] = AgeAssurance(verifier, NonceIssuer(settings.secret, replays))
-    engine = ModerationEngine.load()
+    engine = ModerationEngine.load(with_model=settings.text_model)
     memory: ConversationMemory = InProcessMemory()
     if redis is not None:
         memory = FallbackMemory(RedisMemory(redis), memory)

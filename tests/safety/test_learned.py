@@ -112,7 +112,7 @@ def _room(text: str) -> MessageContext:
 
 
 def test_model_verdicts_name_the_model_version_beside_the_rules() -> None:
-    engine = ModerationEngine.load()
+    engine = ModerationEngine.load(with_model=True)
     rules_only = ModerationEngine.load(with_model=False)
     assert engine.model is not None and rules_only.model is None
     rows = [
@@ -134,7 +134,7 @@ def test_model_verdicts_name_the_model_version_beside_the_rules() -> None:
 
 
 def test_sexual_content_is_left_to_consenting_adults() -> None:
-    engine = ModerationEngine.load()
+    engine = ModerationEngine.load(with_model=True)
     assert engine.model is not None
     ctx = MessageContext(
         text="j'ai trop envie de te sucer la queue", channel="room", sender=Participant("a", 30),

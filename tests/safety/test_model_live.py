@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+from tests.serverproc import RELAXED, ServerProcess
 from tests.wsclient import Client
 
 from papote.safety.context import MessageContext, Participant
@@ -31,7 +33,7 @@ CODES = {"warn": "confirm", "hold": "held", "block": "moderation"}
 
 def _model_only(limit: int) -> list[str]:
     """Harmful development messages that the model flags and no rule does."""
-    engine = ModerationEngine.load()
+    engine = ModerationEngine.load(with_model=True)
     rules_only = ModerationEngine.load(with_model=False)
     picked = []
     lines = [x for path in sorted(DATA.glob("*/*.jsonl")) for x in path.read_text().splitlines()]
@@ -48,7 +50,16 @@ def _model_only(limit: int) -> list[str]:
     return picked
 
 
-async def test_same_verdicts_offline_and_live(sqlite_server: Any) -> None:
+@pytest.fixture(scope="module")
+def model_server() -> Any:
+    """A server with the learned model on (``PAPOTE_TEXT_MODEL``; off by default)."""
+    proc = ServerProcess({**RELAXED, "PAPOTE_TEXT_MODEL": "true"}).start()
+    yield proc
+    proc.stop()
+
+
+async def test_same_verdicts_offline_and_live(model_server: Any) -> None:
+    sqlite_server = model_server
     texts = [BENIGN[0], *_model_only(4), BENIGN[1]]
     assert len(texts) >= 4, "the model catches (almost) nothing the rules miss"
     conversation = {
@@ -57,7 +68,7 @@ async def test_same_verdicts_offline_and_live(sqlite_server: Any) -> None:
         "messages": [{"sender": "a", "age": 30, "text": t} for t in texts],
     }
     proc = subprocess.run(
-        [sys.executable, "-m", "papote.cli", "moderate", "--explain"],
+        [sys.executable, "-m", "papote.cli", "moderate", "--with-model", "--explain"],
         input=json.dumps(conversation) + "\n",
         capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip

@@ -547,14 +547,15 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--messages", type=int, default=50_000, help="per mix")
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-    parser.add_argument("--no-model", action="store_true", help="rules only (same-run baseline)")
+    parser.add_argument("--no-model", action="store_true", help="rules only (the default)")
+    parser.add_argument("--with-model", action="store_true", help="add the learned text model")
     parser.add_argument(
         "--no-model-cache", action="store_true", help="score every message (no LRU cache)"
     )
     args = parser.parse_args(list(argv))
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
-    engine = ModerationEngine.load(with_model=not args.no_model)
+    engine = ModerationEngine.load(with_model=args.with_model and not args.no_model)
     if args.no_model_cache and engine.model is not None:
         engine.model = TextModel.load(cache_size=0)
     history = _history(random.Random(args.seed))

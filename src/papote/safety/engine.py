@@ -83,10 +83,11 @@ class ModerationEngine:
 
     @classmethod
     def load(
-        cls, rules_dir: Path | None = None, model: Path | None = None, with_model: bool = True
+        cls, rules_dir: Path | None = None, model: Path | None = None, with_model: bool = False
     ) -> ModerationEngine:
         """Load and compile every ``*.yaml`` pack of ``rules_dir`` (default: shipped packs)
-        and the text model ``model`` (default: the shipped one; none if not ``with_model``)."""
+        and, with ``with_model``, the text model ``model`` (default: the shipped one). The
+        model is off unless asked for (``PAPOTE_TEXT_MODEL``): see docs/moderation.md."""
         folder = rules_dir or RULES_DIR
         text_model = TextModel.load(model) if with_model else None
         return cls(load_rules(sorted(folder.glob("*.yaml"))), text_model)

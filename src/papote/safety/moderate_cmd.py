@@ -11,6 +11,7 @@ of a sealed set (gzipped, or under a ``sealed`` folder) are never printed.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,9 +59,15 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--json", action="store_true", help="with --evaluate: print JSON")
     parser.add_argument("--rules", type=Path, help="rule packs folder (default: the shipped packs)")
     parser.add_argument("--model", type=Path, help="text model .json (default: the shipped one)")
-    parser.add_argument("--no-model", action="store_true", help="rules only, no learned model")
+    parser.add_argument("--no-model", action="store_true", help="rules only (the default)")
+    parser.add_argument(
+        "--with-model",
+        action="store_true",
+        help="add the learned text model (as the server with PAPOTE_TEXT_MODEL=true)",
+    )
     args = parser.parse_args(list(argv))
-    engine = ModerationEngine.load(args.rules, args.model, with_model=not args.no_model)
+    wanted = args.with_model or args.model is not None or _env_model()
+    engine = ModerationEngine.load(args.rules, args.model, with_model=wanted and not args.no_model)
     if not args.evaluate:
         return _moderate(engine, args.explain)
     for path in args.evaluate:
@@ -80,3 +87,8 @@ def main(argv: Sequence[str]) -> int:
                     print(f"  false   {got:<34} {text}")
             print()
     return 0
+
+
+def _env_model() -> bool:
+    """The same switch as the server's ``PAPOTE_TEXT_MODEL``: the very same engine."""
+    return os.environ.get("PAPOTE_TEXT_MODEL", "").strip().lower() in ("1", "true", "yes", "on")
