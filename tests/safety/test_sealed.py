@@ -1,7 +1,8 @@
 """Floors on the sealed held-out sets (tests/corpus/sealed/, written by people who saw
 neither the rules, the model nor the training data; read here only for aggregates).
 
-The floors sit a little below what the served engine (rules only by default) measured, so that the suite fails when the engine gets worse; they are
+The floors sit a little below what the served engine (rules only by default)
+measured, so that the suite fails when the engine gets worse; they are
 not the issue's targets, which are written next to them and are not all met
 (docs/moderation.md, "Figures"). No text of these files is ever printed: a failure
 names the figure only.
