@@ -28,7 +28,7 @@ BENIGN = [
     "je vais te détruire à FIFA ce soir mdr",
 ]
 # frame code of each action (docs/protocol.md); escalations suspend: none is picked here
-CODES = {"warn": "confirm", "hold": "held", "block": "moderation"}
+CODES = {"warn": "confirm", "hold": "held", "block": "moderation", "escalate": "moderation"}
 
 
 def _model_only(limit: int) -> list[str]:
