@@ -119,7 +119,7 @@ def test_banned_browser_contests_from_the_appeal_page(new_page, sqlite_server, p
         json={"action": "ban", "reason": "spam", "duration_s": 86400},
     )
     assert r.status_code == 200, r.text
-    expect(page.locator("#sanction-title")).to_have_text("Vous êtes banni·e")
+    expect(page.locator("#sanction-title")).to_have_text("Tu es banni·e")
     page.goto("/recours")
     expect(page.locator("#decision")).to_contain_text("Décision : bannissement")
     expect(page.locator("#decision")).to_contain_text("pendant 1 jour")

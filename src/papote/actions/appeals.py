@@ -179,8 +179,9 @@ async def do_decide_appeal(
         await do_undo(svc, sanction.id, by=staff.name, note=appeal.answer, why="overturn")
     if sanction.user_id:
         frame = NoticeEvent(answer, level="info", key=f"appeal:{appeal.id}").encode()
+        # live if a socket is open now, and kept for the next connection as well: the
+        # directory may still list a banned session whose sockets are closing
         if svc.hub.is_online(sanction.user_id):
             await svc.broker.publish(Envelope(f"user:{sanction.user_id}", frame))
-        else:
-            await notice_store.push_outbox(svc.db, sanction.user_id, frame, now)
+        await notice_store.push_outbox(svc.db, sanction.user_id, frame, now)
     return {"appeal": appeal_json(appeal)}

@@ -245,6 +245,10 @@ export function veilText(textEl, message) {
     lift.remove();
     textEl.focus?.();
   });
+  if (textEl.parentNode) {  // already in the message: the veil goes just before the text
+    textEl.before(lift);
+    return textEl;
+  }
   const both = document.createDocumentFragment();
   both.append(lift, textEl);
   return both;
