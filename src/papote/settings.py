@@ -85,9 +85,8 @@ class Settings(BaseSettings):
     rate_admin_fail: str = "5/minute;20/hour"  # failed admin tokens per address
     rate_staff_login: str = "5/minute;30/hour"  # per staff name and per address, each
     staff_session_hours: float = Field(default=12.0, gt=0)  # a staff token's lifetime
-    # The learned text model beside the rules (docs/moderation.md). Off by default: with
-    # the rules it flagged too many everyday lines in the integrated tests (issue 8 notes).
-    text_model: bool = False
+    # The learned text model beside the rules (docs/moderation.md); false: rules only.
+    text_model: bool = True
     rate_frames: str = "40/5seconds"  # any frame; past it the connection is abusive
     rate_dm_image: str = "3/day"  # images in private messages by people not verified adult
     dm_new_per_10min: int = 20  # new private conversations one user may open

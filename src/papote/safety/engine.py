@@ -83,11 +83,11 @@ class ModerationEngine:
 
     @classmethod
     def load(
-        cls, rules_dir: Path | None = None, model: Path | None = None, with_model: bool = False
+        cls, rules_dir: Path | None = None, model: Path | None = None, with_model: bool = True
     ) -> ModerationEngine:
         """Load and compile every ``*.yaml`` pack of ``rules_dir`` (default: shipped packs)
-        and, with ``with_model``, the text model ``model`` (default: the shipped one). The
-        model is off unless asked for (``PAPOTE_TEXT_MODEL``): see docs/moderation.md."""
+        and, unless ``with_model`` is false, the text model ``model`` (default: the shipped
+        one); ``PAPOTE_TEXT_MODEL=false`` serves the rules alone (docs/moderation.md)."""
         folder = rules_dir or RULES_DIR
         text_model = TextModel.load(model) if with_model else None
         return cls(load_rules(sorted(folder.glob("*.yaml"))), text_model)
@@ -187,9 +187,12 @@ class ModerationEngine:
         seconded: tuple[str, ...] = ()  # model verdicts on categories a rule already judged
         if self.model is not None:  # the learned model: what the rules cannot list
             recipient_age = ctx.recipient.age if dm and ctx.recipient is not None else None
-            found = self.model.verdicts(text, _previous(self.model, history), names, recipient_age)
+            previous = _previous(self.model, history)
+            found = self.model.verdicts(text, previous, names, recipient_age)
             if found:
                 seconded = join_model(verdicts, found)
+            elif verdicts:  # the model sees nothing: a rule's word may be out of context
+                verdicts, seconded = self.model.second_opinion(verdicts, text, previous)
         nudges: tuple[Nudge, ...] = ()
         # a notice needs a private message and a first contact or one of its trigger names
         if dm and (ctx.first_contact or not names.isdisjoint(NUDGE_TRIGGERS)):

@@ -46,6 +46,14 @@ _CONSENTED = frozenset({"@adult_room", "@recipient_explicit"})
 _ADULT_SIDE = frozenset({Category.CHILD_SAFETY, Category.GROOMING})
 SENDER_MINOR = "@sender_minor"
 RECIPIENT_MINOR = "@recipient_minor"
+# a conversation under suspicion: the category's alert threshold replaces its review one
+# (the other person is or may be a minor, or this sender named a minor age or class; a
+# sexual-violence plan of this sender is under way)
+_SUSPICION: dict[Category, frozenset[str]] = {
+    Category.CHILD_SAFETY: frozenset({RECIPIENT_MINOR, "@minor_named"}),
+    Category.GROOMING: frozenset({RECIPIENT_MINOR, "@minor_named"}),
+    Category.SEXUAL_VIOLENCE: frozenset({"@sv_plan"}),
+}
 
 Floats = npt.NDArray[np.float32]
 
@@ -61,6 +69,8 @@ class CategoryPolicy:
     review: Action
     act_at: float
     act: Action
+    alert_at: float  # the review threshold in a conversation under suspicion
+    veto_at: float  # under this score, the model contradicts a rule of this category
 
 
 def _sigmoid(x: float) -> float:
@@ -106,6 +116,10 @@ class TextModel:
         self._policies = tuple(policies)
         # thresholds compared in logit space: no exponential for a message that passes none
         self._review_logits = [_logit(p.review_at) for p in self._policies]
+        self._alert_logits = [_logit(p.alert_at) for p in self._policies]
+        self._veto_logits = {
+            p.category: (i, _logit(p.veto_at)) for i, p in enumerate(self._policies)
+        }
         self._rules = {label: f"model:{version}:{label}" for label in labels}
         self._cached = lru_cache(maxsize=cache_size)(self._compute)
 
@@ -134,6 +148,8 @@ class TextModel:
                     Action[policy["review"].upper()],
                     float(policy["act_at"]),
                     Action[policy["act"].upper()],
+                    float(policy.get("alert_at", policy["review_at"])),
+                    float(policy.get("veto_at", 0.0)),
                 )
             )
         return cls(
@@ -189,11 +205,13 @@ class TextModel:
             and recipient_age > YOUNG_LOOK_MAX_AGE
             and RECIPIENT_MINOR not in names
         )
-        for policy, review_logit, logit in zip(
-            self._policies, self._review_logits, logits, strict=True
+        for policy, review_logit, alert_logit, logit in zip(
+            self._policies, self._review_logits, self._alert_logits, logits, strict=True
         ):
             if logit < review_logit:
-                continue
+                suspicion = _SUSPICION.get(policy.category)
+                if logit < alert_logit or suspicion is None or suspicion.isdisjoint(names):
+                    continue
             score = _sigmoid(logit)
             if sender_minor and policy.category in _ADULT_SIDE:
                 continue
@@ -215,6 +233,78 @@ class TextModel:
                 )
             )
         return out
+
+    def second_opinion(
+        self, verdicts: Sequence[Verdict], text: NormalisedText, previous: str | None
+    ) -> tuple[list[Verdict], tuple[str, ...]]:
+        """The rules' verdicts after the model's second opinion, and the ids of the vetoes.
+
+        Called when the model itself flags nothing. A rule verdict on a category the
+        model scores under its veto threshold (a score that at most VETO_SHARE of the
+        category's own messages get, out of source: docs/moderation.md) is a word taken
+        out of its context: a slur quoted to condemn it, "chienne" for a dog, a price
+        for maths lessons. Such a verdict is dropped, or, for child safety and sexual
+        violence, lowered to a hold (a moderator looks; nobody is suspended on it).
+        Exact evidence is never vetoed: contact details, links, spam, run-time terms,
+        conversation-level rules (grooming, a plan under way, talk to a minor)."""
+        logits: tuple[float, ...] | None = None
+        kept: list[Verdict] = []
+        vetoed: list[str] = []
+        for verdict in verdicts:
+            column = self._veto_logits.get(verdict.categories[0]) if verdict.categories else None
+            rule = verdict.rule or ""
+            if column is None or not _vetoable(verdict.categories[0], rule):
+                kept.append(verdict)
+                continue
+            if logits is None:
+                logits = self._cached(text.variants, previous if self.context else None)
+            index, veto_logit = column
+            if logits[index] >= veto_logit:
+                kept.append(verdict)
+                continue
+            vetoed.append(f"model:{self.version}:veto:{rule}")
+            category = verdict.categories[0]
+            if category in _LOWERED_ON_VETO and verdict.action > Action.HOLD:
+                kept.append(
+                    Verdict(
+                        Action.HOLD,
+                        verdict.categories,
+                        verdict.score,
+                        verdict.rule,
+                        explanation(Action.HOLD, category),
+                    )
+                )
+        return kept, tuple(vetoed)
+
+
+# categories where a rule may be a word out of context, and rules that are exact evidence
+_VETOABLE = frozenset(
+    {
+        Category.HATE,
+        Category.HARASSMENT,
+        Category.VIOLENCE,
+        Category.SEXUAL_CONTENT,
+        Category.DRUGS,
+        Category.NCII,
+        Category.SCAM,
+        Category.SEXUAL_VIOLENCE,
+        Category.CHILD_SAFETY,
+    }
+)
+_LOWERED_ON_VETO = frozenset({Category.CHILD_SAFETY, Category.SEXUAL_VIOLENCE})
+_NEVER_VETOED = (
+    "custom.",
+    "grooming.",
+    "child_safety.sexual_to_minor",
+    "sexual_violence.plan_continues",
+    "scam.phishing",
+    "scam.premium",
+    "scam.shortener",
+)
+
+
+def _vetoable(category: Category, rule: str) -> bool:
+    return category in _VETOABLE and not rule.startswith(_NEVER_VETOED)
 
 
 def join(verdicts: list[Verdict], found: Sequence[Verdict]) -> tuple[str, ...]:

@@ -59,11 +59,15 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--json", action="store_true", help="with --evaluate: print JSON")
     parser.add_argument("--rules", type=Path, help="rule packs folder (default: the shipped packs)")
     parser.add_argument("--model", type=Path, help="text model .json (default: the shipped one)")
-    parser.add_argument("--no-model", action="store_true", help="rules only (the default)")
+    parser.add_argument(
+        "--no-model",
+        action="store_true",
+        help="rules only (as the server with PAPOTE_TEXT_MODEL=false)",
+    )
     parser.add_argument(
         "--with-model",
         action="store_true",
-        help="add the learned text model (as the server with PAPOTE_TEXT_MODEL=true)",
+        help="the learned text model beside the rules (the default unless PAPOTE_TEXT_MODEL=false)",
     )
     args = parser.parse_args(list(argv))
     wanted = args.with_model or args.model is not None or _env_model()
@@ -90,5 +94,7 @@ def main(argv: Sequence[str]) -> int:
 
 
 def _env_model() -> bool:
-    """The same switch as the server's ``PAPOTE_TEXT_MODEL``: the very same engine."""
-    return os.environ.get("PAPOTE_TEXT_MODEL", "").strip().lower() in ("1", "true", "yes", "on")
+    """The same switch as the server's ``PAPOTE_TEXT_MODEL`` (on unless set to a false
+    value): the very same engine."""
+    value = os.environ.get("PAPOTE_TEXT_MODEL", "true").strip().lower()
+    return value not in ("0", "false", "no", "off")

@@ -123,6 +123,11 @@ _LEET = str.maketrans(
     }
 )
 _LEET_ALT = str.maketrans({"1": "l"})
+# a number with its unit is not l33t: "20e" (20 €), "3h", "15ans", "2eme", "1er", "10km"
+_QUANTITY = re.compile(
+    r"\d+(?:[.,]\d+)?(?:e|eur|euros?|balles|k|h|min|mn|s|ans?|er|ere|eme|e?re|nd|nde|km|m|cm"
+    r"|kg|g|mg|ml|cl|l|x|am|pm|p)"
+)
 # "!" and "|" are letters only between letters ("p!ne", "sa|ope"), punctuation elsewhere
 _INNER_BANG = re.compile(r"(?<=[a-z])[!|](?=[a-z])")
 
@@ -183,11 +188,13 @@ def fold(text: str) -> str:
 
 
 def _decode(match: re.Match[str]) -> str:
-    return match.group(0).translate(_LEET)
+    word = match.group(0)
+    return word if _QUANTITY.fullmatch(word) else word.translate(_LEET)
 
 
 def _decode_alt(match: re.Match[str]) -> str:
-    return match.group(0).translate(_LEET_ALT).translate(_LEET)
+    word = match.group(0)
+    return word if _QUANTITY.fullmatch(word) else word.translate(_LEET_ALT).translate(_LEET)
 
 
 def _words(folded: str, alt: bool = False) -> str:

@@ -119,14 +119,19 @@ def _precision_recall(
 
 
 def pr_curve_threshold(
-    p: npt.NDArray[np.float64], y: npt.NDArray[np.int8], w: npt.NDArray[np.float64], beta: float
+    p: npt.NDArray[np.float64],
+    y: npt.NDArray[np.int8],
+    w: npt.NDArray[np.float64],
+    beta: float,
+    floor: float | None = None,
 ) -> tuple[float, float]:
     """The threshold with the best (weighted) F-beta on these scores, and that F-beta."""
     best_t, best_f = 0.5, -1.0
     if int(y.sum()) == 0:
         return 1.01, 0.0
+    low = REVIEW_FLOOR if floor is None else floor
     for t in np.unique(np.round(p, 3)):
-        if t < REVIEW_FLOOR or t > 0.95:
+        if t < low or t > 0.95:
             continue
         precision, recall = _precision_recall(p >= t, y, w)
         if precision + recall == 0:
@@ -177,6 +182,10 @@ ACT_FLOOR = 0.5  # and never below this probability
 # the review threshold is never below this probability: the validation split is a poor
 # guide to the everyday lines a model scores low (a flirt's "tu m'envoies une photo ?")
 REVIEW_FLOOR = 0.3
+# share of a category's own (out-of-source) messages that a veto may let through
+VETO_SHARE = 0.02
+# under suspicion (see alert_threshold), for the most serious categories only
+ALERT_FLOOR = 0.1
 BENIGN_BUDGET = 0.03  # share of benign validation messages the model alone may flag
 # thresholds are chosen as if 95% of messages were benign (about half of the validation
 # split is harmful; in a chat, 95% or more of the messages are benign)
@@ -190,6 +199,25 @@ def benign_weights(y: npt.NDArray[np.int8], prior: float = BENIGN_PRIOR) -> npt.
     n_benign, n_harmful = int(benign.sum()), int((~benign).sum())
     weight = prior / (1 - prior) * n_harmful / n_benign if n_benign and n_harmful else 1.0
     return np.where(benign, weight, 1.0)
+
+
+def alert_threshold(p: npt.NDArray[np.float64], y: npt.NDArray[np.int8], review_at: float) -> float:
+    """The threshold for a conversation already under suspicion (the other person is or
+    may be a minor, or a sexual-violence plan is under way): the best F2 with benign and
+    harmful messages weighted alike (in such a conversation harm is no longer rare), kept
+    at or above ALERT_FLOOR and at or below the usual review threshold."""
+    t, _ = pr_curve_threshold(p, y, np.ones(len(y)), 2.0, floor=ALERT_FLOOR)
+    return min(max(t, ALERT_FLOOR), review_at)
+
+
+def veto_threshold(p: npt.NDArray[np.float64], y: npt.NDArray[np.int8], review_at: float) -> float:
+    """The score under which the model contradicts a rule of this category: the
+    VETO_SHARE quantile of the category's own messages (so a veto would let through at
+    most that share of them), never above a tenth of the review threshold."""
+    own = p[y == 1]
+    if len(own) < 20:
+        return 0.0
+    return float(min(np.quantile(own, VETO_SHARE), review_at / 10))
 
 
 def choose_thresholds(
@@ -223,6 +251,10 @@ def choose_thresholds(
         out[label] = {
             "review_at": round(review_at, 4),
             "review": review_action,
+            "alert_at": round(alert_threshold(p[:, j], y[:, j], review_at), 4)
+            if label in CRITICAL
+            else round(review_at, 4),
+            "veto_at": round(veto_threshold(p[:, j], y[:, j], review_at), 5),
             "act_at": round(max(act_at, review_at), 4),
             "act": act,
             "validation_positives": positives,
