@@ -91,7 +91,7 @@ def out_of_source(
             rest,
             c=args.c,
             context=args.context,
-            copies=args.copies,
+            copies=args.fold_copies,
             seed=args.seed,
             analyzer=sized_features(args.char_sizes),
         )
@@ -228,6 +228,12 @@ def main(argv: Sequence[str]) -> int:
     t.add_argument("--seed", type=int, default=7)
     t.add_argument("--c", type=float, default=32.0, help="inverse L2 strength")
     t.add_argument("--copies", type=int, default=2, help="evasive rewrites per example")
+    t.add_argument(
+        "--fold-copies",
+        type=int,
+        default=0,
+        help="evasive rewrites per example in the out-of-source fits (they only score)",
+    )
     t.add_argument(
         "--char-sizes",
         type=lambda v: tuple(int(x) for x in v.split(",")),

