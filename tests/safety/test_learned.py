@@ -30,6 +30,30 @@ def sample_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def two_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two writers: enough for thresholds chosen out of source."""
+    root = tmp_path_factory.mktemp("data2")
+    for source in ("team_v1", "writer_d"):
+        shutil.copytree(DATA / source, root / source)
+    return root
+
+
+def test_thresholds_are_chosen_on_lines_of_writers_the_model_never_saw(
+    two_sources: Path, tmp_path: Path
+) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "papote.cli", "moderation", "train", "--data", str(two_sources),
+         "--out", str(tmp_path), "--version", "text-test", "--copies", "0"],
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    assert "out of source: team_v1" in proc.stdout and "out of source: writer_d" in proc.stdout
+    assert "out of source, pooled (thresholds chosen here" in proc.stdout
+    report = json.loads((tmp_path / "text-test.json").read_text())["evaluation"]
+    assert report["thresholds_chosen_on"] == "out-of-source lines of 2 sources"
+    assert set(report["cross_source"]) == {"team_v1", "writer_d"}
+
+
 def test_train_command_end_to_end_on_a_sample(sample_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "model"
     splits = tmp_path / "splits"
@@ -39,7 +63,7 @@ def test_train_command_end_to_end_on_a_sample(sample_data: Path, tmp_path: Path)
          "--splits", str(splits)],
         capture_output=True, text=True, timeout=300, check=True,
     )  # fmt: skip
-    assert "validation (thresholds chosen here)" in proc.stdout
+    assert "validation (in-source, thresholds chosen here)" in proc.stdout  # one source
     assert "test (never used to choose anything)" in proc.stdout
     meta = json.loads((out / "text-test.json").read_text())
     assert meta["version"] == "text-test" and meta["labels"] == list(LABELS)

@@ -153,7 +153,12 @@ def train(args: argparse.Namespace) -> int:
         "validation": figures(validation, p_val, thresholds),
         "test": figures(test, fitted.predict(docs_of(test, args.context)), thresholds),
     }
-    print(table("validation (in-source)", report["validation"]))
+    print(
+        table(
+            f"validation (in-source{', thresholds chosen here' if not scored else ''})",
+            report["validation"],
+        )
+    )
     print(table("test (never used to choose anything)", report["test"]))
     if scored:
         report["out_of_source"] = figures(chosen_on, p_chosen, thresholds)
