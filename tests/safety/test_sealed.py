@@ -1,7 +1,7 @@
 """Floors on the sealed held-out sets (tests/corpus/sealed/, written by people who saw
 neither the rules, the model nor the training data; read here only for aggregates).
 
-The floors sit a little below what the served engine (rules only by default)
+The floors sit a little below what the served engine (rules + text model)
 measured, so that the suite fails when the engine gets worse; they are
 not the issue's targets, which are written next to them and are not all met
 (docs/moderation.md, "Figures"). No text of these files is ever printed: a failure
@@ -20,16 +20,16 @@ from papote.safety.evaluation import evaluate, read_lines
 SEALED = Path(__file__).resolve().parents[1] / "corpus" / "sealed"
 
 # file -> (min harmful recall, min critical share stopped, max benign flagged), measured - margin
-# The served engine is rules only by default (PAPOTE_TEXT_MODEL off). Measured 2026-12-01,
-# after the merge of every issue-8 branch: rules only s1 0.383 / 0.368 / 6.5%; s2
-# conversations 0.298 / 0.370 / 3.7%; forum 0.254 / 0.40 (5 messages) / 1.7%; hate 0.416
-# / - / 12.8%. With the model: s1 0.617 / 0.618 / 7.0%; conversations 0.553 / 0.603 /
-# 7.4%; forum 0.520 / 0.80 / 1.7%; hate 0.522 / - / 15.3% (test_sealed_with_model).
+# The served engine: rules + text-v3 (model on by default). Measured 2026-12-01, second
+# round of issue 8: rules only s1 0.382 / 0.368 / 6.5%; s2 conversations 0.298 / 0.370 /
+# 3.7%; forum 0.254 / 0.40 (5 messages) / 1.7%; hate 0.416 / - / 12.8%. Rules + text-v3:
+# s1 0.714 / 0.681 / 6.1%; conversations 0.632 / 0.685 / 5.1%; forum 0.699 / 1.0 (5) /
+# 1.1%; hate 0.675 / - / 12.2% (docs/moderation.md, "Figures").
 FLOORS: dict[str, tuple[float, float, float]] = {
-    "s1-heldout_chat.jsonl.gz": (0.36, 0.34, 0.08),
-    "s2-conversations.jsonl.gz": (0.27, 0.34, 0.06),
-    "s2-forum_toxicity.jsonl.gz": (0.23, 0.20, 0.03),
-    "s2-hate_functional.jsonl.gz": (0.39, 0.0, 0.15),
+    "s1-heldout_chat.jsonl.gz": (0.69, 0.65, 0.075),
+    "s2-conversations.jsonl.gz": (0.60, 0.65, 0.07),
+    "s2-forum_toxicity.jsonl.gz": (0.66, 0.60, 0.03),
+    "s2-hate_functional.jsonl.gz": (0.64, 0.0, 0.14),
 }
 # issue 8: recall >= 0.85, child safety/grooming/sexual violence stopped >= 0.9, benign <= 5%
 TARGETS = (0.85, 0.9, 0.05)

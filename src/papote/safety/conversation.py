@@ -23,6 +23,7 @@ from papote.safety.verdict import Action, Category, Verdict
 
 ADULT_FACT = "adult:"  # facts "adult:<user id>" -> the adult age they stated in the conversation
 NAMED_FACT = "named_minor:"  # facts "named_minor:<user id>" -> "1": named the other's minor age
+MINOR_NAMED_BEFORE = "@minor_named_before"
 PLAN_FACT = "sv_plan:"  # facts "sv_plan:<user id>" -> time of their last message stopped for SV
 PLAN_WINDOW_MS = 30 * 60 * 1000  # a plan is followed for 30 minutes after its last stopped step
 
@@ -61,7 +62,8 @@ def conversation_flags(
     ctx: MessageContext, ts: int, stages: frozenset[str], facts: Mapping[str, str]
 ) -> set[str]:
     """``@minor_named``: this sender named the other's minor age or school year in this
-    conversation (and the other did not answer with an adult age); ``@sv_plan``: a message
+    conversation (and the other did not answer with an adult age), ``@minor_named_before``
+    in an earlier message (naming it is a first step, not yet grooming); ``@sv_plan``: a message
     of this sender was stopped for sexual violence less than 30 minutes ago (a plan goes
     on). Both read the conversation's facts, kept by :func:`facts_learned`."""
     flags = set()
@@ -73,6 +75,8 @@ def conversation_flags(
         and f"{ADULT_FACT}{recipient.id}" not in facts
     ):
         flags.add("@minor_named")
+        if f"{NAMED_FACT}{sender}" in facts:
+            flags.add(MINOR_NAMED_BEFORE)
     plan = facts.get(f"{PLAN_FACT}{sender}")
     if plan is not None and ts - int(plan) <= PLAN_WINDOW_MS:
         flags.add("@sv_plan")

@@ -177,9 +177,8 @@ class ModerationEngine:
         if facts or stages:
             names |= conversation_flags(ctx, ts, stages, facts)
 
-        verdicts = [
-            _rule_verdict(rule) for rule in self._fired(compiled, text, hits, features, names)
-        ]
+        fired, excused = self._fired(compiled, text, hits, features, names)
+        verdicts = [_rule_verdict(rule) for rule in fired]
         if stages:
             grooming = grooming_verdict(ctx, stages, names, history, facts)
             if grooming is not None:
@@ -189,6 +188,8 @@ class ModerationEngine:
             recipient_age = ctx.recipient.age if dm and ctx.recipient is not None else None
             previous = _previous(self.model, history)
             found = self.model.verdicts(text, previous, names, recipient_age)
+            if found and excused:  # a rule heard the harmful reading and knew why not
+                found = [v for v in found if v.categories[0] not in excused]
             if found:
                 seconded = join_model(verdicts, found)
             elif verdicts:  # the model sees nothing: a rule's word may be out of context
@@ -247,12 +248,16 @@ class ModerationEngine:
         hits: Hits,
         features: set[str],
         names: set[str],
-    ) -> list[Rule]:
-        """The rules that hold, in pack order; only those anchored on a hit or a feature
-        are looked at, and each pattern is searched at most once."""
+    ) -> tuple[list[Rule], frozenset[Category]]:
+        """The rules that hold, in pack order, and the categories of the rules whose
+        conditions held but that one of their ``unless`` items excused (a game, a quote,
+        counter-speech, a negation, a thing as the object of the verb...): there the rules
+        know why the harmful reading is wrong, and the model does not overrule them.
+        Only the rules anchored on a hit or a feature are looked at, and each pattern is
+        searched at most once."""
         plans = compiled.candidates(hits, features)
         if not plans:
-            return []
+            return [], _NONE_EXCUSED
         folded = text.folded
         patterns = compiled.patterns
         searched: dict[str, bool] = {}
@@ -268,6 +273,7 @@ class ModerationEngine:
             return False
 
         fired = []
+        excused: set[Category] = set()
         for plan in plans:
             for cond, cond_patterns in plan.when:
                 if cond.isdisjoint(names) and not (cond_patterns and any_pattern(cond_patterns)):
@@ -276,11 +282,13 @@ class ModerationEngine:
                 if not plan.unless.isdisjoint(names) or (
                     plan.unless_patterns and any_pattern(plan.unless_patterns)
                 ):
+                    excused.add(plan.rule.category)
                     continue
                 if plan.unless_frames:
                     if frames is None:
                         frames = framing_features(folded)
                     if not plan.unless_frames.isdisjoint(frames):
+                        excused.add(plan.rule.category)
                         continue
                 if plan.min_distinct and any(
                     len(hits.get(c, ())) < n for c, n in plan.min_distinct
@@ -289,10 +297,15 @@ class ModerationEngine:
                 if plan.within and not compiled.near(text.variants, plan):
                     continue
                 fired.append(plan.rule)
-        return fired
+        # a category a rule fired on is not excused by another rule of it that was; the
+        # gravest harms stay the model's to raise, whatever the framing
+        excused.difference_update(r.category for r in fired)
+        return fired, frozenset(excused.difference(_NEVER_EXCUSED))
 
 
 _LABELS = {action: action.label for action in Action}
+_NONE_EXCUSED: frozenset[Category] = frozenset()
+_NEVER_EXCUSED = frozenset({Category.CHILD_SAFETY, Category.GROOMING, Category.SEXUAL_VIOLENCE})
 _NO_STAGES: frozenset[str] = frozenset()
 
 

@@ -36,8 +36,12 @@ from papote.safety.text.normalise import NormalisedText
 from papote.safety.verdict import Action, Category, Verdict
 
 MODELS_DIR = Path(__file__).parent / "models"
-DEFAULT_VERSION = "text-v2"
+DEFAULT_VERSION = "text-v3"
 FORMAT = "papote-text-model/1"
+# a message of at most this many words gives the model too little to judge alone (its
+# scores on "ça marche", "nickel", "photo" are read from one or two n-grams): outside a
+# conversation under suspicion, such a message needs the category's act threshold
+SHORT_WORDS = 3
 CACHE_SIZE = 8192  # distinct (message, previous message) pairs whose scores are kept
 # names (engine context flags) under which explicit talk is welcome: no sexual_content
 _CONSENTED = frozenset({"@adult_room", "@recipient_explicit"})
@@ -47,11 +51,11 @@ _ADULT_SIDE = frozenset({Category.CHILD_SAFETY, Category.GROOMING})
 SENDER_MINOR = "@sender_minor"
 RECIPIENT_MINOR = "@recipient_minor"
 # a conversation under suspicion: the category's alert threshold replaces its review one
-# (the other person is or may be a minor, or this sender named a minor age or class; a
-# sexual-violence plan of this sender is under way)
+# (the other person is or may be a minor, or this sender named a minor age or class in an
+# earlier message; a sexual-violence plan of this sender is under way)
 _SUSPICION: dict[Category, frozenset[str]] = {
-    Category.CHILD_SAFETY: frozenset({RECIPIENT_MINOR, "@minor_named"}),
-    Category.GROOMING: frozenset({RECIPIENT_MINOR, "@minor_named"}),
+    Category.CHILD_SAFETY: frozenset({RECIPIENT_MINOR, "@minor_named_before"}),
+    Category.GROOMING: frozenset({RECIPIENT_MINOR, "@minor_named_before"}),
     Category.SEXUAL_VIOLENCE: frozenset({"@sv_plan"}),
 }
 
@@ -117,6 +121,7 @@ class TextModel:
         # thresholds compared in logit space: no exponential for a message that passes none
         self._review_logits = [_logit(p.review_at) for p in self._policies]
         self._alert_logits = [_logit(p.alert_at) for p in self._policies]
+        self._act_logits = [_logit(p.act_at) for p in self._policies]
         self._veto_logits = {
             p.category: (i, _logit(p.veto_at)) for i, p in enumerate(self._policies)
         }
@@ -195,7 +200,11 @@ class TextModel:
 
         Grooming aims at a minor or a much younger person: towards someone who entered as
         older than YOUNG_LOOK_MAX_AGE and gave no sign of being a minor, "tu fais plus
-        jeune, t'es très jolie" is a compliment between adults (as in text/grooming.py)."""
+        jeune, t'es très jolie" is a compliment between adults (as in text/grooming.py);
+        towards a younger adult or an unknown person who gave no such sign ("on continue
+        sur snap ?" to an 18-year-old), only a score past the act threshold counts, until
+        the conversation is under suspicion (a minor age or class named before, a minor's
+        own words)."""
         logits = self._cached(text.variants, previous if self.context else None)
         out: list[Verdict] = []
         consented: bool | None = None
@@ -205,10 +214,22 @@ class TextModel:
             and recipient_age > YOUNG_LOOK_MAX_AGE
             and RECIPIENT_MINOR not in names
         )
-        for policy, review_logit, alert_logit, logit in zip(
-            self._policies, self._review_logits, self._alert_logits, logits, strict=True
+        short = len(text.words.split()) <= SHORT_WORDS
+        # towards an adult or an unknown person who gave no sign of being a minor,
+        # grooming needs the act threshold
+        no_minor_seen = RECIPIENT_MINOR not in names and (
+            recipient_age is None or recipient_age >= 18
+        )
+        for policy, review_logit, alert_logit, act_logit, logit in zip(
+            self._policies,
+            self._review_logits,
+            self._alert_logits,
+            self._act_logits,
+            logits,
+            strict=True,
         ):
-            if logit < review_logit:
+            strict_bar = short or (no_minor_seen and policy.category is Category.GROOMING)
+            if logit < review_logit or (strict_bar and logit < act_logit):
                 suspicion = _SUSPICION.get(policy.category)
                 if logit < alert_logit or suspicion is None or suspicion.isdisjoint(names):
                     continue
@@ -246,7 +267,10 @@ class TextModel:
         for maths lessons. Such a verdict is dropped, or, for child safety and sexual
         violence, lowered to a hold (a moderator looks; nobody is suspended on it).
         Exact evidence is never vetoed: contact details, links, spam, run-time terms,
-        conversation-level rules (grooming, a plan under way, talk to a minor)."""
+        conversation-level rules (grooming, a plan under way, talk to a minor). Nor is
+        anything when the model scores some category past its review threshold but the
+        context kept it from saying so (a possible minor's own words): it sees harm there.
+        """
         logits: tuple[float, ...] | None = None
         kept: list[Verdict] = []
         vetoed: list[str] = []
@@ -258,6 +282,8 @@ class TextModel:
                 continue
             if logits is None:
                 logits = self._cached(text.variants, previous if self.context else None)
+                if any(x >= t for x, t in zip(logits, self._review_logits, strict=True)):
+                    return list(verdicts), ()
             index, veto_logit = column
             if logits[index] >= veto_logit:
                 kept.append(verdict)
