@@ -131,6 +131,11 @@ async def test_room_image_reaches_members_and_no_one_else(media_server):
     assert report["type"] == "ok"
     if "PAPOTE_DATABASE_URL" not in media_server.env:  # read the SQLite file directly
         assert query(media_server, "SELECT evidence FROM media WHERE id = ?", media["id"]) == [(1,)]
+    # who joins later finds it in the room's history, shown as it is, and may fetch it
+    joined = await outsider.request({"type": "join", "room": "general"})
+    shown = [m["media"] for m in joined["history"] if (m["media"] or {}).get("id") == media["id"]]
+    assert shown and shown[0]["blurred"] is False
+    assert fetch(media_server, outsider.session["token"], media["id"], full=True).status_code == 200
     for c in (alice, bob, outsider):
         await c.close()
 
@@ -175,11 +180,15 @@ async def test_unverified_people_send_three_images_a_day_in_private(media_server
     sender = await Client.enter(media_server)
     friend = await Client.enter(media_server)
     media = uploaded(media_server, sender.session["token"], encode(photo(seed=8)))
-    frame = {"type": "dm", "to": friend.id, "text": "photo", "media": media["id"]}
-    for _ in range(3):
-        assert (await sender.request(frame))["type"] == "ack"
+    # ordinary, different captions: what is tested is the daily count, not moderation
+    captions = ["mon chat", "la vue depuis le balcon", "mon plat du soir"]
+    for caption in captions:
+        frame = {"type": "dm", "to": friend.id, "text": caption, "media": media["id"]}
+        reply = await sender.request(frame)
+        assert reply["type"] == "ack", reply
+    frame = {"type": "dm", "to": friend.id, "text": "et le jardin", "media": media["id"]}
     refused = await sender.request(frame)
-    assert refused["type"] == "rejected" and refused["code"] == "image_quota"
+    assert refused["type"] == "rejected" and refused["code"] == "image_quota", refused
     # words still go through
     assert (await sender.request({"type": "dm", "to": friend.id, "text": "ok"}))["type"] == "ack"
     await sender.close()
