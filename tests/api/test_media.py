@@ -14,7 +14,7 @@ from PIL import Image
 
 from tests.ageissuer import make_key, verify_adult
 from tests.conftest import postgres_url
-from tests.images import encode, jpeg_with_gps, photo, png_bomb
+from tests.images import XMP_SECRET, encode, jpeg_with_gps, photo, png_bomb, with_every_metadata
 from tests.mediaclient import fetch, query, upload, uploaded
 from tests.serverproc import RELAXED, ServerProcess
 from tests.wsclient import Client, enter
@@ -67,6 +67,32 @@ async def test_upload_is_reencoded_upright_without_gps(media_server):
     blurred = fetch(media_server, me["token"], media["id"], full=False)
     assert blurred.headers["x-papote-variant"] == "blurred"
     assert Image.open(io.BytesIO(blurred.content)).width < image.width
+
+
+async def test_no_metadata_survives_in_any_format(media_server):
+    me = await enter(media_server.url)
+    opaque = photo(seed=3, size=(640, 480))
+    transparent = opaque.convert("RGBA")
+    transparent.putalpha(200)
+    cases = [
+        (with_every_metadata(opaque, "JPEG"), "image/jpeg"),
+        (with_every_metadata(opaque, "PNG"), "image/jpeg"),
+        (with_every_metadata(opaque, "WEBP"), "image/jpeg"),
+        (with_every_metadata(transparent, "PNG"), "image/webp"),  # alpha kept: WebP
+        (with_every_metadata(transparent, "WEBP"), "image/webp"),
+    ]
+    for original, served_type in cases:
+        assert XMP_SECRET in original and b"SecretCam" in original
+        media = uploaded(media_server, me["token"], original)
+        for full in (True, False):
+            served = fetch(media_server, me["token"], media["id"], full=full)
+            assert served.headers["content-type"] == served_type
+            image = Image.open(io.BytesIO(served.content))
+            assert not image.getexif()
+            kept = {"exif", "icc_profile", "xmp", "comment", "Comment", "XML:com.adobe.xmp"}
+            assert not kept & set(image.info), image.info
+            for secret in (XMP_SECRET, b"SecretCam", b"secret", b"acsp", b"Exif"):
+                assert secret not in served.content
 
 
 async def test_bad_uploads_get_clear_errors(media_server):
