@@ -57,7 +57,11 @@ class MediaRuntime:
             max_workers=self.settings.media_workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=init_worker,
-            initargs=(self.settings.media_nudity_threshold, 5, self.explicit),
+            initargs=(
+                self.settings.media_nudity_threshold,
+                self.settings.media_worker_nice,
+                self.explicit,
+            ),
         )
 
     async def analyse(self, data: bytes, *, hashes_only: bool = False) -> Analysis:
