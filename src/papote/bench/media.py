@@ -182,13 +182,25 @@ def _bench_mih(listed: list[str], asked: list[str]) -> dict[str, Any]:
     }
 
 
+async def _enter_as(http: httpx.AsyncClient, prefix: str) -> dict[str, Any]:
+    """A session whose pseudo starts with ``prefix``: random hex read as leetspeak can
+    spell a word the pseudo filter refuses, so a refused pseudo is drawn again."""
+    for _ in range(5):
+        try:
+            return await _enter(http, f"{prefix}{uuid.uuid4().hex[:6]}"[:20])
+        except RuntimeError as refused:
+            if "pseudo_refused" not in str(refused):
+                raise
+    raise RuntimeError("five pseudos refused in a row")
+
+
 async def _chat_phase(
     server: ServerProcess, senders: int, messages: int, gap_s: float
 ) -> tuple[list[float], int]:
     totals = Totals()
     run = uuid.uuid4().hex[:5]
     async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
-        sessions = [await _enter(http, f"m{run}{i}") for i in range(senders)]
+        sessions = [await _enter_as(http, f"m{run}{i}") for i in range(senders)]
     clients: list[BenchClient] = [await _connect(server, s, totals, False) for s in sessions]
     latencies: list[float] = []
     refused = 0
@@ -216,7 +228,7 @@ async def _chat_phase(
 
 async def _upload_loop(url: str, data: bytes, stop: asyncio.Event) -> list[float]:
     async with httpx.AsyncClient(base_url=url, timeout=120) as http:
-        session = await _enter(http, f"up{uuid.uuid4().hex[:8]}")
+        session = await _enter_as(http, "up")
         headers = {"authorization": f"Bearer {session['token']}"}
         times: list[float] = []
         while not stop.is_set():
@@ -303,7 +315,7 @@ async def bench_chat(args: argparse.Namespace, data: bytes) -> dict[str, Any]:
     try:
         # warm the worker pool (model load) outside the measurement
         async with httpx.AsyncClient(base_url=server.url, timeout=120) as http:
-            session = await _enter(http, f"warm{uuid.uuid4().hex[:6]}")
+            session = await _enter_as(http, "warm")
             headers = {"authorization": f"Bearer {session['token']}"}
             files = {"file": ("p.jpg", data, "image/jpeg")}
             await http.post("/api/v1/media", headers=headers, files=files)
