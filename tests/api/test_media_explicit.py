@@ -122,7 +122,8 @@ async def test_an_explicit_image_never_reaches_a_possible_minor(server, issuer_k
     # rose says she is 14: flagged as possibly a minor
     await rose.request({"type": "join", "room": "general"})
     await rose.request({"type": "say", "room": "general", "text": "mais j'ai 14 ans"})
-    await rose.wait_for(lambda f: f["type"] == "notice", timeout=10)
+    # the help notice goes out once the flag is stored
+    await rose.wait_for(lambda f: f["type"] == "notice" and f.get("key") == "minor_help", 10)
     # the explicit image she was sent no longer exists for her, in any variant
     for full in (False, True):
         gone = fetch(server, rose.session["token"], media["id"], full=full)
