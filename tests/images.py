@@ -68,3 +68,33 @@ def png_bomb(side: int = 10_000) -> bytes:
         + _chunk(b"IDAT", b"".join(parts))
         + _chunk(b"IEND", b"")
     )
+
+
+XMP_SECRET = b"Papote-XMP-secret"
+
+
+def with_every_metadata(image: Image.Image, fmt: str) -> bytes:
+    """The image in ``fmt`` (JPEG, PNG or WEBP) carrying EXIF (camera model, GPS), an
+    ICC profile, XMP and, where the format has one, a comment or text chunk."""
+    from PIL import ImageCms, PngImagePlugin
+
+    exif = Image.Exif()
+    exif[0x0110] = "SecretCam"
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (48.0, 51.0, 24.0), 3: "E", 4: (2.0, 21.0, 7.0)})
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    xmp = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+        b'about="' + XMP_SECRET + b'"/></rdf:RDF></x:xmpmeta>'
+    )
+    params: dict[str, object] = {"exif": exif, "icc_profile": icc}
+    if fmt == "PNG":
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Comment", "secret png text")
+        info.add_itxt("XML:com.adobe.xmp", xmp.decode())
+        params["pnginfo"] = info
+    else:
+        params["xmp"] = xmp
+    if fmt == "JPEG":
+        params["comment"] = b"secret comment"
+    return encode(image, fmt, **params)

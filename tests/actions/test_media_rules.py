@@ -60,6 +60,16 @@ def test_who_first_sees_an_image_blurred(explicit, dm, viewer, answered, blurred
     assert view["media"]["blurred"] is blurred and view["media"]["explicit"] is explicit
 
 
+@pytest.mark.parametrize("explicit", [False, True])
+def test_the_frame_every_room_member_gets_blurs_only_explicit_images(explicit):
+    message = _message(explicit=explicit, dm=False)
+    assert image_blurred(message, None, answered=False, members=True) is explicit
+    view = message_view(message, members=True).to_json()
+    assert view["media"]["blurred"] is explicit
+    # the evidence view (no viewer, not a member) stays blurred
+    assert message_view(message).to_json()["media"]["blurred"] is True
+
+
 def test_explicit_images_only_in_adult_rooms():
     explicit = Attachment("m1", 10, 10, explicit=True)
     with pytest.raises(Rejected) as refused:

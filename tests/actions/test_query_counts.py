@@ -27,8 +27,9 @@ async def test_statements_per_message(fresh_server):
     alice = await Client.enter(server)
     bob = await Client.enter(server)
     await alice.request({"type": "join", "room": "general"})
-    await alice.request({"type": "dm", "to": bob.id, "text": "premier message"})
-    await bob.message("premier message")  # published after the conversation is recorded
+    # ordinary lines: this counts statements, not moderation
+    await alice.request({"type": "dm", "to": bob.id, "text": "salut, ça va ?"})
+    await bob.message("salut, ça va ?")  # published after the conversation is recorded
 
     before = statements(server)
     ack = await alice.request({"type": "say", "room": "general", "text": "bonjour à tous"})

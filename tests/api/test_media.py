@@ -14,7 +14,7 @@ from PIL import Image
 
 from tests.ageissuer import make_key, verify_adult
 from tests.conftest import postgres_url
-from tests.images import encode, jpeg_with_gps, photo, png_bomb
+from tests.images import XMP_SECRET, encode, jpeg_with_gps, photo, png_bomb, with_every_metadata
 from tests.mediaclient import fetch, query, upload, uploaded
 from tests.serverproc import RELAXED, ServerProcess
 from tests.wsclient import Client, enter
@@ -67,6 +67,32 @@ async def test_upload_is_reencoded_upright_without_gps(media_server):
     blurred = fetch(media_server, me["token"], media["id"], full=False)
     assert blurred.headers["x-papote-variant"] == "blurred"
     assert Image.open(io.BytesIO(blurred.content)).width < image.width
+
+
+async def test_no_metadata_survives_in_any_format(media_server):
+    me = await enter(media_server.url)
+    opaque = photo(seed=3, size=(640, 480))
+    transparent = opaque.convert("RGBA")
+    transparent.putalpha(200)
+    cases = [
+        (with_every_metadata(opaque, "JPEG"), "image/jpeg"),
+        (with_every_metadata(opaque, "PNG"), "image/jpeg"),
+        (with_every_metadata(opaque, "WEBP"), "image/jpeg"),
+        (with_every_metadata(transparent, "PNG"), "image/webp"),  # alpha kept: WebP
+        (with_every_metadata(transparent, "WEBP"), "image/webp"),
+    ]
+    for original, served_type in cases:
+        assert XMP_SECRET in original and b"SecretCam" in original
+        media = uploaded(media_server, me["token"], original)
+        for full in (True, False):
+            served = fetch(media_server, me["token"], media["id"], full=full)
+            assert served.headers["content-type"] == served_type
+            image = Image.open(io.BytesIO(served.content))
+            assert not image.getexif()
+            kept = {"exif", "icc_profile", "xmp", "comment", "Comment", "XML:com.adobe.xmp"}
+            assert not kept & set(image.info), image.info
+            for secret in (XMP_SECRET, b"SecretCam", b"secret", b"acsp", b"Exif"):
+                assert secret not in served.content
 
 
 async def test_bad_uploads_get_clear_errors(media_server):
@@ -131,6 +157,11 @@ async def test_room_image_reaches_members_and_no_one_else(media_server):
     assert report["type"] == "ok"
     if "PAPOTE_DATABASE_URL" not in media_server.env:  # read the SQLite file directly
         assert query(media_server, "SELECT evidence FROM media WHERE id = ?", media["id"]) == [(1,)]
+    # who joins later finds it in the room's history, shown as it is, and may fetch it
+    joined = await outsider.request({"type": "join", "room": "general"})
+    shown = [m["media"] for m in joined["history"] if (m["media"] or {}).get("id") == media["id"]]
+    assert shown and shown[0]["blurred"] is False
+    assert fetch(media_server, outsider.session["token"], media["id"], full=True).status_code == 200
     for c in (alice, bob, outsider):
         await c.close()
 
@@ -175,11 +206,15 @@ async def test_unverified_people_send_three_images_a_day_in_private(media_server
     sender = await Client.enter(media_server)
     friend = await Client.enter(media_server)
     media = uploaded(media_server, sender.session["token"], encode(photo(seed=8)))
-    frame = {"type": "dm", "to": friend.id, "text": "photo", "media": media["id"]}
-    for _ in range(3):
-        assert (await sender.request(frame))["type"] == "ack"
+    # ordinary, different captions: what is tested is the daily count, not moderation
+    captions = ["mon chat", "la vue depuis le balcon", "mon plat du soir"]
+    for caption in captions:
+        frame = {"type": "dm", "to": friend.id, "text": caption, "media": media["id"]}
+        reply = await sender.request(frame)
+        assert reply["type"] == "ack", reply
+    frame = {"type": "dm", "to": friend.id, "text": "et le jardin", "media": media["id"]}
     refused = await sender.request(frame)
-    assert refused["type"] == "rejected" and refused["code"] == "image_quota"
+    assert refused["type"] == "rejected" and refused["code"] == "image_quota", refused
     # words still go through
     assert (await sender.request({"type": "dm", "to": friend.id, "text": "ok"}))["type"] == "ack"
     await sender.close()

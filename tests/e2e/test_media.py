@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -22,7 +24,15 @@ pytestmark = pytest.mark.e2e
 UPLOAD_MS = 60_000  # uploads are processed by a worker process; CI machines are busy
 BLOB = re.compile(r"^blob:")
 BLURRED = re.compile(r"\bis-blurred\b")
-ENV = {**RELAXED, "PAPOTE_RATE_MEDIA": "1000/minute", "PAPOTE_RATE_MEDIA_DAY": "1000/day"}
+ENV = {
+    **RELAXED,
+    "PAPOTE_RATE_MEDIA": "1000/minute",
+    "PAPOTE_RATE_MEDIA_DAY": "1000/day",
+    # a face counts as explicit here: the real model judges a real portrait
+    # (tests/data/README.md), and the page shows what an explicit photo gets
+    "PAPOTE_MEDIA_EXPLICIT_CLASSES": "FACE_FEMALE",
+}
+PORTRAIT = (Path(__file__).parent.parent / "data" / "portrait.jpg").read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -135,4 +145,90 @@ def test_explicit_words_sent_anyway_are_veiled(new_page, page_errors, media_url)
     expect(denis.locator("#message-list .msg-text", has_text="sucer")).to_be_hidden()
     veil.click()
     expect(denis.locator("#message-list .msg-text", has_text="sucer")).to_be_visible()
+    assert page_errors.errors == []
+
+
+def _watch_progress(page: Page) -> None:
+    """Record every value the upload's progress bar shows, and whether it was visible."""
+    page.evaluate(
+        """() => {
+            window.progressSeen = [];
+            new MutationObserver(() => {
+                const box = document.getElementById("image-upload");
+                const bar = box && !box.hidden && box.querySelector("progress");
+                if (bar) window.progressSeen.push(bar.value);
+            }).observe(document.body, {subtree: true, childList: true, attributes: true});
+        }"""
+    )
+
+
+def _drop(page: Page, data: bytes, name: str) -> None:
+    """Drop a file on the conversation, as a drag from the desktop does."""
+    page.evaluate(
+        """([bytes, name]) => {
+            const file = new File([new Uint8Array(bytes)], name, {type: "image/jpeg"});
+            const data = new DataTransfer();
+            data.items.add(file);
+            const pane = document.getElementById("pane-conv");
+            for (const type of ["dragover", "drop"]) {
+                pane.dispatchEvent(new DragEvent(type, {dataTransfer: data, bubbles: true}));
+            }
+        }""",
+        [list(data), name],
+    )
+
+
+def test_drop_progress_explicit_and_blocked_images(new_page, page_errors, media_url):
+    """A dropped photo goes with a progress bar; an explicit one reaches a stranger
+    blurred with its reason and stays blurred for someone not verified, even answered;
+    a photo on a hash list is refused with its reason and shown to no one."""
+    emma, felix = new_page(url=media_url), new_page(url=media_url)
+    e_name, f_name = unique_pseudo("Emma"), unique_pseudo("Felix")
+    enter(emma, e_name, gender="femme")
+    enter(felix, f_name)
+    _open_dm(emma, f_name)
+    _watch_progress(emma)
+
+    # Dropped on the conversation: uploaded with a progress bar, then sent.
+    _drop(emma, encode(photo(seed=54)), "vacances.jpg")
+    expect(_figures(emma)).to_have_count(1, timeout=UPLOAD_MS)
+    expect(emma.locator("#image-upload")).to_be_hidden()
+    seen = emma.evaluate("window.progressSeen")
+    assert seen and max(seen) == 100, seen
+
+    # An explicit photo (the model finds what this server calls explicit).
+    emma.set_input_files("#image-input", files=[_file(PORTRAIT, "portrait.jpg")])
+    expect(_figures(emma)).to_have_count(2, timeout=UPLOAD_MS)
+    expect(_figures(emma).last).not_to_have_class(BLURRED)  # her own: clear for her
+    felix.locator(".tab.dm", has_text=e_name).locator(".tab-btn").click()
+    expect(_figures(felix)).to_have_count(2)
+    explicit = _figures(felix).last
+    expect(explicit).to_have_class(BLURRED)
+    reveal = explicit.get_by_role("button", name="Voir l’image en clair")
+    expect(reveal).to_contain_text("contenu explicite")
+    say(felix, "bonsoir")  # answering does not unblur an explicit photo
+    expect(emma.locator("#message-list .msg-text", has_text="bonsoir")).to_have_count(1)
+    reveal.click()
+    expect(explicit.locator(".media-note")).to_contain_text("vérifié")
+    expect(explicit).to_have_class(BLURRED)
+
+    # A photo someone protected (StopNCII-style) is refused when Emma sends it.
+    protected = encode(photo(seed=55))
+    entry = {"pseudo": unique_pseudo("Gala"), "age": 30, "gender": "femme", "postal_code": "75011"}
+    owner = httpx.post(media_url + "/api/v1/session", json=entry).json()
+    response = httpx.post(
+        media_url + "/api/v1/media/protect",
+        headers={"authorization": f"Bearer {owner['token']}"},
+        files={"file": ("moi.jpg", protected, "image/jpeg")},
+        timeout=60,
+    )
+    assert response.status_code == 201, response.text
+    emma.set_input_files("#image-input", files=[_file(protected, "copie.jpg")])
+    expect(emma.locator("#composer-status")).to_contain_text(
+        "ne peut pas être partagée", timeout=UPLOAD_MS
+    )
+    expect(emma.locator("#image-upload")).to_be_hidden()
+    felix.wait_for_timeout(500)
+    expect(_figures(emma)).to_have_count(2)
+    expect(_figures(felix)).to_have_count(2)
     assert page_errors.errors == []

@@ -23,6 +23,7 @@ from papote.actions.errors import ActionError
 from papote.actions.services import Services
 from papote.safety.media.content import Limits
 from papote.safety.media.index import HashIndex, ListedHash
+from papote.safety.media.nudity import explicit_classes
 from papote.settings import Settings
 from papote.store import hashlists
 
@@ -41,6 +42,8 @@ class MediaRuntime:
             max_pixels=settings.media_max_pixels,
             max_side=settings.media_max_side,
         )
+        # refused at start, not at the first upload, when a class is misspelt
+        self.explicit = explicit_classes(settings.media_explicit_classes)
         self.index = HashIndex(settings.media_match_distance)
         self.last_entry_id = 0
         self._refresh_lock = asyncio.Lock()
@@ -54,7 +57,11 @@ class MediaRuntime:
             max_workers=self.settings.media_workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=init_worker,
-            initargs=(self.settings.media_nudity_threshold,),
+            initargs=(
+                self.settings.media_nudity_threshold,
+                self.settings.media_worker_nice,
+                self.explicit,
+            ),
         )
 
     async def analyse(self, data: bytes, *, hashes_only: bool = False) -> Analysis:

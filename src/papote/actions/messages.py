@@ -156,8 +156,11 @@ async def do_say(svc: Services, session: SessionUser, room_id: Any, out: Outgoin
     )
     await _judge(svc, session, Draft(message, ctx), out)
     view = await _store(svc, session, Draft(message, ctx), out)
+    # one frame for every member: an explicit image blurred in it (the ack is the
+    # sender's own view)
+    seen = message_view(message, members=True) if image is not None else view
     await svc.broker.publish(
-        Envelope(f"room:{room.id}", MessageEvent(view).encode(), sender=session.id)
+        Envelope(f"room:{room.id}", MessageEvent(seen).encode(), sender=session.id)
     )
     return view
 

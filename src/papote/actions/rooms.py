@@ -48,7 +48,11 @@ async def do_join(svc: Services, session: SessionUser, room_id: Any) -> dict[str
     return {
         "room": room_json(svc, room),
         "members": [u.to_json() for u in members_of(svc, room.id) if u.id not in blocked],
-        "history": [message_view(m).to_json() for m in history if m.sender_id not in blocked],
+        "history": [
+            message_view(m, viewer=session.id).to_json()
+            for m in history
+            if m.sender_id not in blocked
+        ],
     }
 
 

@@ -42,26 +42,35 @@ def room_json(svc: Services, room: RoomInfo) -> dict[str, Any]:
     }
 
 
-def image_blurred(message: Message, viewer: str | None, *, answered: bool) -> bool:
+def image_blurred(
+    message: Message, viewer: str | None, *, answered: bool, members: bool = False
+) -> bool:
     """Whether ``viewer`` first sees the message's image blurred (docs/images.md).
 
     The sender sees their own image; an explicit image is blurred for everyone else;
     in private, an image from someone the viewer has not answered yet is blurred too.
-    Without a viewer (evidence for moderators), blurred.
+    ``members``: the one frame a room message is fanned out in, as every member sees
+    it (the sender's own view is its ack). Without a viewer (evidence for moderators),
+    blurred.
     """
     if viewer is not None and viewer == message.sender_id:
         return False
     info = message.media_info or {}
-    if viewer is None or info.get("explicit"):
+    if info.get("explicit"):
+        return True
+    if message.room_id is not None and (members or viewer is not None):
+        return False
+    if viewer is None:
         return True
     return message.dm_key is not None and not answered
 
 
 def message_view(
-    message: Message, *, viewer: str | None = None, answered: bool = False
+    message: Message, *, viewer: str | None = None, answered: bool = False, members: bool = False
 ) -> MessageView:
     """The message as ``viewer`` sees it; ``answered``: the viewer has written in this
-    private conversation (images and explicit words then arrive unveiled)."""
+    private conversation (images and explicit words then arrive unveiled); ``members``:
+    as every member of its room sees it (the frame encoded once for all of them)."""
     other = None
     if message.dm_key is not None:
         other = message.recipient_id if message.sender_id == viewer else message.sender_id
@@ -70,7 +79,7 @@ def message_view(
         info = message.media_info or {}
         media = {
             "id": message.media_id,
-            "blurred": image_blurred(message, viewer, answered=answered),
+            "blurred": image_blurred(message, viewer, answered=answered, members=members),
             "width": info.get("width"),
             "height": info.get("height"),
             "explicit": bool(info.get("explicit")),

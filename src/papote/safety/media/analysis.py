@@ -3,6 +3,10 @@
 ``analyse`` takes the uploaded bytes and returns the clean image, its fingerprints and
 the nudity classification, or the refusal code; each stage is timed (the benchmark
 reports them). The detector is loaded once per worker by :func:`init_worker`.
+
+A photo is decoded once (large JPEGs at a reduced scale by libjpeg), and reduced once
+more to at most 1024 px, a copy that both PDQ and the nudity model (which works at
+320 px) read; the full decoded image is only re-encoded.
 """
 
 from __future__ import annotations
@@ -13,21 +17,35 @@ import signal
 import time
 from dataclasses import dataclass, field
 
-from papote.safety.media.content import CleanImage, ImageRefused, Limits, decode, orient, reencode
-from papote.safety.media.nudity import Classification, NudityDetector
-from papote.safety.media.signals import Fingerprints, fingerprint
+from papote.safety.media.content import (
+    CleanImage,
+    ImageRefused,
+    Limits,
+    decode,
+    orient,
+    reencode,
+    shrink,
+)
+from papote.safety.media.nudity import EXPLICIT_CLASSES, Classification, NudityDetector
+from papote.safety.media.signals import PDQ_MAX_SIDE, Fingerprints, fingerprint
 
 _detector: NudityDetector | None = None
 
 
-def init_worker(threshold: float, niceness: int = 5) -> None:
+def init_worker(
+    threshold: float, niceness: int = 5, explicit: frozenset[str] = EXPLICIT_CLASSES
+) -> None:
     """Process-pool initializer: load the nudity model once for this worker, and lower
-    the worker's priority so that on a busy machine the chat process wins the CPU."""
+    the worker's priority so that on a busy machine the chat process wins the CPU. The
+    worker computes on one thread: OpenCV's pool would take the other cores from chat."""
     global _detector
     _die_with_parent()
     if niceness:
         os.nice(niceness)
-    _detector = NudityDetector(threshold)
+    import cv2
+
+    cv2.setNumThreads(1)
+    _detector = NudityDetector(threshold, explicit)
 
 
 def _die_with_parent() -> None:
@@ -70,7 +88,8 @@ def analyse(data: bytes, limits: Limits, *, hashes_only: bool = False) -> Analys
         return Analysis(refused=refused.code, detail=refused.detail)
     timings["decode"] = _ms(start)
     start = time.perf_counter()
-    prints = fingerprint(data, upright)
+    small = shrink(upright, PDQ_MAX_SIDE)  # read by PDQ and by the nudity model
+    prints = fingerprint(data, small)
     timings["hash"] = _ms(start)
     if hashes_only:
         return Analysis(fingerprints=prints, timings_ms=timings)
@@ -78,6 +97,6 @@ def analyse(data: bytes, limits: Limits, *, hashes_only: bool = False) -> Analys
     clean = reencode(upright, limits)
     timings["reencode"] = _ms(start)
     start = time.perf_counter()
-    nudity = detector().classify(upright)
+    nudity = detector().classify(small)
     timings["classify"] = _ms(start)
     return Analysis(fingerprints=prints, image=clean, nudity=nudity, timings_ms=timings)

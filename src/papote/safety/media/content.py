@@ -13,6 +13,7 @@ images with transparency as WebP (lossy, with alpha).
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -112,6 +113,15 @@ def orient(image: Image.Image) -> Image.Image:
     alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
     mode = "RGBA" if alpha else "RGB"
     return upright.convert(mode)
+
+
+def shrink(image: Image.Image, side: int) -> Image.Image:
+    """At most ``side`` px on the long side, by averaging boxes of pixels (an integer
+    factor: a 2000 px image becomes 1000 px in a few milliseconds, where a resize to
+    exactly 1024 px takes four times longer for the same PDQ). The image itself when it
+    is small enough."""
+    factor = math.ceil(max(image.size) / side)
+    return image.reduce(factor) if factor > 1 else image
 
 
 def _encode(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:

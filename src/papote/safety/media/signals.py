@@ -19,6 +19,8 @@ import pdqhash
 from PIL import Image
 from threatexchange.signal_type.pdq.signal import PdqSignal
 
+from papote.safety.media.content import shrink
+
 PDQ_QUALITY_MIN = PdqSignal.QUALITY_THRESHOLD
 PDQ_MATCH_DISTANCE = 31  # ThreatExchange's PDQ_CONFIDENT_MATCH_THRESHOLD
 _PDQ_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -50,15 +52,14 @@ def pdq_of(image: Image.Image) -> tuple[tuple[str, ...], int]:
     is, in canonical hex; then its rotations and mirror images), and the quality.
 
     Up to 1024 px on the long side the pixels are hashed as they are, exactly as Meta's
-    reference does; a larger image is first averaged down to 1024 px (PDQ itself reduces
-    every image to 64x64; this moves a 12-megapixel photo's hash by 2-4 bits of 256).
+    reference does; a larger image is first averaged down by an integer factor to at
+    most 1024 px (PDQ itself reduces every image to 64x64; this moves a 12-megapixel
+    photo's hash by 0-8 bits of 256, as a resize to exactly 1024 px does).
     The rotated and mirrored hashes come from the same computation (PDQ's dihedral
     transforms of the DCT): a listed image turned sideways or flipped still matches.
     """
     pixels = image if image.mode in ("RGB", "L") else image.convert("RGB")
-    if max(pixels.size) > PDQ_MAX_SIDE:
-        pixels = pixels.copy()
-        pixels.thumbnail((PDQ_MAX_SIDE, PDQ_MAX_SIDE), Image.Resampling.BOX)
+    pixels = shrink(pixels, PDQ_MAX_SIDE)
     array = np.asarray(pixels)
     if array.ndim == 2:
         array = np.repeat(array[..., np.newaxis], 3, axis=2)
