@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from papote import ids
-from papote.actions.caps import check_prefix_cap, close_oldest_over_cap, count_prefix
+from papote.actions.caps import do_evict, do_release_seat, do_take_seat
 from papote.actions.errors import MESSAGES_FR, ActionError
 from papote.actions.presence import do_come_online, do_disconnect
 from papote.actions.sanctions import muted_until
@@ -38,7 +38,6 @@ async def do_hello(
         raise ActionError("invalid_token")
     if user.status in ("banned", "suspended"):
         raise ActionError("banned", MESSAGES_FR["suspended"])
-    check_prefix_cap(svc, origin.prefix)
     ref = origin.ref
     now = svc.clock()
     resumed = svc.hub.is_online(user.id) or now - user.last_seen > 1000
@@ -48,6 +47,7 @@ async def do_hello(
         session.muted_until = await muted_until(svc, user.id)  # a mute outlives a reconnection
         svc.sessions[user.id] = session
     blocked = await social.blocked_by(svc.db, user.id)
+    seat, evict = await do_take_seat(svc, user.id, origin.prefix)
     conn = Connection(
         transport,
         user.id,
@@ -55,10 +55,9 @@ async def do_hello(
         queue_bytes=svc.settings.send_queue_bytes,
         stall_s=svc.settings.send_stall_s,
     )
-    conn.prefix = origin.prefix
-    close_oldest_over_cap(svc, user.id)
+    conn.seat = seat
     svc.hub.attach(conn, blocked)
-    count_prefix(svc, conn.prefix, +1)
+    await do_evict(svc, user.id, evict)
     # A goodbye of this user's previous socket may have dropped the session while we
     # awaited: put it back, so that control envelopes (mute, ...) still reach it.
     session = svc.sessions.setdefault(user.id, session)
@@ -85,7 +84,8 @@ async def do_hello(
 
 
 async def do_goodbye(svc: Services, conn: Connection) -> None:
-    count_prefix(svc, conn.prefix, -1)
+    seat, conn.seat = conn.seat, None  # released once, even if goodbye runs twice
+    await do_release_seat(svc, seat)
     await do_disconnect(svc, conn)
     if not svc.hub.is_local(conn.user_id):
         svc.sessions.pop(conn.user_id, None)

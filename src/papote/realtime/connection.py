@@ -18,6 +18,8 @@ from typing import Protocol
 
 from prometheus_client import Counter
 
+from papote.realtime.seats import Seat
+
 log = logging.getLogger(__name__)
 
 SLOW_DROPPED = Counter(
@@ -61,7 +63,7 @@ class Connection:
     ) -> None:
         self.transport = transport
         self.user_id = user_id
-        self.prefix = ""  # hashed address prefix (connection caps)
+        self.seat: Seat | None = None  # what the connection caps count (seats.py)
         self.opened = time.monotonic()
         self.closed = False
         self._dropped = False
