@@ -13,22 +13,24 @@ from papote.actions.sanctions import muted_until
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
 from papote.actions.views import own_user, room_json
-from papote.realtime.connection import Connection, Transport
+from papote.realtime.connection import Connection, QueueBounds, Transport
 from papote.realtime.events import encode
 from papote.store import social, users
 from papote.store.notices import pop_outbox
 
 
 @dataclass(frozen=True, slots=True)
-class Origin:
-    """Where a connection comes from: its hashed address prefix, and the hello's ref."""
+class Opening:
+    """A connection being opened: its hashed address prefix (the caps count it), the
+    bounds of its send queue (api/transport.py), and the hello's ref."""
 
     prefix: str
+    bounds: QueueBounds
     ref: Any = None
 
 
 async def do_hello(
-    svc: Services, token: Any, transport: Transport, origin: Origin
+    svc: Services, token: Any, transport: Transport, opening: Opening
 ) -> tuple[SessionUser, Connection]:
     """Authenticate a connection, send it ``welcome``, then announce it online."""
     if not isinstance(token, str) or not token:
@@ -38,7 +40,7 @@ async def do_hello(
         raise ActionError("invalid_token")
     if user.status in ("banned", "suspended"):
         raise ActionError("banned", MESSAGES_FR["suspended"])
-    ref = origin.ref
+    ref = opening.ref
     now = svc.clock()
     resumed = svc.hub.is_online(user.id) or now - user.last_seen > 1000
     session = svc.sessions.get(user.id)
@@ -47,13 +49,13 @@ async def do_hello(
         session.muted_until = await muted_until(svc, user.id)  # a mute outlives a reconnection
         svc.sessions[user.id] = session
     blocked = await social.blocked_by(svc.db, user.id)
-    seat, evict = await do_take_seat(svc, user.id, origin.prefix)
+    seat, evict = await do_take_seat(svc, user.id, opening.prefix)
     conn = Connection(
         transport,
         user.id,
-        queue_max=svc.settings.send_queue_max,
-        queue_bytes=svc.settings.send_queue_bytes,
-        stall_s=svc.settings.send_stall_s,
+        queue_max=opening.bounds.frames,
+        queue_bytes=opening.bounds.bytes,
+        stall_s=opening.bounds.stall_s,
     )
     conn.seat = seat
     svc.hub.attach(conn, blocked)

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import time
 from collections import deque
+from dataclasses import dataclass
 from typing import Protocol
 
 from prometheus_client import Counter
@@ -44,6 +45,15 @@ class Transport(Protocol):
 
 
 _CLOSE = object()
+
+
+@dataclass(frozen=True, slots=True)
+class QueueBounds:
+    """How much a connection may owe its client before it is dropped."""
+
+    frames: int = 1024
+    bytes: int = 1 << 20
+    stall_s: float = 20.0  # one write blocked this long
 
 
 def frame_bytes(frame: str) -> int:
