@@ -217,6 +217,19 @@ def _account(ledger: Ledger, clients: list[SoakClient]) -> dict[str, Any]:
     }
 
 
+def _calm_baseline(ledger: Ledger, calm_until: float) -> dict[str, Any]:
+    """Ack latency before the first fault: the same run's baseline for the figures."""
+    calm = [
+        lat for lat, sent in zip(ledger.ack_latency, ledger.ack_sent_at, strict=True)
+        if sent < calm_until
+    ]  # fmt: skip
+    return {
+        "acked_before_faults": len(calm),
+        "ack_ms_p50_before_faults": _percentile_ms(calm, 0.5) if calm else None,
+        "ack_ms_p99_before_faults": _percentile_ms(calm, 0.99) if calm else None,
+    }
+
+
 async def _soak(args: argparse.Namespace, cluster: Cluster) -> dict[str, Any]:
     ledger = Ledger()
     clients = await _people(args, cluster, ledger)
@@ -227,6 +240,7 @@ async def _soak(args: argparse.Namespace, cluster: Cluster) -> dict[str, Any]:
     rng = random.Random(args.seed)
     sampler = asyncio.create_task(_sample(cluster, 2.0))
     t0 = time.monotonic()
+    calm_until = time.perf_counter() + SCHEDULE[0].at * duration  # before the first fault
     until = t0 + duration
     try:
         await asyncio.gather(
@@ -261,6 +275,7 @@ async def _soak(args: argparse.Namespace, cluster: Cluster) -> dict[str, Any]:
         "clients_online_at_end": online,
         "ack_ms_p50": _percentile_ms(ledger.ack_latency, 0.5) if ledger.ack_latency else None,
         "ack_ms_p99": _percentile_ms(ledger.ack_latency, 0.99) if ledger.ack_latency else None,
+        **_calm_baseline(ledger, calm_until),
         **_account(ledger, clients),
         "rss_start_mib": {k: round(v / 1024, 1) for k, v in cluster.rss_start.items()},
         "rss_end_mib": {k: round(v / 1024, 1) for k, v in rss_end.items()},
@@ -305,7 +320,9 @@ def _print(f: dict[str, Any]) -> None:
         print(f"  lost (recipient, message id), first ones: {f['lost_examples']}")
     print(
         f"  latency p50/p99: ack {f['ack_ms_p50']}/{f['ack_ms_p99']} ms, live delivery "
-        f"{f['delivery_ms_p50']}/{f['delivery_ms_p99']} ms"
+        f"{f['delivery_ms_p50']}/{f['delivery_ms_p99']} ms; baseline before the first fault "
+        f"({f['acked_before_faults']} acks): ack {f['ack_ms_p50_before_faults']}/"
+        f"{f['ack_ms_p99_before_faults']} ms"
     )
     print(
         f"  reconnects {f['reconnects']}, resync frames {f['resync_frames']}, "

@@ -91,6 +91,7 @@ class Ledger:
     acked: dict[str, tuple[str, float, str]] = field(default_factory=dict)  # id -> conv, t, from
     received: dict[str, dict[str, tuple[float, str]]] = field(default_factory=dict)
     ack_latency: list[float] = field(default_factory=list)
+    ack_sent_at: list[float] = field(default_factory=list)  # perf_counter when sent
     rejected: Counter[str] = field(default_factory=Counter)
     unanswered: int = 0  # sent, then the socket died before any reply
     reconnects: int = 0
@@ -299,6 +300,7 @@ class SoakClient:
             return
         if reply["type"] == "ack":
             self.ledger.ack_latency.append(time.perf_counter() - t0)
+            self.ledger.ack_sent_at.append(t0)
             self.ledger.acked[reply["message"]["id"]] = (conv, t0, self.id)
             self._note(reply["message"], "live")
         else:
