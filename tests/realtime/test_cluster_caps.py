@@ -1,8 +1,9 @@
 """Connection caps count the whole cluster: a token or an address prefix spread over two
 nodes has the caps of one, not one per node. A killed node's sockets stop counting.
 
-Two server processes share Redis and PostgreSQL (heartbeat 1 s). Every client comes
-from 127.0.0.1: one address prefix.
+Two server processes share PostgreSQL and a Redis of the test's own, which one test
+kills and restarts empty (heartbeat 1 s). Every client comes from 127.0.0.1: one
+address prefix.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import postgres_url, redis_url
+from papote.bench.services import RedisProcess
+from tests.conftest import postgres_url
 from tests.serverproc import RELAXED, ServerProcess
 from tests.wsclient import Client, enter
 
@@ -21,11 +23,18 @@ PER_PREFIX = 5
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[tuple[ServerProcess, ServerProcess]]:
+def redis() -> Iterator[RedisProcess]:
+    proc = RedisProcess().start()
+    yield proc
+    proc.destroy()
+
+
+@pytest.fixture(scope="module")
+def cluster(redis: RedisProcess) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     env = {
         **RELAXED,
         "PAPOTE_DATABASE_URL": postgres_url(),
-        "PAPOTE_REDIS_URL": redis_url(7),
+        "PAPOTE_REDIS_URL": redis.url,
         "PAPOTE_SECRET_KEY": "shared-cluster-secret-for-cap-tests-0123456789",
         "PAPOTE_HEARTBEAT_S": "1",
         "PAPOTE_MAX_CONNECTIONS_PER_USER": str(PER_USER),
@@ -78,6 +87,21 @@ async def test_an_address_prefix_is_bounded_across_nodes(cluster):
     again = await Client.enter(node_a)  # ... for a socket on node A
     assert (await again.request({"type": "ping"}))["type"] == "pong"
     await _close_all(*clients[1:], again)
+
+
+async def test_redis_restarted_empty_gets_every_nodes_sockets_back(cluster, redis):
+    node_a, node_b = cluster
+    clients = [await Client.enter(node_a if i % 2 else node_b) for i in range(PER_PREFIX)]
+    redis.kill()  # the count is gone with it
+    await asyncio.sleep(1.0)
+    await asyncio.to_thread(redis.start)
+    await asyncio.sleep(3.5)  # a heartbeat or two: each node writes its sockets back
+    for node in (node_a, node_b):
+        assert await _refused(node) == ("too_many_connections", 4001)
+    await _close_all(*clients)
+    again = await Client.enter(node_b)  # the places were freed in Redis too
+    assert (await again.request({"type": "ping"}))["type"] == "pong"
+    await _close_all(again)
 
 
 async def test_a_killed_nodes_sockets_stop_counting(cluster):

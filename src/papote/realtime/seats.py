@@ -32,10 +32,14 @@ RETRY_REDIS_S = 5.0
 
 # KEYS: instances, the prefix's hash, the person's hash.
 # ARGV: instance, seat, opened_ms, per_user, per_prefix, alive_ms, ttl_s.
-# Returns {0} when the prefix is full, else {1, seats to evict...}.
+# Returns {refused, stale, seats to evict...}: refused 1 when the prefix is full; stale 1
+# when this process had been given up (its seats may have been pruned: write them back).
 _TAKE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local seen = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]))
+local stale = 0
+if not seen or now - seen > tonumber(ARGV[6]) then stale = 1 end
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 local alive = {}
 for _, inst in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], now - tonumber(ARGV[6]), '+inf')) do
@@ -55,7 +59,7 @@ local function live_seats(key)
   return seats
 end
 if #live_seats(KEYS[2]) >= tonumber(ARGV[5]) then
-  return {0}
+  return {1, stale}
 end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[7])
@@ -63,7 +67,7 @@ local mine = live_seats(KEYS[3])
 redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
 redis.call('EXPIRE', KEYS[3], ARGV[7])
 mine[#mine + 1] = {ARGV[2], tonumber(ARGV[3])}
-local out = {1}
+local out = {0, stale}
 local excess = #mine - tonumber(ARGV[4])
 if excess > 0 then
   table.sort(mine, function(a, b)
@@ -78,13 +82,16 @@ end
 return out
 """
 
-# KEYS: instances. ARGV: instance, forget_ms (instances silent this long are dropped).
+# KEYS: instances. ARGV: instance, forget_ms (instances silent this long are dropped),
+# alive_ms. Returns 1 when this process had been given up (or Redis forgot it).
 _ALIVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local seen = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]))
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
-return now
+if not seen or now - seen > tonumber(ARGV[3]) then return 1 end
+return 0
 """
 
 
@@ -220,11 +227,13 @@ class RedisSeats(Seats):
             except Exception:
                 self._failed("take")
             else:
-                if int(answer[0]) == 0:
+                if int(answer[1]):  # given up for a while (a long pause): seats written back
+                    self._lost = True
+                if int(answer[0]):
                     return Taken(refused=True)
                 self._mine[seat.key] = seat
                 self.local.add(seat)  # counted here too, should Redis go away
-                return Taken(evict=tuple(_text(k) for k in answer[1:]))
+                return Taken(evict=tuple(_text(k) for k in answer[2:]))
         taken = await self.local.take(seat, caps)
         if not taken.refused:
             self._mine[seat.key] = seat
@@ -247,8 +256,10 @@ class RedisSeats(Seats):
 
     async def alive(self) -> None:
         try:
-            await self._alive(keys=[INSTANCES], args=[self.instance, TTL_S * 1000])
-            if self._lost:
+            stale = await self._alive(
+                keys=[INSTANCES], args=[self.instance, TTL_S * 1000, self._alive_ms]
+            )
+            if self._lost or (int(stale) and self._mine):
                 await self._restore()
         except Exception:
             self._failed("heartbeat")
@@ -266,10 +277,10 @@ class RedisSeats(Seats):
                 pipe.expire(f"papote:seats:prefix:{seat.prefix}", TTL_S)
                 pipe.expire(_user_key(seat), TTL_S)
             await pipe.execute()
-        await self._alive(keys=[INSTANCES], args=[self.instance, TTL_S * 1000])
+        await self._alive(keys=[INSTANCES], args=[self.instance, TTL_S * 1000, self._alive_ms])
         self._lost = False
         self._degraded_until = 0.0
-        log.warning("connection caps: Redis is back; %d seats restored", len(self._mine))
+        log.warning("connection caps: %d seats of this node written back", len(self._mine))
 
 
 def _user_key(seat: Seat) -> str:
