@@ -1,8 +1,10 @@
-"""The frame budget is one per person across the cluster, not one per node.
+"""The frame budget and typing coalescing are one per person across the cluster, not
+one per node.
 
 Two server processes share Redis and PostgreSQL. A person with a socket on each node
 used to have a budget on each (N nodes, N budgets); the budget is now counted through
-the rate limiter's Redis storage, checked in memory first.
+the rate limiter's Redis storage, checked in memory first. Likewise one typing event
+per person and conversation per interval goes through, whichever node receives it.
 """
 
 from __future__ import annotations
@@ -65,4 +67,24 @@ async def test_the_budget_is_shared_whichever_node_counts_first(cluster):
     assert answers[:BUDGET] == ["pong"] * BUDGET
     assert answers[BUDGET:] == ["error"] * 4
     for c in (on_a, on_b):
+        await c.close()
+
+
+async def test_one_typing_event_per_interval_whichever_node(cluster):
+    node_a, node_b = cluster
+    session = await enter(node_a.url)
+    on_a = await Client.connect(node_a.ws_url, session)
+    on_b = await Client.connect(node_b.ws_url, session)
+    listener = await Client.enter(node_a)
+    for c in (on_a, listener):
+        assert (await c.request({"type": "join", "room": "musique"}))["type"] == "joined"
+    await on_b.settle(0.3)  # node B has heard of the join
+    await on_a.send({"type": "typing", "room": "musique"})
+    await listener.wait_for(lambda f: f["type"] == "typing")
+    for _ in range(3):
+        await on_b.send({"type": "typing", "room": "musique"})  # node B's gate is fresh
+    await listener.settle(0.5)
+    typing = [f for f in listener.received("typing") if f["user"]["id"] == on_a.id]
+    assert len(typing) == 1, typing
+    for c in (on_a, on_b, listener):
         await c.close()
