@@ -37,10 +37,10 @@ def test_two_minute_soak_with_faults_loses_nothing() -> None:
     print(json.dumps(f, indent=1, ensure_ascii=False))
     assert f["lost"] == 0, f["lost_examples"]
     assert f["acked_not_stored"] == 0
-    # refused while PostgreSQL was down; the moderation may hold a rare line it finds
-    # repetitive; nothing else is refused
-    assert f["acked"] > 100 and set(f["rejected"]) <= {"held", "unavailable"}
-    assert f["rejected"].get("held", 0) <= f["acked"] // 50
+    # refused while PostgreSQL was down; the moderation may hold or refuse a rare line
+    # (the 30-minute run: 11 held and 3 refused of 17,596); nothing else is refused
+    assert f["acked"] > 100 and set(f["rejected"]) <= {"held", "moderation", "unavailable"}
+    assert f["rejected"].get("held", 0) + f["rejected"].get("moderation", 0) <= f["acked"] // 50
     assert f["expected_deliveries"] == f["delivered_live"] + f["delivered_by_history"]
     assert f["clients_online_at_end"] == f["users"]
     kills = [e for e in f["faults"] if "killed" in e]
