@@ -25,7 +25,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
 from papote import logs, web
-from papote.actions import maintenance, media_runtime, room_state
+from papote.actions import caps, maintenance, media_runtime, room_state
 from papote.actions.presence import cancel_timers, run_heartbeat
 from papote.actions.ratelimit import RateLimits
 from papote.actions.services import RoomInfo, Services
@@ -38,6 +38,7 @@ from papote.ids import MessageIds
 from papote.realtime.broker import Broker, Envelope, InProcessBroker, RedisBroker
 from papote.realtime.events import ReconnectEvent
 from papote.realtime.hub import Hub
+from papote.realtime.seats import MemorySeats, RedisSeats
 from papote.reference.places import Places
 from papote.safety.age_assurance import AgeAssurance, JwsAgeVerifier, NonceIssuer
 from papote.safety.age_gate import AgeGate
@@ -89,6 +90,11 @@ def _build_services(settings: Settings, db: Database, redis: Any) -> Services:
         ids=MessageIds(),
         redis=redis,
     )
+    if redis is not None:  # connection caps counted for the whole cluster
+        alive_ms = int(3 * settings.heartbeat_s * 1000)
+        svc.seats = RedisSeats(svc.node, redis, alive_ms=alive_ms)
+    else:
+        svc.seats = MemorySeats(svc.node)
     svc.extras["age_gate"] = AgeGate(settings.secret)
     issuers = settings.trusted_age_issuers()
     if issuers:
@@ -134,6 +140,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     svc = _build_services(settings, db, redis)
     svc.rooms = await _load_rooms(db)
     maintenance.install(svc)
+    caps.install(svc)
     images = media_runtime.install(svc)
     room_state.install(svc)
     await room_state.load(svc)

@@ -63,8 +63,8 @@ class Settings(BaseSettings):
     send_stall_s: float = Field(default=20.0, gt=0)  # one write blocked this long: dropped
     flood_close_after: int = Field(default=20, ge=1)  # frames over budget in 30 s: closed
     typing_every_s: float = Field(default=2.5, ge=0)  # typing events per sender/conversation
-    max_connections_per_user: int = Field(default=4, ge=1)  # per node; the oldest is closed
-    max_connections_per_prefix: int = Field(default=256, ge=1)  # per node, IPv4 or IPv6 /64
+    max_connections_per_user: int = Field(default=4, ge=1)  # in the cluster; the oldest is closed
+    max_connections_per_prefix: int = Field(default=256, ge=1)  # in the cluster, IPv4 or IPv6 /64
     max_sessions_per_browser: int = Field(default=3, ge=1)  # a new entry ends the oldest
 
     # Rate limits (syntax of the `limits` library; several separated by ';').

@@ -71,3 +71,12 @@ def test_load_delivers_every_message_to_every_user() -> None:
         "rss_after_connect_mib",
     ):
         assert f[key] > 0, key
+
+
+def test_limits_bench_shows_a_flood_costs_redis_nothing_past_the_budget() -> None:
+    figures = _bench("limits", "--people", "2", "--flood", "300", "--hellos", "20")
+    for key in ("frames_memory_baseline", "frames_cluster_redis"):
+        assert figures[key]["flood_admitted"] == 40  # the budget, 40 frames in 5 s
+    # past the budget, the frames are refused in memory: one round trip per admitted frame
+    assert figures["frames_cluster_redis"]["flood_redis_round_trips"] == 40
+    assert figures["caps_cluster_redis"]["take_release_us_p50"] > 0

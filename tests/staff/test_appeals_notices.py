@@ -88,12 +88,13 @@ async def test_public_notice_opens_a_case_without_a_session(server):
     assert anonymous.json()["notice"]["id"].startswith("n")
     case = case_for(server, mod, msg["id"])
     assert case["category"] == "scam" and not case["automated"]
-    # child safety never needs a name or an e-mail; an unknown subject still reaches a human
+    # child safety never needs a name or an e-mail
+    pseudo = b.user["pseudo"]
     other = httpx.post(
         f"{server.url}/api/v1/notices",
-        json={"url_or_id": "un lien ailleurs", "category": "child_safety", "explanation": "…"},
+        json={"url_or_id": f"@{pseudo}", "category": "child_safety", "explanation": "…"},
     )
-    assert other.status_code == 201
+    assert other.status_code == 201, other.text
     bad = httpx.post(
         f"{server.url}/api/v1/notices",
         json={"url_or_id": "x", "category": "nope", "explanation": "x", "email": "pas-un-mail"},
@@ -101,6 +102,47 @@ async def test_public_notice_opens_a_case_without_a_session(server):
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_request"
     for c in (a, b):
         await c.close()
+
+
+async def test_a_notice_about_nothing_is_refused_and_fills_no_queue(server):
+    """The probe's finding: reports about subjects that do not exist were stored at the
+    top of the queue (child safety). A public notice about nothing is refused, with what
+    to give instead; a chat report about nothing is answered but not stored."""
+    mod = login(server, add_staff(server, "moderator", "child_safety"))
+    before = staff_get(server, mod, "/cases?state=open").json()["cases"]
+    gone = await Client.enter(server)
+    pseudo = gone.user["pseudo"]
+    subjects = [
+        "un lien ailleurs",
+        "https://papote.example/#m=01JBZZZZZZZZZ",  # the shape of a message id, no message
+        "@PersonneIci",
+    ]
+    for subject in subjects:
+        refused = httpx.post(
+            f"{server.url}/api/v1/notices",
+            json={"url_or_id": subject, "category": "child_safety", "explanation": "…"},
+        )
+        assert refused.status_code == 422, refused.text
+        error = refused.json()["error"]
+        assert error["code"] == "unknown_subject"
+        assert "lien ou l'identifiant du message" in error["message"]
+    # in the chat, a report about nothing answers like any other (it reveals nothing) and
+    # is not stored either
+    for ghost in ({"user": "u-does-not-exist"}, {"message": "01JBZZZZZZZZZ"}):
+        answer = await gone.request({"type": "report", "reason": "child_safety", **ghost})
+        assert answer["type"] == "ok" and answer["report"]
+    after = staff_get(server, mod, "/cases?state=open").json()["cases"]
+    assert {c["id"] for c in after} == {c["id"] for c in before}
+    assert not [c for c in after if c["subject"]["kind"] == "notice"]
+    # the same notice about someone connected is taken
+    ok = httpx.post(
+        f"{server.url}/api/v1/notices",
+        json={"url_or_id": pseudo, "category": "child_safety", "explanation": "…"},
+    )
+    assert ok.status_code == 201, ok.text
+    case = case_for(server, mod, gone.id)
+    assert case["category"] == "child_safety"
+    await gone.close()
 
 
 async def test_room_lock_and_slow_mode_on_every_message(server):

@@ -6,29 +6,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from papote import ids
-from papote.actions.caps import check_prefix_cap, close_oldest_over_cap, count_prefix
+from papote.actions.caps import do_evict, do_release_seat, do_take_seat
 from papote.actions.errors import MESSAGES_FR, ActionError
 from papote.actions.presence import do_come_online, do_disconnect
 from papote.actions.sanctions import muted_until
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
 from papote.actions.views import own_user, room_json
-from papote.realtime.connection import Connection, Transport
+from papote.realtime.connection import Connection, QueueBounds, Transport
 from papote.realtime.events import encode
 from papote.store import social, users
 from papote.store.notices import pop_outbox
 
 
 @dataclass(frozen=True, slots=True)
-class Origin:
-    """Where a connection comes from: its hashed address prefix, and the hello's ref."""
+class Opening:
+    """A connection being opened: its hashed address prefix (the caps count it), the
+    bounds of its send queue (api/transport.py), and the hello's ref."""
 
     prefix: str
+    bounds: QueueBounds
     ref: Any = None
 
 
 async def do_hello(
-    svc: Services, token: Any, transport: Transport, origin: Origin
+    svc: Services, token: Any, transport: Transport, opening: Opening
 ) -> tuple[SessionUser, Connection]:
     """Authenticate a connection, send it ``welcome``, then announce it online."""
     if not isinstance(token, str) or not token:
@@ -38,8 +40,7 @@ async def do_hello(
         raise ActionError("invalid_token")
     if user.status in ("banned", "suspended"):
         raise ActionError("banned", MESSAGES_FR["suspended"])
-    check_prefix_cap(svc, origin.prefix)
-    ref = origin.ref
+    ref = opening.ref
     now = svc.clock()
     resumed = svc.hub.is_online(user.id) or now - user.last_seen > 1000
     session = svc.sessions.get(user.id)
@@ -48,17 +49,17 @@ async def do_hello(
         session.muted_until = await muted_until(svc, user.id)  # a mute outlives a reconnection
         svc.sessions[user.id] = session
     blocked = await social.blocked_by(svc.db, user.id)
+    seat, evict = await do_take_seat(svc, user.id, opening.prefix)
     conn = Connection(
         transport,
         user.id,
-        queue_max=svc.settings.send_queue_max,
-        queue_bytes=svc.settings.send_queue_bytes,
-        stall_s=svc.settings.send_stall_s,
+        queue_max=opening.bounds.frames,
+        queue_bytes=opening.bounds.bytes,
+        stall_s=opening.bounds.stall_s,
     )
-    conn.prefix = origin.prefix
-    close_oldest_over_cap(svc, user.id)
+    conn.seat = seat
     svc.hub.attach(conn, blocked)
-    count_prefix(svc, conn.prefix, +1)
+    await do_evict(svc, user.id, evict)
     # A goodbye of this user's previous socket may have dropped the session while we
     # awaited: put it back, so that control envelopes (mute, ...) still reach it.
     session = svc.sessions.setdefault(user.id, session)
@@ -85,7 +86,8 @@ async def do_hello(
 
 
 async def do_goodbye(svc: Services, conn: Connection) -> None:
-    count_prefix(svc, conn.prefix, -1)
+    seat, conn.seat = conn.seat, None  # released once, even if goodbye runs twice
+    await do_release_seat(svc, seat)
     await do_disconnect(svc, conn)
     if not svc.hub.is_local(conn.user_id):
         svc.sessions.pop(conn.user_id, None)

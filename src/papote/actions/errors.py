@@ -51,6 +51,10 @@ MESSAGES_FR: dict[str, str] = {
     "not_authenticated": "Envoyez d'abord la trame « hello » avec votre jeton.",
     "invalid_token": "Session inconnue ou expirée. Reconnectez-vous depuis l'accueil.",
     "unknown_room": "Ce salon n'existe pas.",
+    "unknown_subject": "Nous ne trouvons pas ce que vous signalez sur Papote. Indiquez le lien "
+    "ou l'identifiant du message (13 caractères), ou le pseudo exact d'une personne connectée. "
+    "Si un enfant est en danger immédiat, appelez le 17 ; un contenu illicite peut aussi être "
+    "signalé sur internet-signalement.gouv.fr (Pharos).",
     "unknown_user": "Cette personne n'est pas (ou plus) connectée.",
     "unknown_message": "Ce message n'existe pas.",
     "not_member": "Rejoignez d'abord ce salon.",

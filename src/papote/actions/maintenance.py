@@ -82,6 +82,7 @@ async def _resync(svc: Services) -> None:
     """After a Redis outage: every node re-announces its state (this one included), and
     this node's clients are told to fetch what other nodes sent meanwhile."""
     await svc.broker.publish(Envelope("nodes", control={"op": "sync", "node": svc.node}))
+    await svc.seats.alive()  # the connection caps' count of this node, back in Redis
     tell_clients_to_catch_up(svc)
 
 
@@ -156,6 +157,7 @@ async def run_node_watch(svc: Services) -> None:
     every = svc.settings.heartbeat_s
     while True:
         try:
+            await svc.seats.alive()
             await svc.broker.publish(
                 Envelope("nodes", control={"op": "node_alive", "node": svc.node})
             )

@@ -1,9 +1,11 @@
 """Public notices of illegal content (DSA Article 16): anyone, without a chat session.
 
-A notice names what it is about (a message id, a pseudo, or anything else), a category
-and an explanation; a name and an e-mail are optional and never required for child
-safety. It is acknowledged with its id and joins the case on its subject, or opens a
-case of its own when the subject cannot be found (a person still reads it). Trusted
+A notice names what it is about (a message's link or id, or the pseudo of someone
+connected), a category and an explanation; a name and an e-mail are optional and never
+required for child safety. It is acknowledged with its id and joins the case on its
+subject. A notice whose subject cannot be found is refused (``unknown_subject``, 422,
+with a French sentence saying what to give): otherwise anyone could fill the top of
+the moderators' queue with child-safety notices about nothing (issue 9). Trusted
 flaggers (``PAPOTE_TRUSTED_FLAGGERS``, a key each) go first.
 """
 
@@ -16,7 +18,7 @@ from typing import Any
 from papote.actions.cases import Filing, do_file
 from papote.actions.entry import pseudo_key
 from papote.actions.errors import ActionError
-from papote.actions.reports import CATEGORIES
+from papote.actions.reports import CATEGORIES, PRIORITY
 from papote.actions.services import Services
 from papote.store import messages, users
 from papote.store import notices as notice_store
@@ -88,7 +90,9 @@ async def do_notice(
         created_at=now,
         decision="",
     )
-    subject = await _subject(svc, url_or_id) or Subject("notice", notice.id, None)
+    subject = await _subject(svc, url_or_id)
+    if subject is None:
+        raise ActionError("unknown_subject", status=422)
     report = Report(
         id=new_id("r"),
         reporter_id=None,
@@ -96,7 +100,7 @@ async def do_notice(
         message_id=subject.id if subject.kind == "message" else None,
         reason=category,
         comment=f"notice {notice.id}: {explanation[:900]}",
-        priority=0,
+        priority=PRIORITY.get(category, 50),
         status="open",
         evidence={"notice": notice.id, "url_or_id": url_or_id, "trusted_flagger": flagger},
         created_at=now,

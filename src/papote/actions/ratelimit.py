@@ -1,9 +1,11 @@
 """Rate limits on top of the `limits` library (memory, or Redis shared by every node).
 
-The frame budget and typing are per connection's node: always counted in memory (a
-Redis round trip per frame would cost more than the frame). The other rules are
-shared through Redis when configured; while Redis is unreachable they fall back to
-this node's memory, so that a Redis outage never stops people from chatting.
+Every rule is shared through Redis when configured, so that a person with sockets on
+several nodes has one budget. The frame budget is checked in this node's memory first:
+a frame this node alone already finds over budget is refused without a Redis round
+trip, so a flood costs Redis nothing past the budget, and an ordinary frame one
+round trip. While Redis is unreachable every rule falls back to this node's memory,
+so that a Redis outage never stops people from chatting.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from redis.backoff import NoBackoff
 from papote.settings import Settings
 
 log = logging.getLogger(__name__)
-LOCAL_RULES = frozenset({"frames"})
+# Rules checked in memory before Redis: what this node counted is a lower bound of
+# the cluster's count, so a local refusal is final.
+LOCAL_FIRST = frozenset({"frames"})
 RETRY_REDIS_S = 5.0  # after a failure, count in memory this long before trying Redis again
 
 
@@ -60,16 +64,26 @@ class RateLimits:
 
     async def hit(self, rule: str, key: str, cost: int = 1) -> bool:
         """Count one use; False when any window of the rule is exhausted."""
-        shared = rule not in LOCAL_RULES and self._shared is not self._local
-        if not shared or time.monotonic() < self._degraded_until:
+        if self._shared is self._local or time.monotonic() < self._degraded_until:
             return await self._hit(self._local, rule, key, cost)
+        local_first = rule in LOCAL_FIRST
+        if local_first and not await self._test(self._local, rule, key, cost):
+            return False
         try:
             allowed = await self._hit(self._shared, rule, key, cost)
         except Exception:
             log.warning("rate limits: Redis unreachable, counting in memory for a while")
             self._degraded_until = time.monotonic() + RETRY_REDIS_S
             return await self._hit(self._local, rule, key, cost)
+        if allowed and local_first:  # count here only what the cluster admitted
+            await self._hit(self._local, rule, key, cost)
         return allowed
+
+    async def _test(self, limiter: MovingWindowRateLimiter, rule: str, key: str, cost: int) -> bool:
+        for item in self._rules[rule]:
+            if not await limiter.test(item, rule, key, cost=cost):
+                return False
+        return True
 
     async def _hit(self, limiter: MovingWindowRateLimiter, rule: str, key: str, cost: int) -> bool:
         allowed = True
@@ -80,7 +94,7 @@ class RateLimits:
 
     async def allows(self, rule: str, key: str) -> bool:
         """True if one more use would pass every window (counts nothing)."""
-        shared = rule not in LOCAL_RULES and time.monotonic() >= self._degraded_until
+        shared = time.monotonic() >= self._degraded_until
         limiter = self._shared if shared else self._local
         try:
             results = [await limiter.test(item, rule, key) for item in self._rules[rule]]

@@ -11,6 +11,7 @@ from papote.clock import Clock, now_ms
 from papote.ids import MessageIds
 from papote.realtime.broker import Broker
 from papote.realtime.hub import Hub
+from papote.realtime.seats import MemorySeats, Seats
 from papote.reference.places import Places
 from papote.safety.pipeline import SafetyPipeline
 from papote.settings import Settings
@@ -45,4 +46,4 @@ class Services:
     extras: dict[str, Any] = field(default_factory=dict)  # optional parts (engine, age gate)
     sessions: dict[str, Any] = field(default_factory=dict)  # user id -> SessionUser (local)
     linger: dict[str, asyncio.TimerHandle] = field(default_factory=dict)  # user -> offline timer
-    conn_by_prefix: dict[str, int] = field(default_factory=dict)  # hashed prefix -> sockets
+    seats: Seats = field(default_factory=lambda: MemorySeats("local"))  # connection caps

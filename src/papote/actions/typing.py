@@ -3,7 +3,10 @@
 At most one ``typing`` event per sender and conversation every ``typing_every_s``
 (2.5 s; the page sends one every 3 s while someone types): the surplus is dropped
 here, before any fan-out, so a flood of ``typing`` frames costs its sender's frame
-budget and nobody else anything. In a room, only a member may signal (a member could
+budget and nobody else anything. With Redis the interval holds for the cluster (a
+person with sockets on several nodes still gets one event through per interval): a
+``SET NX PX`` per signal that passed this node's gate; while Redis is away, this
+node's gate alone. In a room, only a member may signal (a member could
 join, so could see it); to a person, only in a conversation that exists, and never
 between people who block each other.
 """
@@ -45,6 +48,19 @@ class TypingGate:
         self._last[(sender, conversation)] = now
 
 
+async def _first_in_cluster(svc: Services, sender: str, conversation: str) -> bool:
+    """True unless another node forwarded this sender's signal in this interval."""
+    if svc.redis is None:
+        return True
+    key = f"papote:typing:{sender}:{conversation}"
+    try:
+        return bool(
+            await svc.redis.set(key, b"1", nx=True, px=int(svc.settings.typing_every_s * 1000))
+        )
+    except Exception:  # Redis away: this node's gate alone
+        return True
+
+
 def typing_gate(svc: Services) -> TypingGate:
     gate = svc.extras.get("typing_gate")
     if not isinstance(gate, TypingGate):
@@ -64,6 +80,8 @@ async def do_typing(
         if gate.too_soon(session.id, room.id):
             return
         gate.passed(session.id, room.id)
+        if not await _first_in_cluster(svc, session.id, room.id):
+            return
         frame = TypingEvent(session.public, room=room.id).encode()
         await svc.broker.publish(Envelope(f"room:{room.id}", frame, sender=session.id, echo=False))
         return
@@ -72,6 +90,8 @@ async def do_typing(
     if gate.too_soon(session.id, to):
         return
     gate.passed(session.id, to)
+    if not await _first_in_cluster(svc, session.id, to):
+        return
     key = ids.dm_key(session.id, to)
     if not await social.contact_exists(svc.db, key) or await social.either_blocks(
         svc.db, session.id, to

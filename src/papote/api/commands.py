@@ -172,5 +172,5 @@ COMMANDS: dict[str, Command] = {
         _report, {"reason": str}, {"message": str, "user": str, "comment": str}, cost=5
     ),
     "prefs": Command(_prefs, {}, {"dm": dict}),
-    "ping": Command(_ping, cost=0),
+    "ping": Command(_ping),  # costs a frame like any other: a ping flood is a flood
 }

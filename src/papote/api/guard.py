@@ -11,9 +11,10 @@ rate limits). See docs/security.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import Request
 
 from papote.actions.errors import ActionError
 from papote.settings import Settings
@@ -33,7 +34,7 @@ def _origin_of(url: str) -> str | None:
     return f"{scheme}://{parts.hostname.lower()}:{port}"
 
 
-def allowed_origins(settings: Settings, conn: HTTPConnection) -> set[str]:
+def allowed_origins(settings: Settings, headers: Mapping[str, str]) -> set[str]:
     """The site itself (``PAPOTE_PUBLIC_URL``, else the Host asked for) plus the allow-list."""
     allowed: set[str] = set()
     if settings.public_url:
@@ -41,7 +42,7 @@ def allowed_origins(settings: Settings, conn: HTTPConnection) -> set[str]:
         if site:
             allowed.add(site)
     else:
-        host = conn.headers.get("host", "")
+        host = headers.get("host", "")
         for scheme in ("http", "https"):
             site = _origin_of(f"{scheme}://{host}")
             if site:
@@ -53,23 +54,24 @@ def allowed_origins(settings: Settings, conn: HTTPConnection) -> set[str]:
     return allowed
 
 
-def origin_allowed(settings: Settings, conn: HTTPConnection) -> bool:
-    """False when a browser says the request comes from another site."""
-    fetch_site = conn.headers.get("sec-fetch-site", "").lower()
+def origin_allowed(settings: Settings, headers: Mapping[str, str]) -> bool:
+    """False when a browser says the request comes from another site (``headers``: the
+    request's, lower-case names; only host, origin and sec-fetch-site are read)."""
+    fetch_site = headers.get("sec-fetch-site", "").lower()
     if fetch_site in ("cross-site", "same-site"):
         # same-site (a sibling subdomain) is still another site for us, unless allowed
-        origin = conn.headers.get("origin")
-        return origin is not None and _origin_of(origin) in allowed_origins(settings, conn)
-    origin = conn.headers.get("origin")
+        origin = headers.get("origin")
+        return origin is not None and _origin_of(origin) in allowed_origins(settings, headers)
+    origin = headers.get("origin")
     if origin is None:
         return True  # not a browser, or a same-origin GET: nothing to forge from
     normalised = _origin_of(origin)
-    return normalised is not None and normalised in allowed_origins(settings, conn)
+    return normalised is not None and normalised in allowed_origins(settings, headers)
 
 
 def check_state_change(settings: Settings, request: Request, *, body: bool = True) -> None:
     """Raise unless this state-changing request may come from Papote's page."""
-    if not origin_allowed(settings, request):
+    if not origin_allowed(settings, request.headers):
         raise cross_site()
     if body:
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -1,24 +1,110 @@
-"""The ASGI WebSocket behind the realtime layer's small Transport interface.
+"""The WebSocket transport, and the protections that hold whatever stack carries it.
 
-Everything the gateway needs of a socket goes through here: accept, receive a text
-frame, send one, close, and abort. Another stack (picows) can replace this module
-with the same five methods; the frame budget (api/flood.py) and the byte-bounded send
-queue with its slow-consumer drop (realtime/connection.py) do not depend on ASGI.
+Two halves. ``Socket`` is what the gateway (api/ws.py) needs of a WebSocket stack: the
+handshake's few facts, accept or refuse, receive and send a text frame, close, and
+abort; ``AsgiTransport`` is today's (Starlette on uvicorn). ``Protections`` is every
+transport-level protection, applied by the gateway to any ``Socket``:
+
+- the handshake's ``Origin`` / ``Sec-Fetch-Site`` against the site and
+  ``PAPOTE_ALLOWED_ORIGINS`` (a refused handshake answers 403);
+- the client's address, hashed here and never passed on raw (caps, logs, reports);
+- the frame size limit and the frame budget of each person, shared by the cluster
+  (api/flood.py: slowed, refused, closed);
+- the connection caps per person and per address prefix, counted for the cluster
+  (actions/caps.py, realtime/seats.py), keyed by the hashed prefix given here;
+- the send queue bounded in bytes and frames, with a slow consumer dropped and its
+  socket aborted (realtime/connection.py), with ``queue_bounds`` given here.
+
+Moving the WebSocket path to another stack (picows, say) means writing one more
+``Socket``; none of the protections above changes. See docs/security-floods-faults.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketState
+
+from papote.actions.services import Services
+from papote.api.flood import FloodGuard
+from papote.api.guard import origin_allowed
+from papote.api.net import address_prefix
+from papote.realtime.connection import QueueBounds
+from papote.safety.age_gate import hash_ip
 
 ABORT_KEY = "papote.abort"
 
 
 class Disconnected(Exception):
     """The peer went away (or the socket was aborted)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Handshake:
+    """What the protections need to know of a WebSocket handshake."""
+
+    client_ip: str  # after the trusted proxy's X-Forwarded-For; hashed before use
+    headers: dict[str, str]  # lower-case names: host, origin, sec-fetch-site
+
+
+class Socket(Protocol):
+    """A WebSocket of any stack, as the gateway uses it."""
+
+    handshake: Handshake
+
+    async def accept(self) -> None: ...
+
+    async def refuse(self) -> None:
+        """Refuse the handshake (HTTP 403), before accepting."""
+
+    async def receive_text(self) -> str | None:
+        """The next text frame; None for a binary frame; Disconnected when it is over."""
+
+    async def send_text(self, data: str) -> None: ...
+
+    async def close(self, code: int = 1000, reason: str = "") -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class Protections:
+    """The transport-level protections of one node, for every socket of every stack."""
+
+    def __init__(self, svc: Services) -> None:
+        self._svc = svc
+        settings = svc.settings
+        self.max_frame_bytes = settings.max_frame_bytes
+        self.queue_bounds = QueueBounds(
+            frames=settings.send_queue_max,
+            bytes=settings.send_queue_bytes,
+            stall_s=settings.send_stall_s,
+        )
+
+    def origin_allowed(self, handshake: Handshake) -> bool:
+        return origin_allowed(self._svc.settings, handshake.headers)
+
+    def address_hash(self, handshake: Handshake) -> str:
+        return hash_ip(handshake.client_ip, self._svc.settings.secret)
+
+    def prefix_hash(self, handshake: Handshake) -> str:
+        """The hashed address prefix the connection caps count (IPv4, or IPv6 /64)."""
+        return hash_ip(address_prefix(handshake.client_ip), self._svc.settings.secret)
+
+    def too_large(self, raw: str) -> bool:
+        limit = self.max_frame_bytes
+        return len(raw) > limit or (not raw.isascii() and len(raw.encode()) > limit)
+
+    def frame_guard(self, person: str) -> FloodGuard:
+        """The frame budget of one person's connection (one budget per person, cluster-wide)."""
+        limits = self._svc.limits
+
+        async def hit(cost: int) -> bool:
+            return await limits.hit("frames", person, cost)
+
+        return FloodGuard(hit, close_after=self._svc.settings.flood_close_after)
 
 
 class AbortHook:
@@ -43,16 +129,27 @@ class AbortHook:
         await self.app(scope, receive, send)
 
 
+HANDSHAKE_HEADERS = ("host", "origin", "sec-fetch-site")
+
+
 class AsgiTransport:
+    """A Starlette WebSocket as a ``Socket``."""
+
     def __init__(self, websocket: WebSocket) -> None:
         self._ws = websocket
         self._abort: Callable[[], Any] | None = websocket.scope.get(ABORT_KEY)
+        # uvicorn applies X-Forwarded-For only from trusted proxies (--forwarded-allow-ips)
+        client = websocket.client.host if websocket.client else "0.0.0.0"
+        headers = {h: websocket.headers[h] for h in HANDSHAKE_HEADERS if h in websocket.headers}
+        self.handshake = Handshake(client, headers)
 
     async def accept(self) -> None:
         await self._ws.accept()
 
+    async def refuse(self) -> None:
+        await self._ws.close(1008)  # before accepting: the handshake answers 403
+
     async def receive_text(self) -> str | None:
-        """The next text frame; None for a binary frame; Disconnected when it is over."""
         message = await self._ws.receive()
         if message["type"] == "websocket.disconnect":
             raise Disconnected(message.get("code", 1000))

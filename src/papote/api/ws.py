@@ -1,7 +1,8 @@
 """The WebSocket gateway: frame -> size and flood control -> command table -> action.
 
 No business rule here: the gateway parses, authenticates, looks the frame up in
-the command table and shapes the reply. See docs/protocol.md.
+the command table and shapes the reply. It works on any ``Socket`` and applies the
+transport-level protections of api/transport.py. See docs/protocol.md.
 """
 
 from __future__ import annotations
@@ -16,16 +17,14 @@ import orjson
 from prometheus_client import Counter, Histogram
 from starlette.websockets import WebSocket
 
-from papote.actions.connect import Origin, do_goodbye, do_hello
+from papote.actions.connect import Opening, do_goodbye, do_hello
 from papote.actions.entry_bans import prefix_key
 from papote.actions.errors import MESSAGES_FR, ActionError, Rejected, unavailable
 from papote.actions.legal import do_log_connection
 from papote.actions.services import Services
 from papote.api.commands import COMMANDS, Caller, check_fields
-from papote.api.flood import Admission, FloodGuard
-from papote.api.guard import origin_allowed
-from papote.api.net import client_ip, client_ip_hash, client_prefix_hash
-from papote.api.transport import AsgiTransport, Disconnected
+from papote.api.flood import Admission
+from papote.api.transport import AsgiTransport, Disconnected, Protections, Socket
 from papote.realtime.connection import Connection
 from papote.realtime.events import encode
 
@@ -63,9 +62,9 @@ def _rejected_frame(exc: Rejected, ref: Any) -> str:
     return encode(frame)
 
 
-def _parse(svc: Services, raw: str) -> tuple[dict[str, Any] | None, str | None, Any]:
+def _parse(guard: Protections, raw: str) -> tuple[dict[str, Any] | None, str | None, Any]:
     """Return (frame, error code, ref)."""
-    if len(raw.encode()) > svc.settings.max_frame_bytes:
+    if guard.too_large(raw):
         return None, "frame_too_large", None
     try:
         frame = orjson.loads(raw)
@@ -81,15 +80,23 @@ def _parse(svc: Services, raw: str) -> tuple[dict[str, Any] | None, str | None, 
     return frame, None, ref
 
 
-async def _await_hello(svc: Services, transport: AsgiTransport, prefix: str) -> Any:
+def protections(svc: Services) -> Protections:
+    guard = svc.extras.get("protections")
+    if not isinstance(guard, Protections):
+        guard = svc.extras["protections"] = Protections(svc)
+    return guard
+
+
+async def _await_hello(svc: Services, transport: Socket, guard: Protections) -> Any:
     """Wait for a valid hello; answers errors to anything else. Returns do_hello's result."""
+    prefix = guard.prefix_hash(transport.handshake)
     async with asyncio.timeout(HELLO_TIMEOUT_S):
         while True:
             raw = await transport.receive_text()
             if raw is None:
                 await transport.send_text(error_frame("bad_frame"))
                 continue
-            frame, code, ref = _parse(svc, raw)
+            frame, code, ref = _parse(guard, raw)
             if frame is None:
                 await transport.send_text(error_frame(code or "bad_frame", ref))
                 continue
@@ -97,7 +104,8 @@ async def _await_hello(svc: Services, transport: AsgiTransport, prefix: str) -> 
                 await transport.send_text(error_frame("not_authenticated", ref))
                 continue
             try:
-                return await do_hello(svc, frame.get("token"), transport, Origin(prefix, ref))
+                opening = Opening(prefix, guard.queue_bounds, ref)
+                return await do_hello(svc, frame.get("token"), transport, opening)
             except Exception as exc:
                 error = exc if isinstance(exc, ActionError) else unavailable(exc)
                 if error is None:
@@ -109,41 +117,43 @@ async def _await_hello(svc: Services, transport: AsgiTransport, prefix: str) -> 
 
 
 async def gateway(websocket: WebSocket) -> None:
-    svc: Services = websocket.app.state.services
-    if not origin_allowed(svc.settings, websocket):  # a page of another site
-        await websocket.close(1008)  # before accepting: the handshake answers 403
+    """The ASGI entry point: today's stack."""
+    await serve_socket(websocket.app.state.services, AsgiTransport(websocket))
+
+
+async def serve_socket(svc: Services, transport: Socket) -> None:
+    """One WebSocket's life, whatever stack carries it."""
+    guard = protections(svc)
+    if not guard.origin_allowed(transport.handshake):  # a page of another site
+        await transport.refuse()
         return
-    transport = AsgiTransport(websocket)
     await transport.accept()
     try:
-        result = await _await_hello(svc, transport, client_prefix_hash(svc, websocket))
+        result = await _await_hello(svc, transport, guard)
     except (TimeoutError, Disconnected):
         await transport.close(4000, "hello expected")
         return
     if result is None:
         return
     session, conn = result
-    caller = Caller(session, client_ip_hash(svc, websocket), conn)
-    await do_log_connection(svc, session.id, prefix_key(svc, client_ip(websocket)))
+    caller = Caller(session, guard.address_hash(transport.handshake), conn)
+    await do_log_connection(svc, session.id, prefix_key(svc, transport.handshake.client_ip))
     try:
-        await _serve(svc, transport, conn, caller)
+        await _serve(transport, conn, caller, svc, guard)
     except Disconnected:
         pass
     finally:
         await do_goodbye(svc, conn)
 
 
-async def _serve(svc: Services, transport: AsgiTransport, conn: Connection, caller: Caller) -> None:
+async def _serve(
+    transport: Socket, conn: Connection, caller: Caller, svc: Services, guard: Protections
+) -> None:
     strikes = 0
-    key = caller.session.id
-
-    async def hit(cost: int) -> bool:
-        return await svc.limits.hit("frames", key, cost)
-
-    guard = FloodGuard(hit, close_after=svc.settings.flood_close_after)
+    budget = guard.frame_guard(caller.session.id)
     while not conn.closed:
         raw = await transport.receive_text()
-        frame, code, ref = (None, "bad_frame", None) if raw is None else _parse(svc, raw)
+        frame, code, ref = (None, "bad_frame", None) if raw is None else _parse(guard, raw)
         if frame is None:
             strikes += 1
             conn.push(error_frame(code or "bad_frame", ref))
@@ -156,7 +166,7 @@ async def _serve(svc: Services, transport: AsgiTransport, conn: Connection, call
             strikes += 1
             conn.push(error_frame("unknown_type", ref))
             continue
-        admission = await guard.admit(command.cost)
+        admission = await budget.admit(command.cost)
         if admission is not Admission.OK:
             conn.push(
                 error_frame("rate_limited" if admission is Admission.REFUSED else "flood", ref)

@@ -14,6 +14,7 @@ BENCHES = {
     "media": "papote.bench.media",
     "console": "papote.bench.console",
     "flood": "papote.bench.flood",
+    "limits": "papote.bench.limits",
 }
 
 

@@ -85,9 +85,42 @@ class PostgresProcess:
         with contextlib.suppress(subprocess.CalledProcessError):
             self._run(_pg_bin("pg_ctl"), "-D", self._data, "-m", mode, "-w", "stop")
 
+    def kill9(self) -> None:
+        """A crash: SIGKILL to the postmaster and to every one of its processes (no
+        shutdown checkpoint, no goodbye to clients); ``start`` then recovers from the WAL."""
+        try:
+            pid = int(Path(self._data, "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return
+        victims = [pid, *_children(pid)]
+        for victim in victims:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_running(v) for v in victims):
+            time.sleep(0.05)
+
     def destroy(self) -> None:
         self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            text = stat.read_text()
+            if int(text[text.rindex(")") + 2 :].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return text[text.rindex(")") + 2] != "Z"  # a zombie is gone, only not yet reaped
 
 
 @dataclass

@@ -5,13 +5,15 @@ Starts its own PostgreSQL (or uses ``--database-url``) and its own Redis, and
 ``general`` and one theme room, has a few private correspondents, and sends a
 line every ``--interval`` seconds on average. Meanwhile, on a schedule spread over
 ``--minutes``: clients' sockets are dropped (they reconnect and catch up), a node is
-killed with SIGKILL and restarted, Redis is killed and restarted empty, another
-node is killed. Clients reconnect to any node with their token and fetch what they
-missed (``history`` ``after``), also when the server says ``resync``.
+killed with SIGKILL and restarted, PostgreSQL is killed with SIGKILL and restarted
+(crash recovery; only when the soak started it), Redis is killed and restarted empty,
+another node is killed. Clients reconnect to any node with their token and fetch what
+they missed (``history`` ``after``), also when the server says ``resync``.
 
 Reports messages acknowledged, delivered (live and fetched), lost (an acknowledged
-message that one of its recipients never got: must be 0), p99 latencies of acks and
-live deliveries across the whole run, and the memory growth of the nodes.
+message that one of its recipients never got: must be 0), acknowledged but not in
+the database at the end (must be 0), p99 latencies of acks and live deliveries across
+the whole run, and the memory growth of the nodes.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg
 import httpx
 import orjson
 
@@ -43,7 +46,7 @@ QUIESCE_S = 8.0  # after the last message: deliveries and catch-ups finish
 @dataclass
 class Fault:
     at: float  # fraction of the run
-    kind: str  # drop | kill_node | restart_redis
+    kind: str  # drop | kill_node | kill_postgres | restart_redis
     arg: int = 0
 
 
@@ -51,6 +54,7 @@ SCHEDULE = [
     Fault(0.10, "drop"),
     Fault(0.25, "kill_node", 1),
     Fault(0.35, "drop"),
+    Fault(0.42, "kill_postgres"),
     Fault(0.50, "restart_redis"),
     Fault(0.65, "drop"),
     Fault(0.75, "kill_node", -1),  # the last node (node 0 is never killed: its memory
@@ -63,6 +67,8 @@ SCHEDULE = [
 class Cluster:
     nodes: list[ServerProcess]
     redis: RedisProcess
+    postgres: PostgresProcess | None  # None: not ours, never killed
+    database_url: str
     rss_start: dict[str, int] = field(default_factory=dict)
     rss_peak: dict[str, int] = field(default_factory=dict)
     events: list[str] = field(default_factory=list)
@@ -138,12 +144,36 @@ async def _faults(
             cluster.events.append(f"{time.strftime('%H:%M:%S')} {len(victims)} clients dropped")
         elif fault.kind == "kill_node":
             await _restart_node(cluster, fault.arg % len(cluster.nodes), 5.0)
+        elif fault.kind == "kill_postgres":
+            await _crash_postgres(cluster)
         elif fault.kind == "restart_redis":
             cluster.redis.kill()
             cluster.events.append(f"{time.strftime('%H:%M:%S')} Redis killed")
             await asyncio.sleep(3.0)
             await asyncio.to_thread(cluster.redis.start)
             cluster.events.append(f"{time.strftime('%H:%M:%S')} Redis restarted (empty)")
+
+
+async def _crash_postgres(cluster: Cluster, down_s: float = 3.0) -> None:
+    if cluster.postgres is None:
+        cluster.events.append(f"{time.strftime('%H:%M:%S')} PostgreSQL not ours: not killed")
+        return
+    await asyncio.to_thread(cluster.postgres.kill9)
+    cluster.events.append(f"{time.strftime('%H:%M:%S')} PostgreSQL killed (SIGKILL)")
+    await asyncio.sleep(down_s)
+    await asyncio.to_thread(cluster.postgres.start)
+    cluster.events.append(f"{time.strftime('%H:%M:%S')} PostgreSQL restarted (crash recovery)")
+
+
+async def _not_stored(database_url: str, acked: list[str]) -> int:
+    """How many acknowledged messages the database does not hold at the end."""
+    dsn = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch("SELECT id FROM messages WHERE id = ANY($1::text[])", acked)
+    finally:
+        await conn.close()
+    return len(set(acked) - {r["id"] for r in rows})
 
 
 async def _sample(cluster: Cluster, every: float) -> None:
@@ -187,6 +217,19 @@ def _account(ledger: Ledger, clients: list[SoakClient]) -> dict[str, Any]:
     }
 
 
+def _calm_baseline(ledger: Ledger, calm_until: float) -> dict[str, Any]:
+    """Ack latency before the first fault: the same run's baseline for the figures."""
+    calm = [
+        lat for lat, sent in zip(ledger.ack_latency, ledger.ack_sent_at, strict=True)
+        if sent < calm_until
+    ]  # fmt: skip
+    return {
+        "acked_before_faults": len(calm),
+        "ack_ms_p50_before_faults": _percentile_ms(calm, 0.5) if calm else None,
+        "ack_ms_p99_before_faults": _percentile_ms(calm, 0.99) if calm else None,
+    }
+
+
 async def _soak(args: argparse.Namespace, cluster: Cluster) -> dict[str, Any]:
     ledger = Ledger()
     clients = await _people(args, cluster, ledger)
@@ -197,6 +240,7 @@ async def _soak(args: argparse.Namespace, cluster: Cluster) -> dict[str, Any]:
     rng = random.Random(args.seed)
     sampler = asyncio.create_task(_sample(cluster, 2.0))
     t0 = time.monotonic()
+    calm_until = time.perf_counter() + SCHEDULE[0].at * duration  # before the first fault
     until = t0 + duration
     try:
         await asyncio.gather(
@@ -224,12 +268,14 @@ async def _soak(args: argparse.Namespace, cluster: Cluster) -> dict[str, Any]:
         "acked": len(ledger.acked),
         "acks_per_second": round(len(ledger.acked) / wall, 2),
         "rejected": dict(ledger.rejected),
+        "acked_not_stored": await _not_stored(cluster.database_url, list(ledger.acked)),
         "unanswered": ledger.unanswered,
         "reconnects": ledger.reconnects,
         "resync_frames": ledger.resyncs,
         "clients_online_at_end": online,
         "ack_ms_p50": _percentile_ms(ledger.ack_latency, 0.5) if ledger.ack_latency else None,
         "ack_ms_p99": _percentile_ms(ledger.ack_latency, 0.99) if ledger.ack_latency else None,
+        **_calm_baseline(ledger, calm_until),
         **_account(ledger, clients),
         "rss_start_mib": {k: round(v / 1024, 1) for k, v in cluster.rss_start.items()},
         "rss_end_mib": {k: round(v / 1024, 1) for k, v in rss_end.items()},
@@ -263,7 +309,8 @@ def _print(f: dict[str, Any]) -> None:
         print(f"  fault: {event}")
     print(
         f"  acknowledged {f['acked']:,} ({f['acks_per_second']}/s), rejected {f['rejected']}, "
-        f"unanswered (socket died mid-request) {f['unanswered']}"
+        f"unanswered (socket died mid-request) {f['unanswered']}; acknowledged but not in the "
+        f"database at the end: {f['acked_not_stored']}"
     )
     print(
         f"  deliveries expected {f['expected_deliveries']:,}: live {f['delivered_live']:,}, "
@@ -273,7 +320,9 @@ def _print(f: dict[str, Any]) -> None:
         print(f"  lost (recipient, message id), first ones: {f['lost_examples']}")
     print(
         f"  latency p50/p99: ack {f['ack_ms_p50']}/{f['ack_ms_p99']} ms, live delivery "
-        f"{f['delivery_ms_p50']}/{f['delivery_ms_p99']} ms"
+        f"{f['delivery_ms_p50']}/{f['delivery_ms_p99']} ms; baseline before the first fault "
+        f"({f['acked_before_faults']} acks): ack {f['ack_ms_p50_before_faults']}/"
+        f"{f['ack_ms_p99_before_faults']} ms"
     )
     print(
         f"  reconnects {f['reconnects']}, resync frames {f['resync_frames']}, "
@@ -320,7 +369,7 @@ def main(argv: Sequence[str]) -> int:
             node = ServerProcess({**env, "PAPOTE_NODE_NAME": f"soak-{i}"})
             nodes.append(node)
             node.start(START_TIMEOUT_S)
-        cluster = Cluster(nodes, redis)
+        cluster = Cluster(nodes, redis, postgres, database_url)
         figures = loop.run_until_complete(_tidy(_soak(args, cluster)))
     except Exception as exc:
         print(f"papote bench soak failed: {exc!r}", file=sys.stderr)
@@ -338,4 +387,4 @@ def main(argv: Sequence[str]) -> int:
         print(orjson.dumps(figures).decode())
     else:
         _print(figures)
-    return 0 if figures["lost"] == 0 else 1
+    return 0 if figures["lost"] == 0 and figures["acked_not_stored"] == 0 else 1

@@ -72,6 +72,18 @@ def dm_key(a: str, b: str) -> str:
     return f"dm:{a}:{b}" if a < b else f"dm:{b}:{a}"
 
 
+class TryAgain(Exception):
+    """The server refused for a while (``unavailable``: its database is down)."""
+
+
+def _expect(frame: dict[str, Any], kind: str) -> None:
+    if frame.get("type") == kind:
+        return
+    if frame.get("code") in ("unavailable", "rate_limited"):
+        raise TryAgain(frame["code"])
+    raise RuntimeError(f"{kind} expected: {frame}")
+
+
 @dataclass
 class Ledger:
     """What every client saw, for the final account."""
@@ -79,6 +91,7 @@ class Ledger:
     acked: dict[str, tuple[str, float, str]] = field(default_factory=dict)  # id -> conv, t, from
     received: dict[str, dict[str, tuple[float, str]]] = field(default_factory=dict)
     ack_latency: list[float] = field(default_factory=list)
+    ack_sent_at: list[float] = field(default_factory=list)  # perf_counter when sent
     rejected: Counter[str] = field(default_factory=Counter)
     unanswered: int = 0  # sent, then the socket died before any reply
     reconnects: int = 0
@@ -133,16 +146,16 @@ class SoakClient:
             self._reader = asyncio.create_task(self._read(ws))
             try:
                 welcome = await self.request({"type": "hello", "token": self.token}, 10)
-                if welcome["type"] != "welcome":
-                    raise RuntimeError(f"hello refused: {welcome}")
+                _expect(welcome, "welcome")
                 for room in self.rooms:
                     joined = await self.request({"type": "join", "room": room}, 10)
-                    if joined["type"] != "joined":
-                        raise RuntimeError(f"join refused: {joined}")
+                    _expect(joined, "joined")
                     for message in joined["history"]:
                         self._note(message, "history")
-            except (ConnectionError, TimeoutError):
-                await asyncio.sleep(0.3)
+            except (ConnectionError, TimeoutError, TryAgain):
+                with contextlib.suppress(Exception):
+                    await ws.close()
+                await asyncio.sleep(0.5)
                 continue
             self.online.set()
             if not first:
@@ -237,11 +250,17 @@ class SoakClient:
             self._catching_up = asyncio.create_task(self._catch_up())
 
     async def _catch_up(self) -> None:
-        with contextlib.suppress(ConnectionError, TimeoutError):
-            for room in self.rooms:
-                await self._fetch(f"room:{room}", {"room": room})
-            for partner in self.partners:
-                await self._fetch(dm_key(self.id, partner), {"with": partner})
+        while not self.stopping:
+            try:
+                for room in self.rooms:
+                    await self._fetch(f"room:{room}", {"room": room})
+                for partner in self.partners:
+                    await self._fetch(dm_key(self.id, partner), {"with": partner})
+                return
+            except TryAgain:  # the store is down for a moment: the history is still due
+                await asyncio.sleep(1.0)
+            except (ConnectionError, TimeoutError):
+                return  # the socket died: the next connection catches up
 
     async def _fetch(self, conv: str, where: dict[str, Any]) -> None:
         seen = self._seen.get(conv, [])
@@ -252,7 +271,8 @@ class SoakClient:
             if cursor is not None:
                 frame["after"] = cursor
             page = await self.request(frame)
-            messages = page.get("messages", [])
+            _expect(page, "history")
+            messages = page["messages"]
             for message in messages:
                 self._note(message, "history")
             if cursor is None or len(messages) < PAGE:
@@ -280,6 +300,7 @@ class SoakClient:
             return
         if reply["type"] == "ack":
             self.ledger.ack_latency.append(time.perf_counter() - t0)
+            self.ledger.ack_sent_at.append(t0)
             self.ledger.acked[reply["message"]["id"]] = (conv, t0, self.id)
             self._note(reply["message"], "live")
         else:

@@ -14,9 +14,12 @@ import contextlib
 import logging
 import time
 from collections import deque
+from dataclasses import dataclass
 from typing import Protocol
 
 from prometheus_client import Counter
+
+from papote.realtime.seats import Seat
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,15 @@ class Transport(Protocol):
 _CLOSE = object()
 
 
+@dataclass(frozen=True, slots=True)
+class QueueBounds:
+    """How much a connection may owe its client before it is dropped."""
+
+    frames: int = 1024
+    bytes: int = 1 << 20
+    stall_s: float = 20.0  # one write blocked this long
+
+
 def frame_bytes(frame: str) -> int:
     """The UTF-8 size of a frame; O(1) for the usual all-ASCII frame."""
     return len(frame) if frame.isascii() else len(frame.encode())
@@ -61,7 +73,7 @@ class Connection:
     ) -> None:
         self.transport = transport
         self.user_id = user_id
-        self.prefix = ""  # hashed address prefix (connection caps)
+        self.seat: Seat | None = None  # what the connection caps count (seats.py)
         self.opened = time.monotonic()
         self.closed = False
         self._dropped = False

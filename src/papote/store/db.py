@@ -67,7 +67,7 @@ class Database:
         await self.engine.dispose()
 
 
-def is_unavailable(exc: BaseException) -> bool:
+def is_unavailable(exc: BaseException, depth: int = 0) -> bool:
     """True when ``exc`` means the database cannot be reached (down, restarting, network),
     as opposed to a bug or a constraint: the request may be retried later."""
     from sqlalchemy import exc as sa_exc
@@ -77,8 +77,20 @@ def is_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError):
         return True
     if isinstance(exc, sa_exc.DBAPIError):
-        return is_unavailable(exc.orig) if exc.orig is not None else False
+        return is_unavailable(exc.orig, depth + 1) if exc.orig is not None else False
     if isinstance(exc, OSError | ConnectionError | TimeoutError):
         return True
+    # PostgreSQL refusing for now: shutting down, crashed, recovering after a crash
+    # ("the database system is starting up", SQLSTATE 57P01-57P03), or a connection error
+    # (class 08). SQLAlchemy's adapter keeps asyncpg's error as its cause.
+    sqlstate = str(getattr(exc, "sqlstate", None) or "")
+    if sqlstate.startswith("08") or sqlstate in UNAVAILABLE_SQLSTATES:
+        return True
     # asyncpg's own connection errors (its PostgresConnectionError family)
-    return type(exc).__module__.startswith("asyncpg") and "Connection" in type(exc).__name__
+    if type(exc).__module__.startswith("asyncpg") and "Connection" in type(exc).__name__:
+        return True
+    cause = exc.__cause__
+    return cause is not None and depth < 8 and is_unavailable(cause, depth + 1)
+
+
+UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
