@@ -29,7 +29,3 @@ def address_prefix(ip: str) -> str:
     if address.version == 6 and address.ipv4_mapped is None:
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(getattr(address, "ipv4_mapped", None) or address)
-
-
-def client_prefix_hash(svc: Services, conn: HTTPConnection) -> str:
-    return hash_ip(address_prefix(client_ip(conn)), svc.settings.secret)

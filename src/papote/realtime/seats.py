@@ -11,7 +11,9 @@ heard of for ``alive_ms`` (killed, frozen) stop counting, without anyone cleanin
 
 While Redis is unreachable the node counts its own seats in memory (as a single node
 would); once Redis answers again it puts back the seats it opened meanwhile and
-removes those it closed. See docs/security-floods-faults.md.
+removes those it closed (one by one, or past ``MAX_REMEMBERED`` by sweeping its own
+fields out of every seat key: memory stays bounded however long Redis is away).
+See docs/security-floods-faults.md.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 INSTANCES = "papote:seats:instances"
 TTL_S = 86_400  # a seat key nobody touched for a day is dropped (a safety net)
 RETRY_REDIS_S = 5.0
+MAX_REMEMBERED = 10_000  # seats closed while Redis is away, remembered one by one
 
 # KEYS: instances, the prefix's hash, the person's hash.
 # ARGV: instance, seat, opened_ms, per_user, per_prefix, alive_ms, ttl_s.
@@ -185,7 +188,9 @@ class RedisSeats(Seats):
     """The seats of every node, counted in Redis; this node's own ones kept in memory too
     (to count alone while Redis is away, and to put them back once it returns)."""
 
-    def __init__(self, node: str, redis: Any, alive_ms: int) -> None:
+    def __init__(
+        self, node: str, redis: Any, alive_ms: int, max_remembered: int = MAX_REMEMBERED
+    ) -> None:
         super().__init__(node)
         self._redis = redis
         self._alive_ms = alive_ms
@@ -195,6 +200,8 @@ class RedisSeats(Seats):
         self.local.instance = self.instance
         self._mine: dict[str, Seat] = {}  # every seat of this process still open
         self._closed_while_away: list[Seat] = []
+        self._max_remembered = max_remembered
+        self._sweep = False  # more closed than remembered: sweep our fields at the restore
         self._degraded_until = 0.0
         self._lost = False  # Redis failed since our seats were last written there
 
@@ -243,7 +250,7 @@ class RedisSeats(Seats):
         self._mine.pop(seat.key, None)
         await self.local.release(seat)
         if not self._usable():
-            self._closed_while_away.append(seat)
+            self._closed_away(seat)
             return
         try:
             async with self._redis.pipeline(transaction=False) as pipe:
@@ -252,7 +259,13 @@ class RedisSeats(Seats):
                 await pipe.execute()
         except Exception:
             self._failed("release")
+            self._closed_away(seat)
+
+    def _closed_away(self, seat: Seat) -> None:
+        if len(self._closed_while_away) < self._max_remembered:
             self._closed_while_away.append(seat)
+        else:
+            self._sweep = True
 
     async def alive(self) -> None:
         try:
@@ -266,7 +279,8 @@ class RedisSeats(Seats):
 
     async def _restore(self) -> None:
         """Redis is back (perhaps restarted empty): our open seats in, our closed ones out."""
-        closed, self._closed_while_away = self._closed_while_away, []
+        closed = list(self._closed_while_away)
+        sweep = self._sweep
         async with self._redis.pipeline(transaction=False) as pipe:
             for seat in closed:
                 pipe.hdel(f"papote:seats:prefix:{seat.prefix}", seat.key)
@@ -277,10 +291,24 @@ class RedisSeats(Seats):
                 pipe.expire(f"papote:seats:prefix:{seat.prefix}", TTL_S)
                 pipe.expire(_user_key(seat), TTL_S)
             await pipe.execute()
+        if sweep:
+            await self._sweep_own()
         await self._alive(keys=[INSTANCES], args=[self.instance, TTL_S * 1000, self._alive_ms])
+        del self._closed_while_away[: len(closed)]  # those closed meanwhile wait their turn
+        self._sweep = self._sweep and not sweep
         self._lost = False
         self._degraded_until = 0.0
         log.warning("connection caps: %d seats of this node written back", len(self._mine))
+
+    async def _sweep_own(self) -> None:
+        """Remove every field of this process whose seat is no longer open (a SCAN of the
+        seat keys: only after closing more seats than remembered while Redis was away)."""
+        own = f"{self.instance}/"
+        async for key in self._redis.scan_iter(match="papote:seats:[pu]*", count=500):
+            fields = [_text(f) for f in await self._redis.hkeys(key)]
+            stale = [f for f in fields if f.startswith(own) and f not in self._mine]
+            if stale:
+                await self._redis.hdel(key, *stale)
 
 
 def _user_key(seat: Seat) -> str:
