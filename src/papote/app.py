@@ -153,6 +153,11 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     gc.collect()
     gc.freeze()
     svc.extras["ready"] = True
+    if settings.admin_token and not settings.legacy_admin_token:
+        log.warning(
+            "PAPOTE_ADMIN_TOKEN is set but grants nothing: staff accounts replace it "
+            "(PAPOTE_LEGACY_ADMIN_TOKEN=true keeps it, see docs/moderators.md)"
+        )
     log.info(
         "papote ready",
         extra={"node": svc.node, "db": db.dialect, "broker": type(svc.broker).__name__},

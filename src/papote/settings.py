@@ -27,8 +27,12 @@ class Settings(BaseSettings):
     # Secret for signing cookies and hashing IP addresses. Generated into data_dir if unset.
     secret_key: str | None = Field(default=None, repr=False)
     node_name: str | None = None
-    # Bearer token of the moderation team's admin API (/api/v1/admin/...). Unset: API closed.
+    # Legacy single operator token for the admin API (/api/v1/admin/...). Staff accounts
+    # (papote staff add) replace it: it grants nothing unless legacy_admin_token is true.
     admin_token: str | None = Field(default=None, repr=False)
+    # true: PAPOTE_ADMIN_TOKEN still opens the admin API (attributed to "admin"). Off by
+    # default: a shared secret nobody is accountable for is not a staff account.
+    legacy_admin_token: bool = False
     # The site's own origin ("https://papote.fr"). Unset: the Host the request was sent to.
     public_url: str | None = None
     # Other origins allowed to open the WebSocket and post to the API (comma-separated).

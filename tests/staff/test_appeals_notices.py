@@ -156,7 +156,16 @@ async def test_evidence_package_is_signed_and_verifiable(server):
 
 
 def test_terms_by_staff_are_attributed_and_reports_are_public_figures(server):
-    name = add_staff(server)
+    moderator = login(server, add_staff(server))
+    listed = httpx.get(f"{server.url}/api/v1/admin/terms", headers=auth(moderator))
+    assert listed.status_code == 200, "moderators read the run-time terms"
+    refused = httpx.post(
+        f"{server.url}/api/v1/admin/terms",
+        headers=auth(moderator),
+        json={"term": "motinterditdetest", "category": "spam", "action": "block"},
+    )
+    assert refused.status_code == 403, "changing the engine is an admin's act"
+    name = add_staff(server, "admin")
     token = login(server, name)
     r = httpx.post(
         f"{server.url}/api/v1/admin/terms",

@@ -71,7 +71,7 @@ def facts_fr(svc: Services, spec: SanctionSpec) -> str:
             else "dans une conversation privée"
         )
         text = message.text if len(message.text) <= 300 else message.text[:300] + "…"
-        return f"message envoyé {when_fr(message.ts)} {where} : « {text} »."
+        return f"ton message envoyé {when_fr(message.ts)} {where} : « {text} »."
     if spec.case is not None and spec.case.reports:
         n = spec.case.reports
         return f"ton comportement sur Papote a fait l'objet de {n} signalement{'s' * (n > 1)}."
