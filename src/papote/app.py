@@ -25,7 +25,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
 from papote import logs, web
-from papote.actions import maintenance, media_runtime, room_state
+from papote.actions import maintenance, media_runtime, notice_mail, room_state
 from papote.actions.presence import cancel_timers, run_heartbeat
 from papote.actions.ratelimit import RateLimits
 from papote.actions.services import RoomInfo, Services
@@ -35,6 +35,7 @@ from papote.api.headers import ResponseHeaders
 from papote.api.transport import AbortHook
 from papote.api.ws import gateway
 from papote.ids import MessageIds
+from papote.mail import mail_transport
 from papote.realtime.broker import Broker, Envelope, InProcessBroker, RedisBroker
 from papote.realtime.events import ReconnectEvent
 from papote.realtime.hub import Hub
@@ -138,6 +139,9 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     room_state.install(svc)
     await room_state.load(svc)
     await reload_terms(svc)
+    transport = mail_transport(settings)
+    if transport is not None:
+        svc.extras[notice_mail.TRANSPORT] = transport
     app.state.services = svc
     await svc.broker.start(svc.hub.deliver)
     await maintenance.sync_cluster(svc)
@@ -147,6 +151,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         asyncio.create_task(maintenance.run_room_counts(svc), name="room-counts"),
         asyncio.create_task(maintenance.run_node_watch(svc), name="node-watch"),
         asyncio.create_task(media_runtime.run_hashlist_refresh(svc), name="hash-lists"),
+        asyncio.create_task(notice_mail.run_mail_retry(svc), name="notice-mail"),
     ]
     # Start-up objects (postal data, rule automaton, modules) live as long as the process:
     # out of the collector's sight, the pauses during large fan-outs get shorter.

@@ -115,6 +115,17 @@ class Settings(BaseSettings):
     # {"name": "key"}; the key comes in the X-Trusted-Flagger-Key header.
     trusted_flaggers: str | None = Field(default=None, repr=False)
     rate_notice: str = "5/minute;50/day"  # public notices per hashed address
+    # Outgoing e-mail (a notice's acknowledgement and decision, when an address is given).
+    # No host: nothing is sent. security: "starttls" (port 587), "tls" (465) or "none"
+    # (a relay on the same machine).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: str | None = Field(default=None, repr=False)
+    smtp_from: str = "Papote <moderation@papote.invalid>"
+    smtp_timeout_s: float = Field(default=20.0, gt=0)
+    smtp_retry_s: float = Field(default=300.0, ge=5)  # failed decision mails tried again
 
     age_issuers: str | None = None
     age_issuers_file: Path | None = None

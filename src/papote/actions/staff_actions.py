@@ -12,6 +12,7 @@ from typing import Any
 
 from papote.actions.cases import case_detail, check_case, queue_of, sanction_json
 from papote.actions.errors import ActionError
+from papote.actions.notice_mail import send_decisions_soon
 from papote.actions.reports import CATEGORIES
 from papote.actions.room_state import RoomMode, publish_room_state
 from papote.actions.sanctions import (
@@ -23,6 +24,7 @@ from papote.actions.sanctions import (
 )
 from papote.actions.services import Services
 from papote.actions.staff import StaffUser
+from papote.moderation.notice_mail import decision_fr
 from papote.moderation.statements import outcome_for_reporter_fr
 from papote.realtime.broker import Envelope
 from papote.realtime.events import NoticeEvent
@@ -30,7 +32,7 @@ from papote.store import cases as case_store
 from papote.store import messages
 from papote.store import notices as notice_store
 from papote.store import sanctions as sanction_store
-from papote.store.models import RoomState
+from papote.store.models import RoomState, Sanction
 
 DEFAULT_DURATION_S = {"mute": 3600, "kick": 900}
 MAX_DURATION_S = 10 * 365 * 86_400
@@ -109,7 +111,7 @@ async def do_case_action(
         source=await _source_of(svc, case.id),
     )
     sanction = await do_sanction(svc, spec)
-    await tell_reporters(svc, case.id, req.action, req.reason)
+    await tell_reporters(svc, case.id, req.action, req.reason, sanction)
     return await case_detail(svc, staff, case.id) | {"sanction": sanction_json(sanction)}
 
 
@@ -120,8 +122,11 @@ async def _source_of(svc: Services, case_id: str) -> str:
     return "notice" if notices else "voluntary"
 
 
-async def tell_reporters(svc: Services, case_id: str, action: str, category: str) -> None:
-    """Each reporter learns the outcome: now if connected, else at the next connection."""
+async def tell_reporters(
+    svc: Services, case_id: str, action: str, category: str, sanction: Sanction | None = None
+) -> None:
+    """Each reporter learns the outcome: now if connected, else at the next connection;
+    the authors of public notices on the case, by e-mail when they gave an address."""
     text = outcome_for_reporter_fr(action, category)
     frame = NoticeEvent(text, level="info", key=f"report:{case_id}").encode()
     for reporter in await case_store.reporters_of(svc.db, case_id):  # chat sessions only
@@ -129,8 +134,15 @@ async def tell_reporters(svc: Services, case_id: str, action: str, category: str
             await svc.broker.publish(Envelope(f"user:{reporter}", frame))
         else:
             await notice_store.push_outbox(svc.db, reporter, frame, svc.clock())
-    decided = "aucune mesure" if action == "dismiss" else "mesure prise"
-    await notice_store.decide_notices(svc.db, case_id, decided, svc.clock())
+    until = sanction.until if sanction is not None else None
+    decision = decision_fr(
+        action,
+        category,
+        duration_ms=until - sanction.created_at if sanction and until else None,
+        until=until,
+    )
+    decided = await notice_store.decide_notices(svc.db, case_id, decision, svc.clock())
+    send_decisions_soon(svc, decided)
 
 
 async def do_undo_sanction(

@@ -37,7 +37,12 @@ def _route(
 async def _list(request: Request, staff: StaffUser) -> dict[str, Any]:
     q = request.query_params
     return await cases.list_cases(
-        services(request), staff, state=q.get("state"), pseudo=q.get("pseudo")
+        services(request),
+        staff,
+        state=q.get("state"),
+        pseudo=q.get("pseudo"),
+        after=q.get("after"),
+        limit=q.get("limit"),
     )
 
 

@@ -117,13 +117,15 @@ async def _users(server: ServerProcess, n: int) -> list[User]:
             r = await http.post(
                 "/api/v1/session",
                 json={
-                    "pseudo": f"cb{i}_{secrets.token_hex(3)}",
+                    "pseudo": f"Lecteur{i:04d}",  # a fresh server: unique, plain
                     "age": 30,
                     "gender": "autre",
                     "postal_code": "69003",
                 },
             )
             session = r.json()
+            if r.status_code != 201:
+                raise RuntimeError(f"entry {i}: {r.status_code} {r.text}")
             ws = await connect(server.ws_url, max_size=None, ping_interval=None, open_timeout=60)
             await ws.send(json.dumps({"type": "hello", "token": session["token"]}))
             json.loads(await ws.recv())  # welcome
@@ -155,9 +157,10 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
             ).json()["token"]
             headers = {"authorization": f"Bearer {token}"}
             queue, health = [], []
+            page = {"limit": str(args.limit)} if args.limit else {}
             for _ in range(args.repeat):
                 t = time.perf_counter()
-                r = await http.get("/api/v1/staff/cases", headers=headers)
+                r = await http.get("/api/v1/staff/cases", headers=headers, params=page)
                 queue.append(time.perf_counter() - t)
                 t = time.perf_counter()
                 await http.get("/healthz")
@@ -183,6 +186,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
             "users": args.users,
             "seed_s": round(seeded_s, 1),
             "queue_ms": {"p50": _pct(queue, 0.5), "p99": _pct(queue, 0.99), "n": len(queue)},
+            "page_size": len(r.json()["cases"]),
             "healthz_ms": {"p50": _pct(health, 0.5), "p99": _pct(health, 0.99)},
             "action_to_user_ms": {
                 "p50": _pct(action, 0.5),
@@ -201,6 +205,7 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--users", type=int, default=1_000)
     parser.add_argument("--actions", type=int, default=100, help="sanctions timed")
     parser.add_argument("--repeat", type=int, default=50, help="queue loads timed")
+    parser.add_argument("--limit", type=int, default=0, help="cases per page (server default)")
     args = parser.parse_args(argv)
     args.actions = min(args.actions, args.users)
     result = asyncio.run(_run(args))

@@ -339,7 +339,9 @@ class Case(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (
-        Index("ix_cases_queue", "state", "severity", "opened_at"),
+        Index("ix_cases_queue", "state", "severity", "opened_at", "id"),
+        Index("ix_cases_state_category", "state", "category"),
+        Index("ix_cases_closed", "state", "closed_at"),
         Index("ix_cases_subject", "subject_kind", "subject_id", "state"),
         Index("ix_cases_user", "subject_user_id"),
     )
@@ -449,6 +451,12 @@ class Notice(Base):
     created_at: Mapped[int] = mapped_column(BigInteger)
     decision: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The decision e-mailed to the author (when an e-mail was given): when it was
+    # accepted by the mail server, and how many tries it took or failed.
+    emailed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    email_attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_notices_case", "case_id"),)
 
 
 class Outbox(Base):
