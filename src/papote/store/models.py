@@ -383,6 +383,9 @@ class Sanction(Base):
     created_at: Mapped[int] = mapped_column(BigInteger)
     revoked_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     revoked_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # The message's state when the decision was taken (delivered, held, removed): undoing
+    # the decision gives back what it took, and only that.
+    message_state_before: Mapped[str | None] = mapped_column(String(12), nullable=True)
 
     __table_args__ = (
         Index("ix_sanctions_user", "user_id", "created_at"),

@@ -1,5 +1,6 @@
 """Queue indexes (keyset paging worst first, open count per queue, closed cases newest
-first), notices by case, and the e-mail delivery of a notice's decision.
+first), notices by case, the e-mail delivery of a notice's decision, and the state of a
+message before the decision that took it (so that undoing gives back only that).
 
 Revision ID: staff03
 Revises: flood01
@@ -30,9 +31,13 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("email_attempts", sa.Integer(), nullable=False, server_default="0")
         )
+    with op.batch_alter_table("sanctions") as batch:
+        batch.add_column(sa.Column("message_state_before", sa.String(12), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("sanctions") as batch:
+        batch.drop_column("message_state_before")
     with op.batch_alter_table("notices") as batch:
         batch.drop_column("email_attempts")
         batch.drop_column("emailed_at")
