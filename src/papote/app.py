@@ -208,6 +208,8 @@ def _staff_routes() -> list[Route]:
         Route(f"{base}/cases/{{case_id}}/evidence", staff_cases.evidence_package, methods=["POST"]),
         Route(f"{base}/sanctions/{{sanction_id}}/undo", staff_cases.undo, methods=["POST"]),
         Route(f"{base}/rooms/{{room_id}}/actions", staff_cases.room_action, methods=["POST"]),
+        Route(f"{base}/rooms", staff_cases.list_rooms, methods=["GET"]),
+        Route(f"{base}/rooms/{{room_id}}/live", staff_cases.watch_room, methods=["GET"]),
         Route(f"{base}/appeals", staff_cases.list_appeals, methods=["GET"]),
         Route(f"{base}/appeals/{{appeal_id}}", staff_cases.decide_appeal, methods=["POST"]),
     ]

@@ -216,7 +216,7 @@ async def check_case(svc: Services, staff: StaffUser, case_id: Any) -> Case:
     return case
 
 
-def _message_json(m: Message) -> dict[str, Any]:
+def message_json(m: Message) -> dict[str, Any]:
     return message_view(m).to_json() | {"state": m.state, "sender_id": m.sender_id}
 
 
@@ -226,11 +226,11 @@ async def _evidence(svc: Services, case: Case) -> dict[str, Any]:
     if case.subject_kind == "message":
         message = await messages.get(svc.db, case.subject_id)
         if message is not None:
-            content = _message_json(message)
-            context = [_message_json(m) for m in await messages.around(svc.db, message)]
+            content = message_json(message)
+            context = [message_json(m) for m in await messages.around(svc.db, message)]
     elif case.subject_user_id:
         recent = await messages.recent_of_sender(svc.db, case.subject_user_id)
-        context = [_message_json(m) for m in recent]
+        context = [message_json(m) for m in recent]
     reports = await case_store.reports_of(svc.db, case.id)
     verdicts = [r.evidence["verdict"] for r in reports if "verdict" in (r.evidence or {})]
     network: dict[str, Any] = {
