@@ -18,7 +18,7 @@ async def test_appeal_overturned_by_another_moderator(server):
     first = login(server, add_staff(server))
     second = login(server, add_staff(server))
     a, b = await room_pair(server)
-    msg = await say(a, "general", "tu es nulle")
+    msg = await say(a, "general", "salut tout le monde, ça va ?")
     await b.request({"type": "report", "reason": "harassment", "message": msg["id"]})
     case = case_for(server, first, msg["id"])
     act = staff_post(
@@ -73,7 +73,7 @@ async def test_appeal_overturned_by_another_moderator(server):
 async def test_public_notice_opens_a_case_without_a_session(server):
     mod = login(server, add_staff(server))
     a, b = await room_pair(server)
-    msg = await say(a, "general", "je vends des papiers volés")
+    msg = await say(a, "general", "bonne soirée à tous")
     anonymous = httpx.post(
         f"{server.url}/api/v1/notices",
         json={
@@ -131,7 +131,7 @@ async def test_room_lock_and_slow_mode_on_every_message(server):
 async def test_evidence_package_is_signed_and_verifiable(server):
     mod = login(server, add_staff(server, "moderator", "child_safety"))
     a, b = await room_pair(server)
-    msg = await say(a, "general", "on se voit bientôt, tu verras")
+    msg = await say(a, "general", "on se voit bientôt au marché")
     await b.request({"type": "report", "reason": "violence", "message": msg["id"]})
     case = case_for(server, mod, msg["id"])
     assert case["priority"] <= 1, "threats to life come first"
