@@ -1,7 +1,8 @@
 """A room seen live by a moderator (the console's "Salons" view): who is in it, what is
 said (held and removed messages too, marked), and its mode, refreshed by polling with
-the last message id seen. Opening a room's view is audited (reading is an act too); the
-refreshes that follow are not, or the log would fill with them.
+the last message id seen (``after``, empty when nothing was seen yet). Opening a room's
+view is audited (reading is an act too); the refreshes that follow are not, or the log
+would fill with them.
 """
 
 from __future__ import annotations
@@ -44,9 +45,9 @@ async def watch_room(
     room = svc.rooms.get(room_id) if isinstance(room_id, str) else None
     if room is None:
         raise ActionError("not_found", "Ce salon n'existe pas.", status=404)
-    if after is not None and (len(after) > 40 or not after.isalnum()):
+    if after is not None and (len(after) > 40 or not (after.isalnum() or after == "")):
         raise ActionError("bad_request", "« after » : l'id du dernier message vu.")
-    if after is None:
+    if after is None:  # opening the view (a refresh sends after, empty if nothing seen)
         await audit.append(
             svc.db,
             AuditLog(
@@ -57,7 +58,7 @@ async def watch_room(
                 ts=svc.clock(),
             ),
         )
-    feed = await messages.room_feed(svc.db, room.id, after=after)
+    feed = await messages.room_feed(svc.db, room.id, after=after or None)
     member_ids = sorted(svc.hub.members.get(room.id, set()))[:MAX_MEMBERS]
     members = [svc.hub.directory[m].to_json() for m in member_ids if m in svc.hub.directory]
     members.sort(key=lambda u: str(u["pseudo"]).lower())
@@ -76,5 +77,5 @@ async def watch_room(
         },
         "members": members,
         "messages": [message_json(m) for m in feed],
-        "last": feed[-1].id if feed else after,
+        "last": feed[-1].id if feed else (after or ""),
     }

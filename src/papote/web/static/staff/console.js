@@ -269,14 +269,14 @@ async function loadRooms() {
 }
 
 async function watchRoom(id) {
-  state.room = id; state.roomLast = null;
+  state.room = id; state.roomLast = null;  // null: opening the view (the server audits it)
   clear($("#room-feed"));
   await refreshRoom();
 }
 
 async function refreshRoom() {
   if (!state.room) return;
-  const after = state.roomLast ? `?after=${encodeURIComponent(state.roomLast)}` : "";
+  const after = state.roomLast === null ? "" : `?after=${encodeURIComponent(state.roomLast)}`;
   try {
     const data = await api("GET", `/rooms/${encodeURIComponent(state.room)}/live${after}`);
     if (data.room.id !== state.room) return;
@@ -365,8 +365,12 @@ function wire() {
   $("#add-note").addEventListener("click", addNote);
   $("#back").addEventListener("click", () => { show("queue"); loadQueue(); });
   $("#logout").addEventListener("click", logout);
-  $("#nav-queue").addEventListener("click", () => { state.search = ""; state.queueState = "open"; show("queue"); loadQueue(); });
-  $("#nav-closed").addEventListener("click", () => { state.search = ""; state.queueState = "closed"; show("queue"); loadQueue(); });
+  const switchQueue = (queueState) => {
+    state.search = ""; state.queueState = queueState; state.cases = []; state.selected = 0;
+    show("queue"); loadQueue();
+  };
+  $("#nav-queue").addEventListener("click", () => switchQueue("open"));
+  $("#nav-closed").addEventListener("click", () => switchQueue("closed"));
   $("#nav-appeals").addEventListener("click", () => { show("appeals"); loadAppeals(); });
   $("#nav-rooms").addEventListener("click", () => { show("rooms"); loadRooms(); });
   $("#room-pick").addEventListener("change", (event) => watchRoom(event.target.value));
@@ -376,7 +380,7 @@ function wire() {
   $("#room-reopen").addEventListener("click", reopenRoom);
   $("#queue-more").addEventListener("click", loadMore);
   $("#search-form").addEventListener("submit", (event) => {
-    event.preventDefault(); state.search = $("#search").value.trim(); loadQueue();
+    event.preventDefault(); state.search = $("#search").value.trim(); state.cases = []; loadQueue();
   });
   document.addEventListener("keydown", onKey);
 }
