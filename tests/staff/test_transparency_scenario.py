@@ -63,6 +63,7 @@ async def test_transparency_counts_match_a_scenario(fresh_server, tmp_path: Path
 
     today = dt.datetime.now(dt.UTC).date()
     page = tmp_path / "rapport.html"
+    sor = tmp_path / "statements.jsonl"
     out = papote(
         server,
         "transparency",
@@ -72,6 +73,8 @@ async def test_transparency_counts_match_a_scenario(fresh_server, tmp_path: Path
         str(today + dt.timedelta(days=1)),
         "--html",
         str(page),
+        "--statements",
+        str(sor),
     )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
@@ -91,6 +94,18 @@ async def test_transparency_counts_match_a_scenario(fresh_server, tmp_path: Path
     assert actions["human"] == 3 and actions["automated"] == 0 and actions["undone"] == 1
     assert actions["median_time_to_action_s"] is not None
     assert data["appeals"]["total"] == 1 and data["appeals"]["by_outcome"] == {"overturned": 1}
+    # the EU transparency database's batch: the ban only (a warning restricts nothing),
+    # with its fields, and nothing that identifies a person
+    (batch,) = [json.loads(line) for line in sor.read_text(encoding="utf-8").splitlines()]
+    (ban,) = batch["statements"]
+    assert ban["decision_account"] == "DECISION_ACCOUNT_SUSPENDED"
+    assert ban["end_date_account_restriction"] == str(today + dt.timedelta(days=1))
+    assert ban["category"] == "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR"
+    assert ban["automated_decision"] == "AUTOMATED_DECISION_NOT_AUTOMATED"
+    assert ban["puid"].startswith("s") and ban["source_type"] == "SOURCE_VOLUNTARY"
+    exported = sor.read_text(encoding="utf-8")
+    for personal in (a.id, a.user["pseudo"], b.id, one["text"]):
+        assert personal not in exported
     html = page.read_text(encoding="utf-8")
     assert "Rapport de transparence" in html and "bannissement" in html
     for c in (a, b):
