@@ -225,3 +225,41 @@ async def test_kick_takes_out_of_the_room(server):
     assert rejoin["type"] == "error" and rejoin["code"] == "kicked"
     for c in (a, b):
         await c.close()
+
+
+async def test_one_decision_on_all_of_an_authors_open_cases(server):
+    mod = login(server, add_staff(server))
+    a, b = await room_pair(server, "jeux-video")
+    one = await say(a, "jeux-video", "quelqu'un joue en ligne ce soir ?")
+    two = await say(a, "jeux-video", "je cherche une équipe pour le tournoi")
+    for subject in ({"message": one["id"]}, {"message": two["id"]}, {"user": a.id}):
+        assert (await b.request({"type": "report", "reason": "spam", **subject}))["type"] == "ok"
+    first = case_for(server, mod, one["id"])
+    others = {case_for(server, mod, two["id"])["id"], case_for(server, mod, a.id)["id"]}
+    r = staff_post(
+        server,
+        mod,
+        f"/cases/{first['id']}/actions",
+        {"action": "delete", "reason": "spam", "all_of_author": True},
+    )
+    assert r.status_code == 200, r.text
+    assert set(r.json()["also_closed"]) == others
+    removed = {(await b.wait_type("message_removed", id=m["id"]))["id"] for m in (one, two)}
+    assert removed == {one["id"], two["id"]}
+    for case_id in others:
+        detail = staff_get(server, mod, f"/cases/{case_id}").json()["case"]
+        assert (
+            detail["state"] == "closed" and detail["events"][-1]["data"]["with_case"] == first["id"]
+        )
+        await b.wait_type("notice", key=f"report:{case_id}")
+    history = await b.request({"type": "history", "room": "jeux-video"})
+    assert not {one["id"], two["id"]} & {m["id"] for m in history["messages"]}
+    bad = staff_post(
+        server,
+        mod,
+        f"/cases/{first['id']}/actions",
+        {"action": "warn", "reason": "spam", "all_of_author": "oui"},
+    )
+    assert bad.status_code == 400
+    for c in (a, b):
+        await c.close()

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from papote.store import audit
 from papote.store.db import Database
-from papote.store.models import AuditLog, Case, CaseEvent, Report, Sanction, User
+from papote.store.models import AuditLog, Case, CaseEvent, Message, Report, Sanction, User
 
 
 def new_id(prefix: str) -> str:
@@ -283,3 +283,43 @@ async def users_by_pseudo_key(db: Database, key: str) -> list[str]:
     async with db.session() as s:
         rows = await s.execute(select(User.id).where(User.pseudo_key == key).limit(100))
         return [r[0] for r in rows]
+
+
+async def open_of_user(db: Database, user_id: str, *, exclude: str) -> list[Case]:
+    """The person's other open cases (a decision on all of them at once)."""
+    async with db.session() as s:
+        rows = await s.execute(
+            select(Case)
+            .where(Case.subject_user_id == user_id, Case.state == "open", Case.id != exclude)
+            .order_by(Case.severity, Case.opened_at)
+            .limit(500)
+        )
+        return list(rows.scalars())
+
+
+async def close_alike(
+    db: Database,
+    decided: Sequence[tuple[str, CaseEvent]],
+    *,
+    report_status: str,
+    entry: AuditLog,
+    message_states: dict[str, str] | None = None,
+) -> list[str]:
+    """Close these open cases with the decision already taken on another one (one
+    transaction, one audit entry), and set their messages' states (``removed``, or
+    ``delivered`` for a held one found fine). Returns the ids of the cases closed (one
+    decided meanwhile is left alone)."""
+    closed: list[str] = []
+    async with db.session() as s:
+        for case_id, event in decided:
+            case = await s.get(Case, case_id)
+            if case is None or case.state != "open":
+                continue
+            await record_decision(s, case, event, close=True, report_status=report_status)
+            closed.append(case_id)
+        for message_id, state in (message_states or {}).items():
+            await s.execute(update(Message).where(Message.id == message_id).values(state=state))
+        entry.detail = {**entry.detail, "cases": closed}
+        await audit.append_in(s, entry)
+        await s.commit()
+    return closed

@@ -196,11 +196,13 @@ async function act() {
   if (!c || !action) { $("#act-error").textContent = "Choisis une action."; return; }
   const minutes = parseInt($("#act-duration").value, 10);
   const body = { action, reason: $("#act-reason").value, note: $("#act-note").value,
-    duration_s: Number.isFinite(minutes) ? minutes * 60 : null, version: c.version };
+    duration_s: Number.isFinite(minutes) ? minutes * 60 : null, version: c.version,
+    all_of_author: $("#act-alike").checked };
   try {
-    await api("POST", `/cases/${encodeURIComponent(c.id)}/actions`, body);
-    status(`Dossier ${c.id} : ${ACTIONS.find((a) => a[0] === action)[1].toLowerCase()} — fait.`);
-    $("#act-note").value = ""; $("#act-duration").value = "";
+    const done = await api("POST", `/cases/${encodeURIComponent(c.id)}/actions`, body);
+    const alike = done.also_closed?.length ? ` (et ${done.also_closed.length} autre(s) dossier(s))` : "";
+    status(`Dossier ${c.id} : ${ACTIONS.find((a) => a[0] === action)[1].toLowerCase()} — fait${alike}.`);
+    $("#act-note").value = ""; $("#act-duration").value = ""; $("#act-alike").checked = false;
     for (const input of document.querySelectorAll("#act-actions input")) input.checked = false;
     await nextOrQueue(c.id);
   } catch (err) { $("#act-error").textContent = err.message; }
