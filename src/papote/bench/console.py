@@ -7,6 +7,8 @@ Seeds ``--cases`` open cases (10,000 by default) in a fresh server's database, c
   count), p50/p99 over ``--repeat`` loads after ``WARMUP`` (the console reloads it every
   5 s; the very first load after start is reported on its own), against ``GET /healthz``
   on the same server as the baseline;
+- the queue's two queries alone, in the bench process (page and open count), to tell
+  the database's share from the server's;
 - action to sanctioned user: from sending ``POST .../actions {"action": "mute"}`` to the
   ``sanction`` frame arriving on that user's socket, p50/p99, against a ``ping`` round
   trip on the same sockets as the baseline.
@@ -29,6 +31,7 @@ from websockets.asyncio.client import connect
 from papote.actions.staff import do_add_account
 from papote.bench.server import RELAXED_LIMITS, ServerProcess
 from papote.settings import Settings
+from papote.store import cases as case_store
 from papote.store.db import Database
 from papote.store.migrate import upgrade
 from papote.store.models import Case, CaseEvent, Report
@@ -88,6 +91,28 @@ async def _seed_cases(db: Database, count: int, user_ids: list[str], now: int) -
                 await s.commit()
         await s.commit()
     return ids
+
+
+async def _store_timings(db: Database, repeat: int) -> dict[str, Any]:
+    """The queue's two queries alone, in this process (no HTTP, no server event loop):
+    a page of the worst open cases and the open count, for a moderator without the
+    child-safety queue (its categories hidden), the console's most common reader."""
+    hidden = ["child_safety", "grooming"]
+    page: list[float] = []
+    count: list[float] = []
+    for _ in range(WARMUP):
+        await case_store.queue(db, state="open", hidden=hidden, limit=100)
+    for _ in range(repeat):
+        t = time.perf_counter()
+        await case_store.queue(db, state="open", hidden=hidden, limit=100)
+        page.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        await case_store.count_open(db, hidden)
+        count.append(time.perf_counter() - t)
+    return {
+        "page_ms": {"p50": _pct(page, 0.5), "p99": _pct(page, 0.99)},
+        "open_count_ms": {"p50": _pct(count, 0.5), "p99": _pct(count, 0.99)},
+    }
 
 
 class User:
@@ -153,6 +178,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         t0 = time.perf_counter()
         case_ids = await _seed_cases(db, args.cases, [u.id for u in users[: args.actions]], now)
         seeded_s = time.perf_counter() - t0
+        store = await _store_timings(db, args.repeat)
         await db.close()
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
             token = (
@@ -196,6 +222,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
             "queue_ms": {"p50": _pct(queue, 0.5), "p99": _pct(queue, 0.99), "n": len(queue)},
             "page_size": len(r.json()["cases"]),
             "queue_first_load_ms": round(first_load * 1e3, 2),
+            "queue_queries_in_process": store,
             "healthz_ms": {"p50": _pct(health, 0.5), "p99": _pct(health, 0.99)},
             "action_to_user_ms": {
                 "p50": _pct(action, 0.5),
