@@ -2,7 +2,9 @@
 
 - ``papote admin purge``: apply the retention rules once (messages, age-gate locks).
 - ``papote admin terms list|add|remove``: run-time moderation terms, through the
-  admin API of a running node (so that every node applies the change at once).
+  admin API of a running node (so that every node applies the change at once), with a
+  staff token (``PAPOTE_STAFF_TOKEN``, from ``POST /api/v1/staff/login``) or, where the
+  operator kept it on (``PAPOTE_LEGACY_ADMIN_TOKEN=true``), ``PAPOTE_ADMIN_TOKEN``.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ def _purge() -> int:
 
 
 def _terms(args: argparse.Namespace) -> int:
-    token = os.environ.get("PAPOTE_ADMIN_TOKEN")
+    token = os.environ.get("PAPOTE_STAFF_TOKEN") or os.environ.get("PAPOTE_ADMIN_TOKEN")
     if not token:
-        print("papote admin terms: set PAPOTE_ADMIN_TOKEN", file=sys.stderr)
+        print("papote admin terms: set PAPOTE_STAFF_TOKEN (a staff login)", file=sys.stderr)
         return 2
     headers = {"authorization": f"Bearer {token}"}
     base = args.url.rstrip("/") + "/api/v1/admin/terms"

@@ -25,7 +25,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
 from papote import logs, web
-from papote.actions import caps, maintenance, media_runtime, room_state
+from papote.actions import caps, maintenance, media_runtime, notice_mail, room_state
 from papote.actions.presence import cancel_timers, run_heartbeat
 from papote.actions.ratelimit import RateLimits
 from papote.actions.services import RoomInfo, Services
@@ -35,6 +35,7 @@ from papote.api.headers import ResponseHeaders
 from papote.api.transport import AbortHook
 from papote.api.ws import gateway
 from papote.ids import MessageIds
+from papote.mail import mail_transport
 from papote.realtime.broker import Broker, Envelope, InProcessBroker, RedisBroker
 from papote.realtime.events import ReconnectEvent
 from papote.realtime.hub import Hub
@@ -145,6 +146,9 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     room_state.install(svc)
     await room_state.load(svc)
     await reload_terms(svc)
+    transport = mail_transport(settings)
+    if transport is not None:
+        svc.extras[notice_mail.TRANSPORT] = transport
     app.state.services = svc
     await svc.broker.start(svc.hub.deliver)
     await maintenance.sync_cluster(svc)
@@ -154,12 +158,18 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         asyncio.create_task(maintenance.run_room_counts(svc), name="room-counts"),
         asyncio.create_task(maintenance.run_node_watch(svc), name="node-watch"),
         asyncio.create_task(media_runtime.run_hashlist_refresh(svc), name="hash-lists"),
+        asyncio.create_task(notice_mail.run_mail_retry(svc), name="notice-mail"),
     ]
     # Start-up objects (postal data, rule automaton, modules) live as long as the process:
     # out of the collector's sight, the pauses during large fan-outs get shorter.
     gc.collect()
     gc.freeze()
     svc.extras["ready"] = True
+    if settings.admin_token and not settings.legacy_admin_token:
+        log.warning(
+            "PAPOTE_ADMIN_TOKEN is set but grants nothing: staff accounts replace it "
+            "(PAPOTE_LEGACY_ADMIN_TOKEN=true keeps it, see docs/moderators.md)"
+        )
     log.info(
         "papote ready",
         extra={"node": svc.node, "db": db.dialect, "broker": type(svc.broker).__name__},
@@ -205,6 +215,8 @@ def _staff_routes() -> list[Route]:
         Route(f"{base}/cases/{{case_id}}/evidence", staff_cases.evidence_package, methods=["POST"]),
         Route(f"{base}/sanctions/{{sanction_id}}/undo", staff_cases.undo, methods=["POST"]),
         Route(f"{base}/rooms/{{room_id}}/actions", staff_cases.room_action, methods=["POST"]),
+        Route(f"{base}/rooms", staff_cases.list_rooms, methods=["GET"]),
+        Route(f"{base}/rooms/{{room_id}}/live", staff_cases.watch_room, methods=["GET"]),
         Route(f"{base}/appeals", staff_cases.list_appeals, methods=["GET"]),
         Route(f"{base}/appeals/{{appeal_id}}", staff_cases.decide_appeal, methods=["POST"]),
     ]

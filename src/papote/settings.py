@@ -27,8 +27,12 @@ class Settings(BaseSettings):
     # Secret for signing cookies and hashing IP addresses. Generated into data_dir if unset.
     secret_key: str | None = Field(default=None, repr=False)
     node_name: str | None = None
-    # Bearer token of the moderation team's admin API (/api/v1/admin/...). Unset: API closed.
+    # Legacy single operator token for the admin API (/api/v1/admin/...). Staff accounts
+    # (papote staff add) replace it: it grants nothing unless legacy_admin_token is true.
     admin_token: str | None = Field(default=None, repr=False)
+    # true: PAPOTE_ADMIN_TOKEN still opens the admin API (attributed to "admin"). Off by
+    # default: a shared secret nobody is accountable for is not a staff account.
+    legacy_admin_token: bool = False
     # The site's own origin ("https://papote.fr"). Unset: the Host the request was sent to.
     public_url: str | None = None
     # Other origins allowed to open the WebSocket and post to the API (comma-separated).
@@ -118,6 +122,17 @@ class Settings(BaseSettings):
     # {"name": "key"}; the key comes in the X-Trusted-Flagger-Key header.
     trusted_flaggers: str | None = Field(default=None, repr=False)
     rate_notice: str = "5/minute;50/day"  # public notices per hashed address
+    # Outgoing e-mail (a notice's acknowledgement and decision, when an address is given).
+    # No host: nothing is sent. security: "starttls" (port 587), "tls" (465) or "none"
+    # (a relay on the same machine).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: str | None = Field(default=None, repr=False)
+    smtp_from: str = "Papote <moderation@papote.invalid>"
+    smtp_timeout_s: float = Field(default=20.0, gt=0)
+    smtp_retry_s: float = Field(default=300.0, ge=5)  # failed decision mails tried again
 
     age_issuers: str | None = None
     age_issuers_file: Path | None = None

@@ -36,7 +36,12 @@ def test_schemathesis_finds_no_server_error(tmp_path: Path):
     issuers = json.dumps(
         {"https://age.example": _papote("age-attest", "pubkey", "--key", str(key))}
     )
-    env = {**RELAXED, "PAPOTE_AGE_ISSUERS": issuers, "PAPOTE_ADMIN_TOKEN": ADMIN_TOKEN}
+    env = {
+        **RELAXED,
+        "PAPOTE_AGE_ISSUERS": issuers,
+        "PAPOTE_ADMIN_TOKEN": ADMIN_TOKEN,
+        "PAPOTE_LEGACY_ADMIN_TOKEN": "true",  # the fuzzer reaches the terms routes too
+    }
     server = ServerProcess(env).start()
     try:
         done = subprocess.run(

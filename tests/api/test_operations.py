@@ -85,7 +85,13 @@ def test_a_weak_admin_token_is_refused_at_start(tmp_path, token):
 
 
 def test_failed_admin_attempts_are_slowed_then_refused(fresh_server):
-    fresh_server.env.update({"PAPOTE_ADMIN_TOKEN": STRONG, "PAPOTE_RATE_ADMIN_FAIL": "3/minute"})
+    fresh_server.env.update(
+        {
+            "PAPOTE_ADMIN_TOKEN": STRONG,
+            "PAPOTE_LEGACY_ADMIN_TOKEN": "true",
+            "PAPOTE_RATE_ADMIN_FAIL": "3/minute",
+        }
+    )
     server = fresh_server.start()
     url = f"{server.url}/api/v1/admin/terms"
     good = {"authorization": f"Bearer {STRONG}"}

@@ -127,3 +127,50 @@ def test_banned_browser_contests_from_the_appeal_page(new_page, sqlite_server, p
     page.click("#appeal-form button[type=submit]")
     expect(page.locator("#decision")).to_contain_text("en cours d'examen")
     assert page_errors.errors == []
+
+
+def test_the_queue_pages_through_every_open_case(new_page, sqlite_server, page_errors):
+    marker = unique_pseudo("Page")
+    for i in range(105):  # more than a page: cases on notices about nobody in the chat
+        _notice(sqlite_server.url, f"{marker}-{i}", "spam")
+    console = new_page()
+    _login(console, add_staff(sqlite_server))
+    rows = console.locator("#queue-body tr")
+    expect(rows).to_have_count(100)
+    expect(console.locator("#queue-more")).to_be_visible()
+    console.click("#queue-more")
+    expect(console.locator("#queue-shown")).not_to_contain_text("100 affiché")
+    shown = rows.count()
+    assert shown > 100
+    # j on the last case shown loads the next page; the pages go to the end of the queue
+    console.locator("body").click()
+    for _ in range(100):
+        if console.locator("#queue-more").is_hidden():
+            break
+        before = rows.count()
+        console.keyboard.press("End")
+        console.keyboard.press("j")
+        expect(rows).not_to_have_count(before)
+    expect(console.locator("#queue-more")).to_be_hidden()
+    opened = int(console.locator("#queue-count").inner_text().split()[0])
+    assert rows.count() == opened >= 105
+    assert page_errors.errors == []
+
+
+def test_a_room_seen_live_and_locked_from_the_console(new_page, sqlite_server, page_errors):
+    chat = new_page()
+    pseudo = unique_pseudo("Direct")
+    enter(chat, pseudo)
+    console = new_page()
+    _login(console, add_staff(sqlite_server))
+    console.click("#nav-rooms")
+    console.select_option("#room-pick", "general")
+    expect(console.locator("#room-members")).to_contain_text(pseudo)
+    say(chat, "quelqu'un a des idées de balade ce week-end ?")
+    expect(console.locator("#room-feed")).to_contain_text("idées de balade", timeout=6000)
+    console.click("#room-lock")
+    expect(console.locator("#room-mode")).to_contain_text("verrouillé")
+    expect(chat.locator("body")).to_contain_text("verrouillé par la modération")
+    console.click("#room-reopen")
+    expect(console.locator("#room-mode")).to_contain_text("ouvert")
+    assert page_errors.errors == []

@@ -71,7 +71,7 @@ def test_notice_and_mute_are_shown_apart(new_page, page_errors, sqlite_server):
     notice = page.locator("#notices .notice.warning")
     expect(notice).to_contain_text("un avertissement")
     expect(page.locator("#message-list")).not_to_contain_text("avertissement")
-    assert warned["statement"].startswith("Décision : un avertissement.")
+    assert warned["statement"].startswith("Tu reçois un avertissement de la modération.")
 
     message_id = person_case["evidence"]["context"][-1]["id"]
     mod.notice(message_id, "harassment")
@@ -85,7 +85,7 @@ def test_notice_and_mute_are_shown_apart(new_page, page_errors, sqlite_server):
     expect(page.locator("#sanction-statement")).to_have_text(muted["statement"])
     expect(page.locator("#sanction-statement")).to_contain_text("<b>pas du HTML</b>")
     assert page.locator("#sanction-statement b").count() == 0
-    expect(page.locator("#message-list")).not_to_contain_text("Décision")
+    expect(page.locator("#message-list")).not_to_contain_text("Tu ne peux plus écrire")
     dialog.get_by_role("button", name="J’ai compris").click()
     expect(dialog).to_be_hidden()
 

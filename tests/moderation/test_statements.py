@@ -7,7 +7,13 @@ import re
 import pytest
 
 from papote.moderation.severity import ReporterRecord, queue_severity, severity_of
-from papote.moderation.statements import CATEGORY_FR, Decision, sor_fields, statement_fr
+from papote.moderation.statements import (
+    CATEGORY_FR,
+    Decision,
+    outcome_for_reporter_fr,
+    sor_fields,
+    statement_fr,
+)
 
 NOW = 1_764_565_200_000  # 2025-12-01 05:00 UTC
 CODES = re.compile(
@@ -24,6 +30,26 @@ def test_no_internal_code_ever(action: str, category: str) -> None:
     )
     assert not CODES.search(text), text
     assert "Recours" in text and "six mois" in text and "modérateur" in text
+
+
+VOUS = re.compile(r"\b(vous|votre|vos)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("action", ["warn", "delete", "mute", "kick", "ban", "suspend"])
+def test_the_person_is_told_tu_as_on_the_page(action: str) -> None:
+    text = statement_fr(Decision(action, "hate", NOW, NOW + 3_600_000, "ton message « x ».", False))
+    assert not VOUS.search(text), text
+    assert re.search(r"\b(tu|ton|ta|t')", text.split("\n")[0], re.IGNORECASE), text
+    for outcome in ("dismiss", action):
+        told = outcome_for_reporter_fr(outcome, "hate")
+        assert not VOUS.search(told) and not CODES.search(told), told
+    assert "de le " not in outcome_for_reporter_fr("ban", "harassment")
+
+
+def test_a_suspension_says_how_long_at_most() -> None:
+    text = statement_fr(Decision("suspend", "grooming", NOW, NOW + 30 * 86_400_000, "", True))
+    assert "pendant 30 jours au plus (jusqu'au 31/12/2025 à 06:00)" in text, text
+    assert "Papote de Papote" not in statement_fr(Decision("warn", "other", NOW))
 
 
 def test_real_duration_and_end() -> None:

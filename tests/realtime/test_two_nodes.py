@@ -20,6 +20,7 @@ def cluster() -> Iterator[tuple[ServerProcess, ServerProcess]]:
     env = {**RELAXED, "PAPOTE_DATABASE_URL": postgres_url(), "PAPOTE_REDIS_URL": redis_url(1)}
     env["PAPOTE_SECRET_KEY"] = "shared-cluster-secret-for-tests-0123456789"
     env["PAPOTE_ADMIN_TOKEN"] = ADMIN_TOKEN
+    env["PAPOTE_LEGACY_ADMIN_TOKEN"] = "true"  # the operator's token, kept on explicitly
     a = ServerProcess({**env, "PAPOTE_NODE_NAME": "node-a"}).start()
     b = ServerProcess({**env, "PAPOTE_NODE_NAME": "node-b"}).start()
     yield a, b

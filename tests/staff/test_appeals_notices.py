@@ -18,7 +18,7 @@ async def test_appeal_overturned_by_another_moderator(server):
     first = login(server, add_staff(server))
     second = login(server, add_staff(server))
     a, b = await room_pair(server)
-    msg = await say(a, "general", "tu es nulle")
+    msg = await say(a, "general", "salut tout le monde, ça va ?")
     await b.request({"type": "report", "reason": "harassment", "message": msg["id"]})
     case = case_for(server, first, msg["id"])
     act = staff_post(
@@ -73,7 +73,7 @@ async def test_appeal_overturned_by_another_moderator(server):
 async def test_public_notice_opens_a_case_without_a_session(server):
     mod = login(server, add_staff(server))
     a, b = await room_pair(server)
-    msg = await say(a, "general", "je vends des papiers volés")
+    msg = await say(a, "general", "bonne soirée à tous")
     anonymous = httpx.post(
         f"{server.url}/api/v1/notices",
         json={
@@ -173,7 +173,7 @@ async def test_room_lock_and_slow_mode_on_every_message(server):
 async def test_evidence_package_is_signed_and_verifiable(server):
     mod = login(server, add_staff(server, "moderator", "child_safety"))
     a, b = await room_pair(server)
-    msg = await say(a, "general", "on se voit bientôt, tu verras")
+    msg = await say(a, "general", "on se voit bientôt au marché")
     await b.request({"type": "report", "reason": "violence", "message": msg["id"]})
     case = case_for(server, mod, msg["id"])
     assert case["priority"] <= 1, "threats to life come first"
@@ -198,7 +198,16 @@ async def test_evidence_package_is_signed_and_verifiable(server):
 
 
 def test_terms_by_staff_are_attributed_and_reports_are_public_figures(server):
-    name = add_staff(server)
+    moderator = login(server, add_staff(server))
+    listed = httpx.get(f"{server.url}/api/v1/admin/terms", headers=auth(moderator))
+    assert listed.status_code == 200, "moderators read the run-time terms"
+    refused = httpx.post(
+        f"{server.url}/api/v1/admin/terms",
+        headers=auth(moderator),
+        json={"term": "motinterditdetest", "category": "spam", "action": "block"},
+    )
+    assert refused.status_code == 403, "changing the engine is an admin's act"
+    name = add_staff(server, "admin")
     token = login(server, name)
     r = httpx.post(
         f"{server.url}/api/v1/admin/terms",

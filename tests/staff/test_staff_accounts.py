@@ -119,3 +119,41 @@ def test_audit_chain_detects_tampering():
         assert "content does not match" in broken.stdout
     finally:
         proc.stop()
+
+
+def test_the_legacy_admin_token_grants_nothing_unless_kept_on(fresh_server):
+    token = "legacy-operator-token-0123456789-abcdefghijklmnopqrstuvwxyz"
+    fresh_server.env["PAPOTE_ADMIN_TOKEN"] = token
+    server = fresh_server.start()
+    url = f"{server.url}/api/v1/admin/terms"
+    assert httpx.get(url, headers=auth(token)).status_code == 403
+    term = {"term": "motlegacy", "category": "spam", "action": "block"}
+    assert httpx.post(url, headers=auth(token), json=term).status_code == 403
+    assert httpx.get(f"{server.url}/api/v1/staff/cases", headers=auth(token)).status_code == 401
+    assert "PAPOTE_ADMIN_TOKEN is set but grants nothing" in server.logs()
+    server.stop()
+    server.env["PAPOTE_LEGACY_ADMIN_TOKEN"] = "true"
+    server.start()
+    added = httpx.post(url, headers=auth(token), json=term)
+    assert added.status_code == 201 and added.json()["term"]["created_by"] == "admin"
+
+
+def test_the_openapi_document_describes_every_staff_appeal_and_notice_route(
+    sqlite_server, tmp_path
+):
+    from starlette.routing import Route
+
+    from papote.app import create_app
+    from papote.settings import Settings
+
+    app = create_app(Settings(data_dir=tmp_path))
+    served = {
+        (r.path, method.lower())
+        for r in app.routes
+        if isinstance(r, Route)
+        and r.path.startswith(("/api/v1/staff", "/api/v1/appeals", "/api/v1/notices"))
+        for method in (r.methods or set()) - {"HEAD"}
+    }
+    spec = httpx.get(f"{sqlite_server.url}/api/v1/openapi.json").json()
+    described = {(path, method) for path, ops in spec["paths"].items() for method in ops}
+    assert len(served) >= 18 and served <= described, served - described

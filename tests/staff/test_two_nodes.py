@@ -32,7 +32,7 @@ async def test_mute_and_ban_cross_nodes(cluster):
     witness = await Client.enter(node_a, gender="femme")
     for c in (offender, witness):
         await c.request({"type": "join", "room": "general"})
-    msg = await say(offender, "general", "message à signaler")
+    msg = await say(offender, "general", "qui regarde le match ce soir ?")
     await witness.request({"type": "report", "reason": "harassment", "message": msg["id"]})
     case = case_for(node_a, mod, msg["id"])
     r = staff_post(

@@ -158,22 +158,53 @@ async def _with_users(svc: Services, found: list[Case]) -> list[dict[str, Any]]:
     ]
 
 
+PAGE_DEFAULT = 100
+PAGE_MAX = 500
+
+
+def _page_size(value: str | None) -> int:
+    if value is None:
+        return PAGE_DEFAULT
+    if not value.isdigit() or not 1 <= int(value) <= PAGE_MAX:
+        raise ActionError("bad_request", f"« limit » : un entier de 1 à {PAGE_MAX}.")
+    return int(value)
+
+
 async def list_cases(
-    svc: Services, staff: StaffUser, *, state: str | None, pseudo: str | None = None
+    svc: Services,
+    staff: StaffUser,
+    *,
+    state: str | None,
+    pseudo: str | None = None,
+    after: str | None = None,
+    limit: str | None = None,
 ) -> dict[str, Any]:
+    """A page of the queue, the worst first; ``next`` is the cursor of the page after
+    (null on the last page). The console pages through the whole queue with it."""
     state = state or "open"
     if state not in ("open", "closed"):
         raise ActionError("bad_request", "« state » : open ou closed.")
+    size = _page_size(limit)
+    cursor = case_store.QueueCursor.decode(after) if after else None
+    if after and cursor is None:
+        raise ActionError("bad_request", "« after » : le curseur « next » d'une page.")
     hidden = hidden_categories(staff)
+    next_cursor = None
     if pseudo:
         owners = await case_store.users_by_pseudo_key(svc.db, pseudo_key(pseudo.strip()))
         found = await case_store.search_by_pseudo(svc.db, owners)
         found = [c for c in found if may_see(staff, c)]
     else:
-        found = await case_store.queue(svc.db, state=state, hidden=hidden)
+        found = await case_store.queue(
+            svc.db, state=state, hidden=hidden, limit=size + 1, after=cursor
+        )
+        if len(found) > size:
+            found = found[:size]
+            next_cursor = case_store.QueueCursor.after_case(found[-1]).encode()
     return {
         "cases": await _with_users(svc, found),
         "open": await case_store.count_open(svc.db, hidden),
+        "next": next_cursor,
     }
 
 
@@ -185,7 +216,7 @@ async def check_case(svc: Services, staff: StaffUser, case_id: Any) -> Case:
     return case
 
 
-def _message_json(m: Message) -> dict[str, Any]:
+def message_json(m: Message) -> dict[str, Any]:
     return message_view(m).to_json() | {"state": m.state, "sender_id": m.sender_id}
 
 
@@ -195,11 +226,11 @@ async def _evidence(svc: Services, case: Case) -> dict[str, Any]:
     if case.subject_kind == "message":
         message = await messages.get(svc.db, case.subject_id)
         if message is not None:
-            content = _message_json(message)
-            context = [_message_json(m) for m in await messages.around(svc.db, message)]
+            content = message_json(message)
+            context = [message_json(m) for m in await messages.around(svc.db, message)]
     elif case.subject_user_id:
         recent = await messages.recent_of_sender(svc.db, case.subject_user_id)
-        context = [_message_json(m) for m in recent]
+        context = [message_json(m) for m in recent]
     reports = await case_store.reports_of(svc.db, case.id)
     verdicts = [r.evidence["verdict"] for r in reports if "verdict" in (r.evidence or {})]
     network: dict[str, Any] = {

@@ -18,6 +18,7 @@ from typing import Any
 from papote.actions.cases import Filing, do_file
 from papote.actions.entry import pseudo_key
 from papote.actions.errors import ActionError
+from papote.actions.notice_mail import send_acknowledgement_soon
 from papote.actions.reports import CATEGORIES, PRIORITY
 from papote.actions.services import Services
 from papote.store import messages, users
@@ -110,4 +111,5 @@ async def do_notice(
     )
     notice.case_id = case.id
     await notice_store.add_notice(svc.db, notice)
+    send_acknowledgement_soon(svc, notice)
     return {"notice": {"id": notice.id, "received_at": now}}

@@ -42,6 +42,11 @@ def _current(svc: Services, room_id: str) -> RoomMode | None:
     return state
 
 
+def current(svc: Services, room_id: str) -> RoomMode | None:
+    """The room's mode now (closed, locked, slow), or None when it is open as usual."""
+    return _current(svc, room_id)
+
+
 def install(svc: Services) -> None:
     def on_room_state(control: dict[str, Any]) -> None:
         state = control.get("state")

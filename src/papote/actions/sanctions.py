@@ -17,6 +17,7 @@ from typing import Any
 
 from papote.actions.entry_bans import ban_keys, signal_rows
 from papote.actions.legal import on_legal_case
+from papote.actions.release import GIVEN_BACK, deliver_again, tell_removed
 from papote.actions.room_state import publish_room_state
 from papote.actions.services import Services
 from papote.moderation.statements import Decision, sor_fields, statement_fr, when_fr
@@ -36,7 +37,7 @@ LIFTED_FR = {
     "mute": "Ta mise en sourdine est levée : tu peux de nouveau écrire.",
     "kick": "Ton exclusion du salon est levée : tu peux y revenir.",
     "warn": "L'avertissement que tu as reçu a été retiré.",
-    "delete": "Ton message supprimé a été rétabli.",
+    "delete": "La suppression de ton message a été annulée.",
 }
 
 
@@ -71,7 +72,7 @@ def facts_fr(svc: Services, spec: SanctionSpec) -> str:
             else "dans une conversation privée"
         )
         text = message.text if len(message.text) <= 300 else message.text[:300] + "…"
-        return f"message envoyé {when_fr(message.ts)} {where} : « {text} »."
+        return f"ton message envoyé {when_fr(message.ts)} {where} : « {text} »."
     if spec.case is not None and spec.case.reports:
         n = spec.case.reports
         return f"ton comportement sur Papote a fait l'objet de {n} signalement{'s' * (n > 1)}."
@@ -151,14 +152,24 @@ async def do_sanction(svc: Services, spec: SanctionSpec) -> Sanction:
             ts=now,
         )
         write.close_case = spec.action != "suspend"  # a suspension waits for a human
+    held = spec.message is not None and spec.message.state == "held"
     if spec.action == "delete" or (spec.action in ("ban", "suspend") and spec.message):
         write.message_state = "removed"
+    if held:  # a message kept for review: published if found fine, never otherwise
+        write.message_state = "delivered" if spec.action == "dismiss" else "removed"
+    if spec.message is not None:
+        sanction.message_state_before = spec.message.state
     if spec.action in ("ban", "suspend") and spec.user_id:
         write.user_status = "banned" if spec.action == "ban" else "suspended"
         write.bans = await ban_keys(svc, spec.user_id, sanction)
         write.signals = await signal_rows(svc, spec.user_id, now)
     await sanction_store.apply(svc.db, write)
     await _take_effect(svc, sanction)
+    if held and spec.message is not None:
+        if spec.action == "dismiss":
+            await deliver_again(svc, spec.message.id, was_held=True)
+        else:
+            await tell_removed(svc, spec.message)
     if spec.case is not None and spec.action != "dismiss":
         await on_legal_case(svc, spec.case, sanction)
     return sanction
@@ -268,7 +279,14 @@ async def do_undo(
     if sanction.action in ("ban", "suspend"):
         undo.user_status = "active"
         undo.ban_keys = [b.key for b in await ban_keys(svc, sanction.user_id or "", sanction)]
-    if sanction.message_id and sanction.action in ("delete", "ban", "suspend"):
+    # The message comes back if this decision took it (not if the safety engine had
+    # already refused it: that refusal stands).
+    give_back = (
+        sanction.message_id is not None
+        and sanction.action in ("delete", "ban", "suspend")
+        and sanction.message_state_before in (*GIVEN_BACK, None)
+    )
+    if give_back:
         undo.message_state = "delivered"
     if sanction.action.startswith("room_"):
         undo.room_id = sanction.room_id
@@ -276,6 +294,10 @@ async def do_undo(
     if revoked is None:
         return None
     await _lift(svc, revoked)
+    if give_back and revoked.message_id:
+        await deliver_again(
+            svc, revoked.message_id, was_held=revoked.message_state_before == "held"
+        )
     return revoked
 
 

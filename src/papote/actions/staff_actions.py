@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from papote.actions.cases import case_detail, check_case, queue_of, sanction_json
+from papote.actions.cases import case_detail, check_case, may_see, queue_of, sanction_json
 from papote.actions.errors import ActionError
+from papote.actions.notice_mail import send_decisions_soon
+from papote.actions.release import deliver_again, tell_removed
 from papote.actions.reports import CATEGORIES
 from papote.actions.room_state import RoomMode, publish_room_state
 from papote.actions.sanctions import (
@@ -20,9 +22,11 @@ from papote.actions.sanctions import (
     do_sanction,
     do_undo,
     remove_from_room,
+    takedown,
 )
 from papote.actions.services import Services
 from papote.actions.staff import StaffUser
+from papote.moderation.notice_mail import decision_fr
 from papote.moderation.statements import outcome_for_reporter_fr
 from papote.realtime.broker import Envelope
 from papote.realtime.events import NoticeEvent
@@ -30,7 +34,7 @@ from papote.store import cases as case_store
 from papote.store import messages
 from papote.store import notices as notice_store
 from papote.store import sanctions as sanction_store
-from papote.store.models import RoomState
+from papote.store.models import AuditLog, Case, CaseEvent, Message, RoomState, Sanction
 
 DEFAULT_DURATION_S = {"mute": 3600, "kick": 900}
 MAX_DURATION_S = 10 * 365 * 86_400
@@ -50,6 +54,7 @@ class ActionRequest:
     duration_s: int | None
     note: str
     version: int | None
+    all_of_author: bool = False  # the same decision on the person's other open cases
 
 
 def _int_or_none(value: Any, name: str, low: int, high: int) -> int | None:
@@ -74,7 +79,10 @@ def check_action(payload: Any, allowed: tuple[str, ...]) -> ActionRequest:
         raise ActionError("bad_request", f"« note » : {MAX_NOTE} caractères au plus.")
     duration = _int_or_none(payload.get("duration_s"), "duration_s", 60, MAX_DURATION_S)
     version = _int_or_none(payload.get("version"), "version", 0, 2**31)
-    return ActionRequest(action, reason, duration, note, version)
+    all_of_author = payload.get("all_of_author", False)
+    if not isinstance(all_of_author, bool):
+        raise ActionError("bad_request", "« all_of_author » : true ou false.")
+    return ActionRequest(action, reason, duration, note, version, all_of_author)
 
 
 async def do_case_action(
@@ -109,8 +117,82 @@ async def do_case_action(
         source=await _source_of(svc, case.id),
     )
     sanction = await do_sanction(svc, spec)
-    await tell_reporters(svc, case.id, req.action, req.reason)
-    return await case_detail(svc, staff, case.id) | {"sanction": sanction_json(sanction)}
+    await tell_reporters(svc, case.id, req.action, req.reason, sanction)
+    alike: list[str] = []
+    if req.all_of_author and case.subject_user_id:
+        alike = await _decide_alike(svc, staff, case, req, sanction)
+    detail = await case_detail(svc, staff, case.id)
+    return detail | {"sanction": sanction_json(sanction), "also_closed": alike}
+
+
+async def _decide_alike(
+    svc: Services, staff: StaffUser, case: Case, req: ActionRequest, sanction: Sanction
+) -> list[str]:
+    """The decision just taken, on the person's other open cases (Discourse's "delete
+    the spammer's posts"): the sanction on the person is not repeated, each case is
+    closed with it, each reported message taken down when the decision removes content
+    (a held one published if it was dismissed), each reporter told."""
+    others = [
+        c
+        for c in await case_store.open_of_user(svc.db, case.subject_user_id or "", exclude=case.id)
+        if may_see(staff, c) and c.claimed_by in (None, staff.name)
+    ]
+    if not others:
+        return []
+    now = svc.clock()
+    removes = req.action in ("delete", "ban", "suspend")
+    states: dict[str, str] = {}
+    held: list[Message] = []
+    for other in others:
+        message = (
+            await messages.get(svc.db, other.subject_id)
+            if other.subject_kind == "message"
+            else None
+        )
+        if message is None:
+            continue
+        if message.state == "held":
+            held.append(message)
+            states[message.id] = "delivered" if req.action == "dismiss" else "removed"
+        elif removes and message.state == "delivered":
+            states[message.id] = "removed"
+    data = {"action": req.action, "reason": req.reason, "sanction": sanction.id}
+    closed = await case_store.close_alike(
+        svc.db,
+        [
+            (
+                o.id,
+                CaseEvent(
+                    kind="action",
+                    actor=staff.name,
+                    data={**data, "with_case": case.id, "note": req.note},
+                    ts=now,
+                ),
+            )
+            for o in others
+        ],
+        report_status="dismissed" if req.action == "dismiss" else "upheld",
+        entry=AuditLog(
+            actor=staff.name,
+            action=f"case.alike_{req.action}",
+            target=f"user:{case.subject_user_id}",
+            detail={"sanction": sanction.id, "case": case.id},
+            ts=now,
+        ),
+        message_states=states,
+    )
+    held_ids = {m.id for m in held}
+    for message_id, state in states.items():
+        if state == "removed" and message_id not in held_ids:
+            await takedown(svc, message_id)
+    for message in held:
+        if states[message.id] == "delivered":
+            await deliver_again(svc, message.id, was_held=True)
+        else:
+            await tell_removed(svc, message)
+    for case_id in closed:
+        await tell_reporters(svc, case_id, req.action, req.reason, sanction)
+    return closed
 
 
 async def _source_of(svc: Services, case_id: str) -> str:
@@ -120,8 +202,11 @@ async def _source_of(svc: Services, case_id: str) -> str:
     return "notice" if notices else "voluntary"
 
 
-async def tell_reporters(svc: Services, case_id: str, action: str, category: str) -> None:
-    """Each reporter learns the outcome: now if connected, else at the next connection."""
+async def tell_reporters(
+    svc: Services, case_id: str, action: str, category: str, sanction: Sanction | None = None
+) -> None:
+    """Each reporter learns the outcome: now if connected, else at the next connection;
+    the authors of public notices on the case, by e-mail when they gave an address."""
     text = outcome_for_reporter_fr(action, category)
     frame = NoticeEvent(text, level="info", key=f"report:{case_id}").encode()
     for reporter in await case_store.reporters_of(svc.db, case_id):  # chat sessions only
@@ -129,8 +214,15 @@ async def tell_reporters(svc: Services, case_id: str, action: str, category: str
             await svc.broker.publish(Envelope(f"user:{reporter}", frame))
         else:
             await notice_store.push_outbox(svc.db, reporter, frame, svc.clock())
-    decided = "aucune mesure" if action == "dismiss" else "mesure prise"
-    await notice_store.decide_notices(svc.db, case_id, decided, svc.clock())
+    until = sanction.until if sanction is not None else None
+    decision = decision_fr(
+        action,
+        category,
+        duration_ms=until - sanction.created_at if sanction and until else None,
+        until=until,
+    )
+    decided = await notice_store.decide_notices(svc.db, case_id, decision, svc.clock())
+    send_decisions_soon(svc, decided)
 
 
 async def do_undo_sanction(

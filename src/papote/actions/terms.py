@@ -32,8 +32,9 @@ CATEGORIES = {c.value for c in Category}
 
 
 def check_admin(svc: Services, token: str | None) -> str:
-    """The actor's name if the bearer token is the admin token; raises otherwise."""
-    expected = svc.settings.admin_token
+    """The actor's name if the bearer token is the legacy admin token and the operator
+    kept it on (``PAPOTE_LEGACY_ADMIN_TOKEN=true``); raises otherwise."""
+    expected = svc.settings.admin_token if svc.settings.legacy_admin_token else None
     if not expected or not token or not hmac.compare_digest(token, expected):
         raise ActionError("forbidden", "Accès réservé à l'équipe de modération.", status=403)
     return "admin"

@@ -1,6 +1,7 @@
-"""The moderation team's API for run-time terms: a staff token (the change is attributed
-to that person in the audit log), or the operator's ``PAPOTE_ADMIN_TOKEN`` (attributed
-to "admin").
+"""The moderation team's API for run-time terms: a staff token (moderators read them,
+admins change them; a change is attributed to that person in the audit log). The
+operator's legacy ``PAPOTE_ADMIN_TOKEN`` is only accepted behind
+``PAPOTE_LEGACY_ADMIN_TOKEN=true`` (attributed to "admin").
 
 A wrong token is answered after a pause (``FAIL_DELAY_S``) and logged with the
 hashed address; past ``PAPOTE_RATE_ADMIN_FAIL`` failures, that address is refused
@@ -35,9 +36,11 @@ async def _actor(request: Request, *, changes: bool = False) -> str:
     if not await svc.limits.allows("admin_fail", ip_hash):
         raise ActionError("rate_limited", status=429)
     try:
-        return (await check_staff(svc, token)).name
-    except ActionError:
-        pass
+        # Reading the terms is for every moderator; changing them is an admin's act.
+        return (await check_staff(svc, token, admin=changes)).name
+    except ActionError as exc:
+        if exc.status == 403:  # a staff person without the right: no guessing involved
+            raise
     try:
         return terms.check_admin(svc, token)
     except ActionError:

@@ -1,6 +1,7 @@
-"""Staff API: the queue, a case with its evidence, claim, notes, actions, undo, rooms,
-appeals to decide, evidence packages. Every route needs a staff bearer token
-(``api/staff.current_staff``); a chat token gets 401. See docs/protocol.md.
+"""Staff API: the queue, a case with its evidence, claim, notes, actions, undo, rooms
+(their actions and a live view), appeals to decide, evidence packages. Every route
+needs a staff bearer token (``api/staff.current_staff``); a chat token gets 401. See
+docs/protocol.md.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from papote.actions import appeals, cases, legal, staff_actions
+from papote.actions import appeals, cases, legal, room_watch, staff_actions
 from papote.actions.errors import ActionError
 from papote.actions.staff import StaffUser
 from papote.api.http import error_response, json_body, services
@@ -37,7 +38,12 @@ def _route(
 async def _list(request: Request, staff: StaffUser) -> dict[str, Any]:
     q = request.query_params
     return await cases.list_cases(
-        services(request), staff, state=q.get("state"), pseudo=q.get("pseudo")
+        services(request),
+        staff,
+        state=q.get("state"),
+        pseudo=q.get("pseudo"),
+        after=q.get("after"),
+        limit=q.get("limit"),
     )
 
 
@@ -75,6 +81,16 @@ async def _room(request: Request, staff: StaffUser) -> dict[str, Any]:
     )
 
 
+async def _rooms(request: Request, staff: StaffUser) -> dict[str, Any]:
+    return room_watch.list_rooms(services(request))
+
+
+async def _watch(request: Request, staff: StaffUser) -> dict[str, Any]:
+    return await room_watch.watch_room(
+        services(request), staff, request.path_params["room_id"], request.query_params.get("after")
+    )
+
+
 async def _appeals(request: Request, staff: StaffUser) -> dict[str, Any]:
     return await appeals.list_appeals(services(request), staff)
 
@@ -102,6 +118,8 @@ note = _route(_note)
 act = _route(_act)
 undo = _route(_undo)
 room_action = _route(_room)
+list_rooms = _route(_rooms)
+watch_room = _route(_watch)
 list_appeals = _route(_appeals)
 decide_appeal = _route(_decide)
 evidence_package = _route(_package, status=201)

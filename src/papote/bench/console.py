@@ -3,8 +3,12 @@
 Seeds ``--cases`` open cases (10,000 by default) in a fresh server's database, connects
 ``--users`` chat users (1,000) over WebSockets, logs a moderator in, then measures:
 
-- queue load: ``GET /api/v1/staff/cases`` (the worst 200 of the open cases and the open
-  count), p50/p99, against ``GET /healthz`` on the same server as the baseline;
+- queue load: ``GET /api/v1/staff/cases`` (a page of the worst open cases and the open
+  count), p50/p99 over ``--repeat`` loads after ``WARMUP`` (the console reloads it every
+  5 s; the very first load after start is reported on its own), against ``GET /healthz``
+  on the same server as the baseline;
+- the queue's two queries alone, in the bench process (page and open count), to tell
+  the database's share from the server's;
 - action to sanctioned user: from sending ``POST .../actions {"action": "mute"}`` to the
   ``sanction`` frame arriving on that user's socket, p50/p99, against a ``ping`` round
   trip on the same sockets as the baseline.
@@ -27,11 +31,13 @@ from websockets.asyncio.client import connect
 from papote.actions.staff import do_add_account
 from papote.bench.server import RELAXED_LIMITS, ServerProcess
 from papote.settings import Settings
+from papote.store import cases as case_store
 from papote.store.db import Database
 from papote.store.migrate import upgrade
 from papote.store.models import Case, CaseEvent, Report
 
 CATEGORIES = ["harassment", "spam", "hate", "scam", "violence", "drugs", "personal_data"]
+WARMUP = 3  # queue loads before the timed ones (the first one is reported on its own)
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -87,6 +93,28 @@ async def _seed_cases(db: Database, count: int, user_ids: list[str], now: int) -
     return ids
 
 
+async def _store_timings(db: Database, repeat: int) -> dict[str, Any]:
+    """The queue's two queries alone, in this process (no HTTP, no server event loop):
+    a page of the worst open cases and the open count, for a moderator without the
+    child-safety queue (its categories hidden), the console's most common reader."""
+    hidden = ["child_safety", "grooming"]
+    page: list[float] = []
+    count: list[float] = []
+    for _ in range(WARMUP):
+        await case_store.queue(db, state="open", hidden=hidden, limit=100)
+    for _ in range(repeat):
+        t = time.perf_counter()
+        await case_store.queue(db, state="open", hidden=hidden, limit=100)
+        page.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        await case_store.count_open(db, hidden)
+        count.append(time.perf_counter() - t)
+    return {
+        "page_ms": {"p50": _pct(page, 0.5), "p99": _pct(page, 0.99)},
+        "open_count_ms": {"p50": _pct(count, 0.5), "p99": _pct(count, 0.99)},
+    }
+
+
 class User:
     def __init__(self, ws: Any, user_id: str) -> None:
         self.ws = ws
@@ -117,13 +145,15 @@ async def _users(server: ServerProcess, n: int) -> list[User]:
             r = await http.post(
                 "/api/v1/session",
                 json={
-                    "pseudo": f"cb{i}_{secrets.token_hex(3)}",
+                    "pseudo": f"Lecteur{i:04d}",  # a fresh server: unique, plain
                     "age": 30,
                     "gender": "autre",
                     "postal_code": "69003",
                 },
             )
             session = r.json()
+            if r.status_code != 201:
+                raise RuntimeError(f"entry {i}: {r.status_code} {r.text}")
             ws = await connect(server.ws_url, max_size=None, ping_interval=None, open_timeout=60)
             await ws.send(json.dumps({"type": "hello", "token": session["token"]}))
             json.loads(await ws.recv())  # welcome
@@ -148,6 +178,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         t0 = time.perf_counter()
         case_ids = await _seed_cases(db, args.cases, [u.id for u in users[: args.actions]], now)
         seeded_s = time.perf_counter() - t0
+        store = await _store_timings(db, args.repeat)
         await db.close()
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
             token = (
@@ -155,9 +186,15 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
             ).json()["token"]
             headers = {"authorization": f"Bearer {token}"}
             queue, health = [], []
+            page = {"limit": str(args.limit)} if args.limit else {}
+            t = time.perf_counter()
+            r = await http.get("/api/v1/staff/cases", headers=headers, params=page)
+            first_load = time.perf_counter() - t
+            for _ in range(WARMUP - 1):  # the console reloads every 5 s: it is warm
+                await http.get("/api/v1/staff/cases", headers=headers, params=page)
             for _ in range(args.repeat):
                 t = time.perf_counter()
-                r = await http.get("/api/v1/staff/cases", headers=headers)
+                r = await http.get("/api/v1/staff/cases", headers=headers, params=page)
                 queue.append(time.perf_counter() - t)
                 t = time.perf_counter()
                 await http.get("/healthz")
@@ -183,6 +220,9 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
             "users": args.users,
             "seed_s": round(seeded_s, 1),
             "queue_ms": {"p50": _pct(queue, 0.5), "p99": _pct(queue, 0.99), "n": len(queue)},
+            "page_size": len(r.json()["cases"]),
+            "queue_first_load_ms": round(first_load * 1e3, 2),
+            "queue_queries_in_process": store,
             "healthz_ms": {"p50": _pct(health, 0.5), "p99": _pct(health, 0.99)},
             "action_to_user_ms": {
                 "p50": _pct(action, 0.5),
@@ -200,7 +240,8 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--users", type=int, default=1_000)
     parser.add_argument("--actions", type=int, default=100, help="sanctions timed")
-    parser.add_argument("--repeat", type=int, default=50, help="queue loads timed")
+    parser.add_argument("--repeat", type=int, default=200, help="queue loads timed")
+    parser.add_argument("--limit", type=int, default=0, help="cases per page (server default)")
     args = parser.parse_args(argv)
     args.actions = min(args.actions, args.users)
     result = asyncio.run(_run(args))

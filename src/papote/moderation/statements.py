@@ -49,14 +49,15 @@ RULE_FR: dict[str, str] = {
 # Unlawful in France beyond the charter (the decision ground of the transparency database).
 ILLEGAL = frozenset({"child_safety", "grooming", "sexual_violence", "ncii", "hate", "violence"})
 
+# What was decided, said to the person ("tu", as everywhere on the page).
 _DECISION_FR: dict[str, str] = {
-    "warn": "Décision : un avertissement.",
-    "delete": "Décision : votre message a été supprimé.",
-    "mute": "Décision : vous ne pouvez plus écrire {duration}.",
-    "kick": "Décision : vous avez été retiré·e du salon {room} {duration}.",
-    "ban": "Décision : votre accès à Papote est fermé {duration}.",
-    "suspend": "Décision : votre compte est suspendu à titre conservatoire, "
-    "en attendant qu'un modérateur examine ce qui s'est passé.",
+    "warn": "Tu reçois un avertissement de la modération.",
+    "delete": "Ton message a été supprimé.",
+    "mute": "Tu ne peux plus écrire {duration}.",
+    "kick": "Tu as été retiré·e du salon {room} et tu ne peux pas y revenir {duration}.",
+    "ban": "Ton accès à Papote est fermé {duration}.",
+    "suspend": "Ton accès à Papote est suspendu à titre conservatoire {duration}, "
+    "le temps qu'un modérateur examine ce qui s'est passé.",
 }
 
 SOR_CATEGORY: dict[str, tuple[str, list[str]]] = {
@@ -130,37 +131,42 @@ class Decision:
 
 
 def _duration_phrase(decision: Decision) -> str:
-    if decision.action not in ("mute", "kick", "ban"):
+    if decision.action not in ("mute", "kick", "ban", "suspend"):
         return ""
     if decision.until is None:
         return duration_fr(None)
-    return f"{duration_fr(decision.duration_ms)} (jusqu'au {when_fr(decision.until)[3:]})"
+    at_most = " au plus" if decision.action == "suspend" else ""
+    return f"{duration_fr(decision.duration_ms)}{at_most} (jusqu'au {when_fr(decision.until)[3:]})"
+
+
+def rule_fr(category: str) -> str:
+    """« le respect (harcèlement), article 4 des règles de Papote »."""
+    if category not in RULE_FR or category == "other":
+        return "les règles de Papote"
+    return f"{category_fr(category)}, {RULE_FR[category]} de Papote"
 
 
 def statement_fr(decision: Decision) -> str:
-    """The statement of reasons a person reads (several short paragraphs)."""
+    """The statement of reasons a person reads (several short paragraphs, in "tu")."""
     room = f"« {decision.room_name} »" if decision.room_name else ""
-    head = _DECISION_FR.get(decision.action, "Décision de modération.").format(
+    head = _DECISION_FR.get(decision.action, "La modération a pris une décision.").format(
         duration=_duration_phrase(decision), room=room
     )
-    head = " ".join(head.split()).replace(" .", ".")
+    head = " ".join(head.split()).replace(" .", ".").replace(" ,", ",")
     who = (
         "Cette décision a été prise automatiquement par le système de modération de Papote, "
         "sans intervention humaine ; un modérateur l'examinera."
         if decision.automated
         else "Cette décision a été prise par un modérateur de Papote."
     )
-    rule = (
-        f"Règle enfreinte : {category_fr(decision.category)} — "
-        f"{RULE_FR.get(decision.category, RULE_FR['other'])} de Papote (page « Règles »)."
-    )
+    rule = f"Règle enfreinte : {rule_fr(decision.category)} (page « Règles »)."
     appeal = (
-        "Recours : si vous pensez que c'est une erreur, vous pouvez contester cette décision "
-        "dans les six mois sur la page « Contester une décision » de Papote (/recours), "
-        "depuis ce navigateur ; une autre personne de l'équipe la réexaminera et vous "
-        "recevrez sa réponse."
+        "Recours : si tu penses que c'est une erreur, tu peux contester cette décision "
+        "pendant six mois sur la page « Contester une décision » de Papote (/recours), "
+        "depuis ce navigateur ; une autre personne de l'équipe la réexaminera et te "
+        "répondra."
     )
-    facts = f"Faits : {decision.facts}" if decision.facts else ""
+    facts = f"Ce qui t'est reproché : {decision.facts}" if decision.facts else ""
     return "\n".join(p for p in (head, facts, rule, who, appeal) if p)
 
 
@@ -227,8 +233,8 @@ def outcome_for_reporter_fr(action: str, category: str) -> str:
             "d'infraction aux règles de Papote ; aucune mesure n'a été prise."
         )
     return (
-        "Merci pour ton signalement. Un modérateur l'a examiné et a pris une mesure "
-        f"pour non-respect de {category_fr(category)}."
+        "Merci pour ton signalement. Un modérateur l'a examiné et a pris une mesure : "
+        f"la règle enfreinte est {rule_fr(category)}."
     )
 
 

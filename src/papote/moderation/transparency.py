@@ -133,3 +133,15 @@ def to_html(data: dict[str, Any]) -> str:
         "</main></body></html>",
     ]
     return "\n".join(parts)
+
+
+SOR_BATCH = 100  # statements per submission to the EU transparency database's API
+_DECISIONS = ("decision_visibility", "decision_account", "decision_monetary", "decision_provision")
+
+
+def sor_batches(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stored statements of reasons as the EU transparency database's batch bodies
+    (``{"statements": [...]}``, 100 at most each). Only restrictions are statements under
+    Article 17 (a warning restricts nothing); the fields identify no person."""
+    kept = [f for f in fields if any(f.get(k) for k in _DECISIONS)]
+    return [{"statements": kept[i : i + SOR_BATCH]} for i in range(0, len(kept), SOR_BATCH)]

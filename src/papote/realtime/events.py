@@ -133,6 +133,10 @@ class NoticeEvent(Event):
     level: Literal["info", "warning"] = "info"
     key: str = ""
     dm: str = ""  # the other participant, when the notice concerns one private conversation
+    # What became of the sender's held message (docs/protocol.md): its id, and
+    # "published" or "removed".
+    message_id: str = ""
+    outcome: str = ""
 
     def frame(self) -> dict[str, Any]:
         frame: dict[str, Any] = {
@@ -143,6 +147,9 @@ class NoticeEvent(Event):
         }
         if self.dm:
             frame["dm"] = self.dm
+        if self.message_id:
+            frame["message_id"] = self.message_id
+            frame["outcome"] = self.outcome
         return frame
 
 

@@ -11,12 +11,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from papote.store import audit
 from papote.store.db import Database
-from papote.store.models import AuditLog, Case, CaseEvent, Report, Sanction, User
+from papote.store.models import AuditLog, Case, CaseEvent, Message, Report, Sanction, User
 
 
 def new_id(prefix: str) -> str:
@@ -92,16 +92,59 @@ async def add_report(
     return case
 
 
+@dataclass(frozen=True, slots=True)
+class QueueCursor:
+    """Where the next page of the queue starts: the last case of the page before.
+
+    Open cases go in (severity, opened_at, id) order, closed ones in (closed_at, id)
+    descending; the id makes the order total, so no case is skipped or seen twice.
+    """
+
+    key: int  # severity (open) or closed_at (closed)
+    at: int  # opened_at (open); unused for closed
+    id: str
+
+    @classmethod
+    def after_case(cls, case: Case) -> QueueCursor:
+        if case.state == "open":
+            return cls(case.severity, case.opened_at, case.id)
+        return cls(case.closed_at or 0, 0, case.id)
+
+    def encode(self) -> str:
+        return f"{self.key}.{self.at}.{self.id}"
+
+    @classmethod
+    def decode(cls, text: str) -> QueueCursor | None:
+        parts = text.split(".", 2)
+        if len(parts) != 3 or not all(p.lstrip("-").isdigit() for p in parts[:2]):
+            return None
+        return cls(int(parts[0]), int(parts[1]), parts[2][:24])
+
+
 async def queue(
-    db: Database, *, state: str, hidden: Sequence[str] = (), limit: int = 200
+    db: Database,
+    *,
+    state: str,
+    hidden: Sequence[str] = (),
+    limit: int = 100,
+    after: QueueCursor | None = None,
 ) -> list[Case]:
+    """One page of the queue (the worst first for open cases, the newest first for closed
+    ones), after ``after``; served by ``ix_cases_queue`` / ``ix_cases_closed``."""
     query = select(Case).where(Case.state == state)
     if hidden:
         query = query.where(Case.category.not_in(list(hidden)))
     if state == "open":
-        query = query.order_by(Case.severity, Case.opened_at)
+        if after is not None:
+            query = query.where(
+                tuple_(Case.severity, Case.opened_at, Case.id)
+                > tuple_(after.key, after.at, after.id)
+            )
+        query = query.order_by(Case.severity, Case.opened_at, Case.id)
     else:
-        query = query.order_by(Case.closed_at.desc())
+        if after is not None:
+            query = query.where(tuple_(Case.closed_at, Case.id) < tuple_(after.key, after.id))
+        query = query.order_by(Case.closed_at.desc(), Case.id.desc())
     async with db.session() as s:
         return list((await s.execute(query.limit(limit))).scalars())
 
@@ -240,3 +283,43 @@ async def users_by_pseudo_key(db: Database, key: str) -> list[str]:
     async with db.session() as s:
         rows = await s.execute(select(User.id).where(User.pseudo_key == key).limit(100))
         return [r[0] for r in rows]
+
+
+async def open_of_user(db: Database, user_id: str, *, exclude: str) -> list[Case]:
+    """The person's other open cases (a decision on all of them at once)."""
+    async with db.session() as s:
+        rows = await s.execute(
+            select(Case)
+            .where(Case.subject_user_id == user_id, Case.state == "open", Case.id != exclude)
+            .order_by(Case.severity, Case.opened_at)
+            .limit(500)
+        )
+        return list(rows.scalars())
+
+
+async def close_alike(
+    db: Database,
+    decided: Sequence[tuple[str, CaseEvent]],
+    *,
+    report_status: str,
+    entry: AuditLog,
+    message_states: dict[str, str] | None = None,
+) -> list[str]:
+    """Close these open cases with the decision already taken on another one (one
+    transaction, one audit entry), and set their messages' states (``removed``, or
+    ``delivered`` for a held one found fine). Returns the ids of the cases closed (one
+    decided meanwhile is left alone)."""
+    closed: list[str] = []
+    async with db.session() as s:
+        for case_id, event in decided:
+            case = await s.get(Case, case_id)
+            if case is None or case.state != "open":
+                continue
+            await record_decision(s, case, event, close=True, report_status=report_status)
+            closed.append(case_id)
+        for message_id, state in (message_states or {}).items():
+            await s.execute(update(Message).where(Message.id == message_id).values(state=state))
+        entry.detail = {**entry.detail, "cases": closed}
+        await audit.append_in(s, entry)
+        await s.commit()
+    return closed

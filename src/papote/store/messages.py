@@ -127,3 +127,18 @@ async def recent_of_sender(db: Database, sender_id: str, *, limit: int = 20) -> 
         found = list(rows.scalars())
     found.reverse()
     return found
+
+
+async def room_feed(
+    db: Database, room_id: str, *, after: str | None = None, limit: int = 50
+) -> list[Message]:
+    """A room as moderators watch it: every state (held and removed too), oldest first;
+    the last ``limit`` messages, or the first ``limit`` after ``after``."""
+    query = select(Message).where(Message.room_id == room_id)
+    async with db.session() as s:
+        if after is not None:
+            query = query.where(Message.id > after).order_by(Message.id).limit(limit)
+            return list((await s.execute(query)).scalars())
+        rows = list((await s.execute(query.order_by(Message.id.desc()).limit(limit))).scalars())
+    rows.reverse()
+    return rows

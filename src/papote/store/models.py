@@ -339,7 +339,9 @@ class Case(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (
-        Index("ix_cases_queue", "state", "severity", "opened_at"),
+        Index("ix_cases_queue", "state", "severity", "opened_at", "id"),
+        Index("ix_cases_state_category", "state", "category"),
+        Index("ix_cases_closed", "state", "closed_at"),
         Index("ix_cases_subject", "subject_kind", "subject_id", "state"),
         Index("ix_cases_user", "subject_user_id"),
     )
@@ -381,6 +383,9 @@ class Sanction(Base):
     created_at: Mapped[int] = mapped_column(BigInteger)
     revoked_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     revoked_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # The message's state when the decision was taken (delivered, held, removed): undoing
+    # the decision gives back what it took, and only that.
+    message_state_before: Mapped[str | None] = mapped_column(String(12), nullable=True)
 
     __table_args__ = (
         Index("ix_sanctions_user", "user_id", "created_at"),
@@ -449,6 +454,12 @@ class Notice(Base):
     created_at: Mapped[int] = mapped_column(BigInteger)
     decision: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The decision e-mailed to the author (when an e-mail was given): when it was
+    # accepted by the mail server, and how many tries it took or failed.
+    emailed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    email_attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_notices_case", "case_id"),)
 
 
 class Outbox(Base):

@@ -3,7 +3,7 @@ people who are not connected."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 
 from papote.store import audit
 from papote.store.db import Database
@@ -36,6 +36,43 @@ async def decide_notices(db: Database, case_id: str, decision: str, now: int) ->
             notice.decided_at = now
         await s.commit()
         return rows
+
+
+async def get_notice(db: Database, notice_id: str) -> Notice | None:
+    async with db.session() as s:
+        return await s.get(Notice, notice_id)
+
+
+async def record_mail(db: Database, notice_id: str, *, sent_at: int | None) -> None:
+    """One try at e-mailing a notice's decision: delivered at ``sent_at``, or failed."""
+    values: dict[str, object] = {"email_attempts": Notice.email_attempts + 1}
+    if sent_at is not None:
+        values["emailed_at"] = sent_at
+    async with db.session() as s:
+        await s.execute(update(Notice).where(Notice.id == notice_id).values(**values))
+        await s.commit()
+
+
+async def mails_due(
+    db: Database, *, max_attempts: int, untried_before: int, limit: int = 100
+) -> list[Notice]:
+    """Decided notices with an address whose decision has not reached it yet: tried and
+    failed, or never tried though decided before ``untried_before`` (a node stopped
+    before its first try); a decision just taken is left to its first try."""
+    async with db.session() as s:
+        rows = await s.execute(
+            select(Notice)
+            .where(
+                Notice.email.is_not(None),
+                Notice.decided_at.is_not(None),
+                Notice.emailed_at.is_(None),
+                Notice.email_attempts < max_attempts,
+                or_(Notice.email_attempts > 0, Notice.decided_at < untried_before),
+            )
+            .order_by(Notice.decided_at)
+            .limit(limit)
+        )
+        return list(rows.scalars())
 
 
 async def add_appeal(db: Database, appeal: Appeal, event: CaseEvent, entry: AuditLog) -> None:

@@ -16,9 +16,21 @@ const CATEGORIES = {
   scam: "Arnaque", drugs: "Drogues", spam: "Spam", other: "Autre",
 };
 const KINDS = { message: "message", user: "personne", media: "image", notice: "notification" };
+const EVENTS = { reported: "signalé", claimed: "pris", unclaimed: "rendu", note: "note",
+  action: "décision", appeal: "recours", decision: "recours décidé", undone: "annulé" };
+const VERDICTS = { allow: "accepté", warn: "avertissement", hold: "retenu", block: "bloqué",
+  escalate: "bloqué et remonté" };
+const ACTION_NAMES = Object.fromEntries([...ACTIONS.map(([value, label]) => [value, label.toLowerCase()]),
+  ["room_close", "salon fermé"], ["room_lock", "salon verrouillé"], ["room_slow", "mode lent"]]);
+const label = (map, key) => map[key] || key;
+
+const ROOM_REFRESH_MS = 2000;
+const STATES = { held: "en attente", removed: "retiré" };
+const MODES = { open: "ouvert", slow: "mode lent", locked: "verrouillé", closed: "fermé" };
 
 const state = { token: sessionStorage.getItem("papote.staff") || "", me: null, cases: [],
-  selected: 0, view: "login", current: null, queueState: "open", timer: null, search: "" };
+  selected: 0, view: "login", current: null, queueState: "open", timer: null, search: "",
+  next: null, open: 0, room: null, roomLast: null, roomSanction: null };
 
 function status(text) { $("#status").textContent = text; }
 
@@ -36,10 +48,11 @@ async function api(method, path, body) {
 
 function show(view) {
   state.view = view;
-  for (const name of ["login", "queue", "case", "appeals"]) $(`#${name}-view`).hidden = name !== view;
+  for (const name of ["login", "queue", "case", "appeals", "rooms"]) $(`#${name}-view`).hidden = name !== view;
   $("#nav").hidden = view === "login";
   clearInterval(state.timer);
   if (view === "queue") state.timer = setInterval(loadQueue, REFRESH_MS);
+  if (view === "rooms") state.timer = setInterval(refreshRoom, ROOM_REFRESH_MS);
 }
 
 function timeLeft(ms) {
@@ -70,19 +83,50 @@ function renderQueue() {
     row.addEventListener("click", () => { state.selected = i; openCase(c.id); });
     body.append(row);
   });
+  renderCounts();
+  body.querySelector('[aria-selected="true"]')?.scrollIntoView?.({ block: "nearest" });
 }
 
+function queuePath(after) {
+  if (state.search) return `/cases?pseudo=${encodeURIComponent(state.search)}`;
+  return `/cases?state=${state.queueState}${after ? `&after=${encodeURIComponent(after)}` : ""}`;
+}
+
+// The queue, a page at a time (worst first): a refresh reloads as many pages as shown.
 async function loadQueue() {
-  const query = state.search ? `?pseudo=${encodeURIComponent(state.search)}` : `?state=${state.queueState}`;
+  const wanted = Math.max(state.cases.length, 1);
   try {
-    const data = await api("GET", `/cases${query}`);
-    state.cases = data.cases;
+    let data = await api("GET", queuePath(null));
+    const cases = data.cases;
+    while (data.next && cases.length < wanted && !state.search) {
+      data = await api("GET", queuePath(data.next));
+      cases.push(...data.cases);
+    }
+    state.cases = cases;
+    state.next = state.search ? null : data.next;
+    state.open = data.open;
     state.selected = Math.min(state.selected, Math.max(state.cases.length - 1, 0));
-    $("#queue-count").textContent = `${data.open} dossier(s) ouvert(s)`;
     $("#queue-title").textContent = state.search ? `Dossiers de « ${state.search} »`
       : state.queueState === "open" ? "File des dossiers" : "Dossiers traités";
     renderQueue();
   } catch (err) { status(err.message); }
+}
+
+async function loadMore() {
+  if (!state.next) return;
+  try {
+    const data = await api("GET", queuePath(state.next));
+    state.cases.push(...data.cases);
+    state.next = data.next;
+    state.open = data.open;
+    renderQueue();
+  } catch (err) { status(err.message); }
+}
+
+function renderCounts() {
+  $("#queue-count").textContent = `${state.open} dossier(s) ouvert(s)`;
+  $("#queue-shown").textContent = `${state.cases.length} affiché(s)${state.next ? " — la suite en dessous" : ""}`;
+  $("#queue-more").hidden = !state.next;
 }
 
 function li(...children) { return h("li", {}, ...children); }
@@ -91,7 +135,7 @@ function messageItem(m, subjectId) {
   const media = m.media ? mediaBlock(m.media) : null;
   return h("li", { class: m.id === subjectId ? "subject" : "" },
     h("strong", {}, m.from?.pseudo || "?"), " ", h("span", { class: "muted" }, when(m.ts)), " ",
-    m.state !== "delivered" ? h("span", { class: "state" }, `[${m.state}] `) : null,
+    m.state !== "delivered" ? h("span", { class: "state" }, `[${STATES[m.state] || m.state}] `) : null,
     h("span", {}, m.text), media);
 }
 
@@ -118,18 +162,18 @@ function renderCase(c) {
   for (const r of ev.reports) {
     reports.append(li(`${when(r.created_at)} — ${CATEGORIES[r.reason] || r.reason} (${r.from === "system" ? "automatique" : `poids ${r.weight}`}) `, r.comment || ""));
   }
-  for (const v of ev.verdicts) reports.append(li(`Verdict : ${v.action} ${v.category || ""} · règle ${v.rule || "—"}`));
+  for (const v of ev.verdicts) reports.append(li(`Verdict : ${label(VERDICTS, v.action)} ${v.category ? label(CATEGORIES, v.category) : ""} · règle ${v.rule || "—"}`));
   const history = $("#case-history");
   clear(history);
-  for (const s of ev.sanctions) history.append(li(`${when(s.created_at)} — ${s.action} (${CATEGORIES[s.category] || s.category})${s.revoked_at ? " — annulée" : ""}`));
-  for (const e of ev.earlier_cases) history.append(li(`Dossier ${e.id} : ${CATEGORIES[e.category] || e.category}, ${e.state}`));
+  for (const s of ev.sanctions) history.append(li(`${when(s.created_at)} — ${label(ACTION_NAMES, s.action)} (${CATEGORIES[s.category] || s.category})${s.revoked_at ? " — annulée" : ""}`));
+  for (const e of ev.earlier_cases) history.append(li(`Dossier ${e.id} : ${CATEGORIES[e.category] || e.category}, ${e.state === "open" ? "ouvert" : "traité"}`));
   if (!history.children.length) history.append(li("Rien d'antérieur."));
   const network = $("#case-network");
   clear(network);
   for (const [k, v] of Object.entries(ev.network)) network.append(li(`${k} : ${Array.isArray(v) ? v.join(", ") : v}`));
   const events = $("#case-events");
   clear(events);
-  for (const e of c.events) events.append(li(`${when(e.ts)} — ${e.kind} par ${e.actor}${e.data?.action ? ` : ${e.data.action}` : ""}${e.data?.text ? ` : ${e.data.text}` : ""}`));
+  for (const e of c.events) events.append(li(`${when(e.ts)} — ${label(EVENTS, e.kind)} par ${e.actor === "system" ? "le système" : e.actor}${e.data?.action ? ` : ${label(ACTION_NAMES, e.data.action)}` : ""}${e.data?.text ? ` : ${e.data.text}` : ""}`));
   $("#act-reason").value = c.category in CATEGORIES ? c.category : "other";
   $("#act-error").textContent = "";
   $("#act-submit").disabled = c.state !== "open";
@@ -152,11 +196,13 @@ async function act() {
   if (!c || !action) { $("#act-error").textContent = "Choisis une action."; return; }
   const minutes = parseInt($("#act-duration").value, 10);
   const body = { action, reason: $("#act-reason").value, note: $("#act-note").value,
-    duration_s: Number.isFinite(minutes) ? minutes * 60 : null, version: c.version };
+    duration_s: Number.isFinite(minutes) ? minutes * 60 : null, version: c.version,
+    all_of_author: $("#act-alike").checked };
   try {
-    await api("POST", `/cases/${encodeURIComponent(c.id)}/actions`, body);
-    status(`Dossier ${c.id} : ${ACTIONS.find((a) => a[0] === action)[1].toLowerCase()} — fait.`);
-    $("#act-note").value = ""; $("#act-duration").value = "";
+    const done = await api("POST", `/cases/${encodeURIComponent(c.id)}/actions`, body);
+    const alike = done.also_closed?.length ? ` (et ${done.also_closed.length} autre(s) dossier(s))` : "";
+    status(`Dossier ${c.id} : ${ACTIONS.find((a) => a[0] === action)[1].toLowerCase()} — fait${alike}.`);
+    $("#act-note").value = ""; $("#act-duration").value = ""; $("#act-alike").checked = false;
     for (const input of document.querySelectorAll("#act-actions input")) input.checked = false;
     await nextOrQueue(c.id);
   } catch (err) { $("#act-error").textContent = err.message; }
@@ -202,10 +248,80 @@ async function loadAppeals() {
         .catch((err) => status(err.message));
       uphold.addEventListener("click", () => decide("uphold"));
       overturn.addEventListener("click", () => decide("overturn"));
-      list.append(li(h("p", {}, `${when(a.created_at)} — ${a.sanction.action} (${CATEGORIES[a.sanction.category] || a.sanction.category}) décidé par ${a.sanction.decided_by}`),
+      list.append(li(h("p", {}, `${when(a.created_at)} — ${label(ACTION_NAMES, a.sanction.action)} (${CATEGORIES[a.sanction.category] || a.sanction.category}) décidé par ${a.sanction.decided_by}`),
         h("blockquote", {}, a.text), uphold, " ", overturn));
     }
   } catch (err) { status(err.message); }
+}
+
+// ---------------------------------------------------------------- a room, live
+
+async function loadRooms() {
+  try {
+    const data = await api("GET", "/rooms");
+    const pick = $("#room-pick");
+    const chosen = state.room || data.rooms[0]?.id;
+    clear(pick);
+    for (const r of data.rooms) {
+      pick.append(h("option", { value: r.id }, `${r.name} (${r.member_count}) — ${MODES[r.mode] || r.mode}`));
+    }
+    pick.value = chosen;
+    await watchRoom(chosen);
+  } catch (err) { status(err.message); }
+}
+
+async function watchRoom(id) {
+  state.room = id; state.roomLast = null;  // null: opening the view (the server audits it)
+  clear($("#room-feed"));
+  await refreshRoom();
+}
+
+async function refreshRoom() {
+  if (!state.room) return;
+  const after = state.roomLast === null ? "" : `?after=${encodeURIComponent(state.roomLast)}`;
+  try {
+    const data = await api("GET", `/rooms/${encodeURIComponent(state.room)}/live${after}`);
+    if (data.room.id !== state.room) return;
+    const feed = $("#room-feed");
+    for (const m of data.messages) feed.append(messageItem(m, null));
+    while (feed.children.length > 200) feed.firstChild.remove();
+    if (data.messages.length) feed.lastChild.scrollIntoView?.({ block: "nearest" });
+    state.roomLast = data.last;
+    $("#room-live-title").textContent = `Messages de « ${data.room.name} »`;
+    $("#room-mode").textContent = `État : ${MODES[data.room.mode] || data.room.mode}` +
+      (data.room.until ? ` jusqu'au ${when(data.room.until)}` : "");
+    state.roomSanction = data.room.sanction_id;
+    $("#room-reopen").hidden = !state.roomSanction;
+    $("#room-count").textContent = String(data.room.member_count);
+    const members = $("#room-members");
+    clear(members);
+    for (const u of data.members) {
+      const search = h("button", { type: "button", class: "btn ghost" }, u.pseudo);
+      search.addEventListener("click", () => {
+        state.search = u.pseudo; $("#search").value = u.pseudo; show("queue"); loadQueue();
+      });
+      members.append(li(search, ` ${u.age} ans, ${u.city}`));
+    }
+  } catch (err) { status(err.message); }
+}
+
+async function roomAction(action) {
+  const body = { action, reason: $("#room-reason").value, slow_s: 30 };
+  try {
+    await api("POST", `/rooms/${encodeURIComponent(state.room)}/actions`, body);
+    $("#room-error").textContent = "";
+    status("Mesure appliquée au salon.");
+    await refreshRoom();
+  } catch (err) { $("#room-error").textContent = err.message; }
+}
+
+async function reopenRoom() {
+  if (!state.roomSanction) return;
+  try {
+    await api("POST", `/sanctions/${encodeURIComponent(state.roomSanction)}/undo`, {});
+    status("Salon rouvert.");
+    await refreshRoom();
+  } catch (err) { $("#room-error").textContent = err.message; }
 }
 
 function logout() {
@@ -231,8 +347,10 @@ function wire() {
   for (const [value, label, key] of ACTIONS) {
     actions.append(h("label", {}, h("input", { type: "radio", name: "action", value }), `${label} (${key})`));
   }
-  const reason = $("#act-reason");
-  for (const [value, label] of Object.entries(CATEGORIES)) reason.append(h("option", { value }, label));
+  for (const select of [$("#act-reason"), $("#room-reason")]) {
+    for (const [value, label] of Object.entries(CATEGORIES)) select.append(h("option", { value }, label));
+  }
+  $("#room-reason").value = "spam";
   $("#login-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const body = { name: $("#login-name").value.trim(), password: $("#login-password").value,
@@ -249,11 +367,22 @@ function wire() {
   $("#add-note").addEventListener("click", addNote);
   $("#back").addEventListener("click", () => { show("queue"); loadQueue(); });
   $("#logout").addEventListener("click", logout);
-  $("#nav-queue").addEventListener("click", () => { state.search = ""; state.queueState = "open"; show("queue"); loadQueue(); });
-  $("#nav-closed").addEventListener("click", () => { state.search = ""; state.queueState = "closed"; show("queue"); loadQueue(); });
+  const switchQueue = (queueState) => {
+    state.search = ""; state.queueState = queueState; state.cases = []; state.selected = 0;
+    show("queue"); loadQueue();
+  };
+  $("#nav-queue").addEventListener("click", () => switchQueue("open"));
+  $("#nav-closed").addEventListener("click", () => switchQueue("closed"));
   $("#nav-appeals").addEventListener("click", () => { show("appeals"); loadAppeals(); });
+  $("#nav-rooms").addEventListener("click", () => { show("rooms"); loadRooms(); });
+  $("#room-pick").addEventListener("change", (event) => watchRoom(event.target.value));
+  $("#room-slow").addEventListener("click", () => roomAction("slow"));
+  $("#room-lock").addEventListener("click", () => roomAction("lock"));
+  $("#room-close").addEventListener("click", () => roomAction("close"));
+  $("#room-reopen").addEventListener("click", reopenRoom);
+  $("#queue-more").addEventListener("click", loadMore);
   $("#search-form").addEventListener("submit", (event) => {
-    event.preventDefault(); state.search = $("#search").value.trim(); loadQueue();
+    event.preventDefault(); state.search = $("#search").value.trim(); state.cases = []; loadQueue();
   });
   document.addEventListener("keydown", onKey);
 }
@@ -264,8 +393,13 @@ function onKey(event) {
   if (event.key === "Escape" && state.view === "case") { show("queue"); loadQueue(); return; }
   if (typing) return;
   if (state.view === "queue") {
-    if (event.key === "j" || event.key === "ArrowDown") state.selected = Math.min(state.selected + 1, state.cases.length - 1);
+    if (event.key === "j" || event.key === "ArrowDown") {
+      if (state.selected >= state.cases.length - 1 && state.next) { event.preventDefault(); loadMore(); return; }
+      state.selected = Math.min(state.selected + 1, state.cases.length - 1);
+    }
     else if (event.key === "k" || event.key === "ArrowUp") state.selected = Math.max(state.selected - 1, 0);
+    else if (event.key === "Home") state.selected = 0;
+    else if (event.key === "End") state.selected = Math.max(state.cases.length - 1, 0);
     else if (event.key === "Enter" && state.cases[state.selected]) { openCase(state.cases[state.selected].id); return; }
     else if (event.key === "/") { event.preventDefault(); $("#search").focus(); return; }
     else return;
