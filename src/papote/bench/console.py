@@ -228,6 +228,12 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
                 "p50": _pct(action, 0.5),
                 "p99": _pct(action, 0.99),
                 "n": len(action),
+                "over_100": sum(1 for a in action if a > 0.1),
+                # the slowest ones and when they came (the i-th action of the run)
+                "slowest": [
+                    [i, round(a * 1e3, 1)]
+                    for i, a in sorted(enumerate(action), key=lambda x: -x[1])[:5]
+                ],
             },
             "ping_ms": {"p50": _pct(pings, 0.5), "p99": _pct(pings, 0.99)},
         }
