@@ -23,6 +23,20 @@ def _notice(base_url: str, pseudo: str, category: str) -> None:
     assert r.status_code == 201, r.text
 
 
+def _someone_in_the_chat(base_url: str, prefix: str) -> str:
+    """The pseudo of a person who just entered over HTTP (notices name a real subject)."""
+    for _ in range(5):  # a random suffix may read as a refused word: draw again
+        pseudo = unique_pseudo(prefix)
+        r = httpx.post(
+            f"{base_url}/api/v1/session",
+            json={"pseudo": pseudo, "age": 30, "gender": "homme", "postal_code": "75011"},
+        )
+        if r.status_code == 201:
+            return pseudo
+        assert r.json()["error"]["code"] == "pseudo_refused", r.text
+    raise AssertionError("no pseudo accepted in five draws")
+
+
 def _login(page, staff) -> None:
     page.goto("/staff")
     page.fill("#login-name", staff.name)
@@ -91,10 +105,11 @@ def test_console_is_accessible(new_page, sqlite_server):
     assert run_axe(page) == []
 
 
-def test_anyone_files_a_notice_from_the_page(new_page, page_errors):
+def test_anyone_files_a_notice_from_the_page(new_page, base_url, page_errors):
+    pseudo = _someone_in_the_chat(base_url, "Signale")
     page = new_page()
     page.goto("/signaler")
-    page.fill("#n-what", "https://papote.example/salon/general")
+    page.fill("#n-what", pseudo)
     page.select_option("#n-category", "child_safety")
     page.fill("#n-explanation", "Un adulte demande des photos à une enfant.")
     page.click("#notice-form button[type=submit]")
@@ -130,9 +145,8 @@ def test_banned_browser_contests_from_the_appeal_page(new_page, sqlite_server, p
 
 
 def test_the_queue_pages_through_every_open_case(new_page, sqlite_server, page_errors):
-    marker = unique_pseudo("Page")
-    for i in range(105):  # more than a page: cases on notices about nobody in the chat
-        _notice(sqlite_server.url, f"{marker}-{i}", "spam")
+    for _ in range(105):  # more than a page: a notice about each of 105 people in the chat
+        _notice(sqlite_server.url, _someone_in_the_chat(sqlite_server.url, "Page"), "spam")
     console = new_page()
     _login(console, add_staff(sqlite_server))
     rows = console.locator("#queue-body tr")

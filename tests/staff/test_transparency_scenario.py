@@ -25,11 +25,11 @@ async def test_transparency_counts_match_a_scenario(fresh_server, tmp_path: Path
     two = await say(a, "general", "quelqu'un a vu le match hier soir ?")
     await b.request({"type": "report", "reason": "harassment", "message": one["id"]})
     await b.request({"type": "report", "reason": "spam", "message": two["id"]})
-    plain = {"url_or_id": "un pseudo inconnu", "category": "hate", "explanation": "Haine."}
+    plain = {"url_or_id": a.user["pseudo"], "category": "hate", "explanation": "Haine."}
     assert httpx.post(f"{server.url}/api/v1/notices", json=plain).status_code == 201
     trusted = httpx.post(
         f"{server.url}/api/v1/notices",
-        json={**plain, "category": "scam", "url_or_id": "ailleurs"},
+        json={**plain, "category": "scam", "url_or_id": b.user["pseudo"]},
         headers={"X-Trusted-Flagger-Key": FLAGGER_KEY},
     )
     assert trusted.status_code == 201
