@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
+from papote.safety.conversation import MINOR_NAMED_BEFORE
 from papote.safety.explanations import explanation
 from papote.safety.text.features import CHAR_SIZES, context_features, message_features
 from papote.safety.text.grooming import YOUNG_LOOK_MAX_AGE
@@ -54,8 +55,8 @@ RECIPIENT_MINOR = "@recipient_minor"
 # (the other person is or may be a minor, or this sender named a minor age or class in an
 # earlier message; a sexual-violence plan of this sender is under way)
 _SUSPICION: dict[Category, frozenset[str]] = {
-    Category.CHILD_SAFETY: frozenset({RECIPIENT_MINOR, "@minor_named_before"}),
-    Category.GROOMING: frozenset({RECIPIENT_MINOR, "@minor_named_before"}),
+    Category.CHILD_SAFETY: frozenset({RECIPIENT_MINOR, MINOR_NAMED_BEFORE}),
+    Category.GROOMING: frozenset({RECIPIENT_MINOR, MINOR_NAMED_BEFORE}),
     Category.SEXUAL_VIOLENCE: frozenset({"@sv_plan"}),
 }
 
