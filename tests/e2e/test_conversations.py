@@ -91,7 +91,7 @@ def test_held_message_stays_in_place_greyed_and_its_fate_is_shown(new_page, page
         sockets.append(ws)
 
     page.route_web_socket("**/api/v1/ws", _route)
-    enter(page, unique_pseudo("Promo"))
+    enter(page, unique_pseudo("Cuistot"))
     say(page, PROMO)
     held = page.locator("#message-list .msg.held")
     expect(held).to_have_count(1)
