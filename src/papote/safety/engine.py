@@ -32,8 +32,15 @@ from papote.safety.conversation import (
     last_question,
     sender_minor_signal,
 )
+from papote.safety.conversation_model import DEFAULT_VERSION as CONVERSATION_VERSION
+from papote.safety.conversation_model import MODELS_DIR as CONVERSATION_MODELS
+from papote.safety.conversation_model import (
+    ConversationModel,
+    ConversationModelError,
+    conversation_features,
+)
 from papote.safety.explanations import explanation
-from papote.safety.learned import TextModel
+from papote.safety.learned import TextModel, context_allows
 from papote.safety.learned import join as join_model
 from papote.safety.memory import ConversationMemory, MemoryEntry
 from papote.safety.pipeline import SafetyPipeline
@@ -71,9 +78,22 @@ class Assessment:
 
 
 class ModerationEngine:
-    def __init__(self, ruleset: RuleSet, model: TextModel | None = None) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        model: TextModel | None = None,
+        conversation: ConversationModel | None = None,
+    ) -> None:
         self._compiled: CompiledRules = compile_rules(ruleset)
         self.model = model  # the learned text model (safety/learned.py), beside the rules
+        # the learned conversation model (conversation_model.py), reading the text model's
+        # scores of the whole remembered conversation
+        if conversation is not None and (model is None or conversation.text_model != model.version):
+            raise ConversationModelError(
+                f"the conversation model {conversation.version} reads the scores of "
+                f"{conversation.text_model}, not of {model.version if model else 'no model'}"
+            )
+        self.conversation = conversation
         missing = set(STAGE_WEIGHTS) - set(ruleset.concepts)
         if missing:
             raise RulePackError(f"grooming stages without a concept: {sorted(missing)}")
@@ -90,7 +110,11 @@ class ModerationEngine:
         one); ``PAPOTE_TEXT_MODEL=false`` serves the rules alone (docs/moderation.md)."""
         folder = rules_dir or RULES_DIR
         text_model = TextModel.load(model) if with_model else None
-        return cls(load_rules(sorted(folder.glob("*.yaml"))), text_model)
+        conversation = None
+        if text_model is not None and model is None:  # the shipped pair
+            path = CONVERSATION_MODELS / f"{CONVERSATION_VERSION}.json"
+            conversation = ConversationModel.load(path) if path.exists() else None
+        return cls(load_rules(sorted(folder.glob("*.yaml"))), text_model, conversation)
 
     @property
     def term_count(self) -> int:
@@ -184,10 +208,17 @@ class ModerationEngine:
             if grooming is not None:
                 verdicts.append(grooming)
         seconded: tuple[str, ...] = ()  # model verdicts on categories a rule already judged
+        scores: tuple[float, ...] = ()
         if self.model is not None:  # the learned model: what the rules cannot list
             recipient_age = ctx.recipient.age if dm and ctx.recipient is not None else None
             previous = _previous(self.model, history)
             found = self.model.verdicts(text, previous, names, recipient_age)
+            scores = self.model.probabilities(text, previous)
+            if self.conversation is not None and history:
+                found = _with_conversation(
+                    found,
+                    self._conversation_verdicts(ctx, scores, history, names, recipient_age),
+                )
             if found and excused:  # a rule heard the harmful reading and knew why not
                 found = [v for v in found if v.categories[0] not in excused]
             if found:
@@ -238,8 +269,41 @@ class ModerationEngine:
             signals=_signals(compiled.remember.intersection(hits) if hits else (), stages),
             nudges=tuple([n.key for n in nudges]) if nudges else (),
             flags=tuple(sorted(flags)) if flags else (),
+            scores=tuple([round(x, 3) for x in scores]),
         )
         return Assessment(verdict, entry, learned)
+
+    def _conversation_verdicts(
+        self,
+        ctx: MessageContext,
+        scores: Sequence[float],
+        history: Sequence[MemoryEntry],
+        names: set[str],
+        recipient_age: int | None,
+    ) -> list[Verdict]:
+        """What the conversation model reads in this message after the remembered ones."""
+        assert self.conversation is not None
+        sender = ctx.sender.id
+        dm = ctx.channel == "dm"
+        other_minor = "@recipient_minor" in names or any(
+            MINOR_FLAG in e.flags for e in history if e.sender != sender
+        )
+        features = conversation_features(
+            scores,
+            [e.scores for e in history if e.sender == sender],
+            [e.scores for e in history if e.sender != sender],
+            other_minor=other_minor,
+            dm=dm,
+            sender_age=ctx.sender.age,
+            recipient_age=recipient_age,
+        )
+        rule = f"model:{self.conversation.version}:"
+        return [
+            Verdict(f.action, (f.category,), f.score, rule + f.category.value,
+                    explanation(f.action, f.category))
+            for f in self.conversation.found(features)
+            if context_allows(f.category, names, recipient_age)
+        ]  # fmt: skip
 
     @staticmethod
     def _fired(
@@ -328,6 +392,19 @@ def _rule_verdict(rule: Rule) -> Verdict:
         verdict = Verdict(rule.action, (rule.category,), rule.severity, rule.id, explained)
         _VERDICTS[key] = verdict
     return verdict
+
+
+def _with_conversation(found: list[Verdict], conversation: list[Verdict]) -> list[Verdict]:
+    """The text model's verdicts and the conversation model's, one per category (the
+    more severe)."""
+    if not conversation:
+        return found
+    best = {v.categories[0]: v for v in found}
+    for verdict in conversation:
+        category = verdict.categories[0]
+        if category not in best or _severity(verdict) < _severity(best[category]):
+            best[category] = verdict
+    return list(best.values())
 
 
 def _severity(verdict: Verdict) -> tuple[int, float]:

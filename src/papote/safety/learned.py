@@ -208,13 +208,6 @@ class TextModel:
         own words)."""
         logits = self._cached(text.variants, previous if self.context else None)
         out: list[Verdict] = []
-        consented: bool | None = None
-        sender_minor = SENDER_MINOR in names
-        adult_peer = (
-            recipient_age is not None
-            and recipient_age > YOUNG_LOOK_MAX_AGE
-            and RECIPIENT_MINOR not in names
-        )
         short = len(text.words.split()) <= SHORT_WORDS
         # towards an adult or an unknown person who gave no sign of being a minor,
         # grooming needs the act threshold
@@ -234,16 +227,9 @@ class TextModel:
                 suspicion = _SUSPICION.get(policy.category)
                 if logit < alert_logit or suspicion is None or suspicion.isdisjoint(names):
                     continue
+            if not context_allows(policy.category, names, recipient_age):
+                continue
             score = _sigmoid(logit)
-            if sender_minor and policy.category in _ADULT_SIDE:
-                continue
-            if adult_peer and policy.category is Category.GROOMING:
-                continue
-            if policy.category is Category.SEXUAL_CONTENT:
-                if consented is None:
-                    consented = not _CONSENTED.isdisjoint(names)
-                if consented:
-                    continue
             action = policy.act if score >= policy.act_at else policy.review
             out.append(
                 Verdict(
@@ -255,6 +241,11 @@ class TextModel:
                 )
             )
         return out
+
+    def probabilities(self, text: NormalisedText, previous: str | None) -> tuple[float, ...]:
+        """Every category's probability, in :attr:`labels` order (what the memory keeps)."""
+        logits = self._cached(text.variants, previous if self.context else None)
+        return tuple(_sigmoid(x) for x in logits)
 
     def second_opinion(
         self, verdicts: Sequence[Verdict], text: NormalisedText, previous: str | None
@@ -302,6 +293,24 @@ class TextModel:
                     )
                 )
         return kept, tuple(vetoed)
+
+
+def context_allows(category: Category, names: AbstractSet[str], recipient_age: int | None) -> bool:
+    """Whether the context lets a learned verdict of ``category`` stand: a possible
+    minor's own words are not what an adult does to a minor (child safety, grooming);
+    grooming aims at a minor or a much younger person, not at someone who entered as
+    older than YOUNG_LOOK_MAX_AGE and gave no sign of being a minor; explicit talk is
+    welcome in the adult room and with someone who talks that way too."""
+    if category in _ADULT_SIDE and SENDER_MINOR in names:
+        return False
+    if (
+        category is Category.GROOMING
+        and recipient_age is not None
+        and recipient_age > YOUNG_LOOK_MAX_AGE
+        and RECIPIENT_MINOR not in names
+    ):
+        return False
+    return not (category is Category.SEXUAL_CONTENT and not _CONSENTED.isdisjoint(names))
 
 
 # categories where a rule may be a word out of context, and rules that are exact evidence

@@ -32,6 +32,9 @@ class MemoryEntry:
     signals: tuple[str, ...] = ()  # concepts worth remembering (grooming stages, explicit...)
     nudges: tuple[str, ...] = ()  # keys of the safety notices sent with this message
     flags: tuple[str, ...] = ()
+    # the text model's probabilities of this message, in its label order (rounded; empty
+    # when the model is off): what the conversation model reads (conversation_model.py)
+    scores: tuple[float, ...] = ()
 
     def to_json(self) -> bytes:
         return orjson.dumps(asdict(self))
@@ -39,7 +42,7 @@ class MemoryEntry:
     @classmethod
     def from_json(cls, raw: bytes | str) -> MemoryEntry:
         data: dict[str, Any] = orjson.loads(raw)
-        for name in ("categories", "signals", "nudges", "flags"):
+        for name in ("categories", "signals", "nudges", "flags", "scores"):
             data[name] = tuple(data.get(name) or ())
         return cls(**data)
 

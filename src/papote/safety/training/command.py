@@ -26,6 +26,7 @@ import orjson
 
 from papote.safety.learned import DEFAULT_VERSION, FORMAT, MODELS_DIR
 from papote.safety.text.features import CHAR_SIZES
+from papote.safety.training.conversation_fit import summary, train_conversation_model
 from papote.safety.training.data import LABELS, Example, load_sources
 from papote.safety.training.fit import (
     choose_thresholds,
@@ -206,6 +207,13 @@ def train(args: argparse.Namespace) -> int:
         idf2=arrays["idf2"],
         bias=arrays["bias"],
     )
+    if scored:  # the conversation model reads the text model's out-of-source scores
+        conversation = train_conversation_model(scored, thresholds, args.version)
+        if conversation is not None:
+            (args.out / f"{conversation['version']}.json").write_bytes(
+                orjson.dumps(conversation, option=orjson.OPT_INDENT_2)
+            )
+            print(summary(conversation))
     if args.splits:
         write_split_files(examples, args.data, args.splits)
     size = sum((args.out / f"{args.version}{s}").stat().st_size for s in (".json", ".npz"))

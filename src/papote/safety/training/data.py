@@ -37,6 +37,10 @@ class Example:
     kind: str
     group: str  # source/file:line: one line, one split
     channel: str = "room"
+    # in a conversation: who sent it, the age they declared, its place (0 = first message)
+    sender: str = ""
+    age: int | None = None
+    turn: int = -1
 
     @property
     def split(self) -> str:
@@ -67,11 +71,23 @@ def examples_of(path: Path, source: str) -> Iterator[Example]:
         channel = str(line.get("channel") or "room")
         if "messages" in line:
             previous = None
-            for message in line["messages"]:
+            for turn, message in enumerate(line["messages"]):
                 text = str(message.get("text") or "")
                 label = message.get("label")
                 if label in known and text:
-                    yield Example(text, previous, label, source, kind, group, channel)
+                    age = message.get("age")
+                    yield Example(
+                        text,
+                        previous,
+                        label,
+                        source,
+                        kind,
+                        group,
+                        channel,
+                        str(message.get("sender") or ""),
+                        int(age) if isinstance(age, int) and not isinstance(age, bool) else None,
+                        turn,
+                    )
                 previous = text
         elif line.get("label") in known and line.get("text"):
             yield Example(str(line["text"]), None, line["label"], source, kind, group, channel)

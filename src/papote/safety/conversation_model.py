@@ -1,0 +1,171 @@
+"""The learned conversation model: what a message means after what its sender already said.
+
+The text model (learned.py) reads one message. Grooming and planned sexual violence are
+told over several, each step mild alone ("t'es en quelle classe ?", "t'as snap ?", "tes
+parents rentrent quand ?"). This model reads a private conversation or a room thread as
+a whole, from the text model's scores of every remembered message (the memory keeps
+them: :attr:`MemoryEntry.scores`), not from keywords:
+
+- the scores of this message, the highest score of each category over the sender's
+  earlier messages and over the others' (what the conversation already showed);
+- whether the other side is or may be a minor (declared age, their own words), and the
+  same crossed with this message's and the sender's scores (the same words weigh more
+  towards a minor);
+- how far the sender went (earlier messages, how many of them the text model flagged)
+  and the age gap in a private conversation.
+
+One logistic regression per category over those features, trained by
+``papote moderation train`` on the conversations of data/moderation/ with the text
+model's *out-of-source* scores (each writer scored by a model that never saw them, as
+live text is), thresholds chosen on out-of-source conversations too. The same
+:func:`conversation_features` builds the features in training and in the engine.
+See docs/moderation.md ("The conversation model") and docs/model-card.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from papote.safety.verdict import Action, Category
+
+FORMAT = "papote-conversation-model/1"
+MODELS_DIR = Path(__file__).parent / "models"
+DEFAULT_VERSION = "conv-v1"
+FLAGGED_AT = 0.5  # an earlier message the text model scored this high in some category
+MAX_TURNS = 10  # earlier messages of the sender counted (the memory keeps 20 in all)
+AGE_GAP_SCALE = 20.0
+
+
+class ConversationModelError(ValueError):
+    """The artefact is missing, of another format, or made for another text model."""
+
+
+def feature_names(labels: Sequence[str]) -> list[str]:
+    """The names of :func:`conversation_features`' values, in order."""
+    names = [f"now:{c}" for c in labels]
+    names += [f"sender_max:{c}" for c in labels]
+    names += [f"others_max:{c}" for c in labels]
+    names += [f"minor_x_now:{c}" for c in labels]
+    names += [f"minor_x_sender_max:{c}" for c in labels]
+    return [*names, "other_minor", "dm", "sender_turns", "sender_flagged", "age_gap"]
+
+
+def conversation_features(
+    now: Sequence[float],
+    sender_past: Sequence[Sequence[float]],
+    others_past: Sequence[Sequence[float]],
+    *,
+    other_minor: bool,
+    dm: bool,
+    sender_age: int | None,
+    recipient_age: int | None,
+) -> list[float]:
+    """The features of one message (see the module's docstring). ``now`` and each row of
+    the pasts hold the text model's probabilities, in its label order; a remembered
+    message without scores is an empty row (it counts as a turn, adds no score)."""
+    size = len(now)
+    sender_max = _column_max(sender_past, size)
+    others_max = _column_max(others_past, size)
+    minor = 1.0 if other_minor else 0.0
+    flagged = sum(1 for row in sender_past if row and max(row) >= FLAGGED_AT)
+    gap = 0.0
+    if dm and sender_age is not None and recipient_age is not None:
+        gap = max(-1.0, min(1.0, (sender_age - recipient_age) / AGE_GAP_SCALE))
+    return [
+        *now,
+        *sender_max,
+        *others_max,
+        *(minor * x for x in now),
+        *(minor * x for x in sender_max),
+        minor,
+        1.0 if dm else 0.0,
+        min(len(sender_past), MAX_TURNS) / MAX_TURNS,
+        min(flagged, 5) / 5.0,
+        gap,
+    ]
+
+
+def _column_max(rows: Sequence[Sequence[float]], size: int) -> list[float]:
+    best = [0.0] * size
+    for row in rows:
+        if row:
+            best = [max(a, b) for a, b in zip(best, row, strict=True)]
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A category the conversation model flags, with its probability and action."""
+
+    category: Category
+    score: float
+    action: Action
+
+
+class ConversationModel:
+    def __init__(
+        self,
+        version: str,
+        text_model: str,
+        labels: Sequence[str],
+        weights: Sequence[Sequence[float]],
+        bias: Sequence[float],
+        thresholds: dict[str, dict[str, Any]],
+    ) -> None:
+        size = len(feature_names(labels))
+        if len(weights) != len(labels) or any(len(w) != size for w in weights):
+            raise ConversationModelError("weights and features disagree in size")
+        self.version = version
+        self.text_model = text_model  # its inputs are this text model's scores
+        self.labels = tuple(labels)
+        self._weights = np.asarray(weights, dtype=np.float64)
+        self._bias = np.asarray(bias, dtype=np.float64)
+        self._policies = [
+            (
+                Category(label),
+                float(thresholds[label]["review_at"]),
+                Action[str(thresholds[label]["review"]).upper()],
+                float(thresholds[label]["act_at"]),
+                Action[str(thresholds[label]["act"]).upper()],
+            )
+            for label in labels
+        ]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ConversationModel:
+        meta_path = path or MODELS_DIR / f"{DEFAULT_VERSION}.json"
+        try:
+            meta: dict[str, Any] = orjson.loads(meta_path.read_bytes())
+        except (OSError, orjson.JSONDecodeError) as exc:
+            raise ConversationModelError(f"cannot read {meta_path}: {exc}") from exc
+        if meta.get("format") != FORMAT:
+            raise ConversationModelError(f"{meta_path}: format {meta.get('format')!r}")
+        return cls(
+            meta["version"],
+            meta["text_model"],
+            meta["labels"],
+            meta["weights"],
+            meta["bias"],
+            meta["thresholds"],
+        )
+
+    def probabilities(self, features: Sequence[float]) -> list[float]:
+        z = self._weights @ np.asarray(features, dtype=np.float64) + self._bias
+        return [1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0 for x in z.tolist()]
+
+    def found(self, features: Sequence[float]) -> list[Found]:
+        """The categories whose probability passes their review threshold."""
+        out = []
+        for p, (category, review_at, review, act_at, act) in zip(
+            self.probabilities(features), self._policies, strict=True
+        ):
+            if p >= review_at:
+                out.append(Found(category, p, act if p >= act_at else review))
+        return out
