@@ -24,12 +24,14 @@ SEALED = Path(__file__).resolve().parents[1] / "corpus" / "sealed"
 # round of issue 8: rules only s1 0.382 / 0.368 / 6.5%; s2 conversations 0.298 / 0.370 /
 # 3.7%; forum 0.254 / 0.40 (5 messages) / 1.7%; hate 0.416 / - / 12.8%. Rules + text-v3:
 # s1 0.714 / 0.681 / 6.1%; conversations 0.632 / 0.685 / 5.1%; forum 0.699 / 1.0 (5) /
-# 1.1%; hate 0.675 / - / 12.2% (docs/moderation.md, "Figures").
+# 1.1%; hate 0.675 / - / 12.2%. Fourth round (2026-12-02), rules + text-v4 + the
+# conversation model conv-v1: s1 0.775 / 0.740 / 6.1%; conversations 0.860 / 0.849 / 6.5%;
+# forum 0.728 / 1.0 (5) / 1.1%; hate 0.703 / - / 13.3% (docs/moderation.md, "Figures").
 FLOORS: dict[str, tuple[float, float, float]] = {
-    "s1-heldout_chat.jsonl.gz": (0.69, 0.65, 0.075),
-    "s2-conversations.jsonl.gz": (0.60, 0.65, 0.07),
-    "s2-forum_toxicity.jsonl.gz": (0.66, 0.60, 0.03),
-    "s2-hate_functional.jsonl.gz": (0.64, 0.0, 0.14),
+    "s1-heldout_chat.jsonl.gz": (0.75, 0.71, 0.075),
+    "s2-conversations.jsonl.gz": (0.83, 0.82, 0.08),
+    "s2-forum_toxicity.jsonl.gz": (0.70, 0.60, 0.03),
+    "s2-hate_functional.jsonl.gz": (0.68, 0.0, 0.15),
 }
 # issue 8: recall >= 0.85, child safety/grooming/sexual violence stopped >= 0.9, benign <= 5%
 TARGETS = (0.85, 0.9, 0.05)

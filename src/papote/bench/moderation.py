@@ -39,6 +39,7 @@ from papote.safety.context import MessageContext, Participant
 from papote.safety.engine import ModerationEngine
 from papote.safety.learned import TextModel
 from papote.safety.memory import MemoryEntry
+from papote.safety.text.normalise import normalise
 
 # package data (bench/data/README.md): works from an installed wheel, unlike tests/
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -132,13 +133,19 @@ def realistic_mix(count: int, seed: int) -> Mix:
     )
 
 
-def _history(rng: random.Random) -> list[MemoryEntry]:
+def _history(rng: random.Random, engine: ModerationEngine) -> list[MemoryEntry]:
+    """Ten remembered messages, with the text model's scores as the live memory keeps
+    them (what the conversation model reads)."""
+    model = engine.model
     return [
         MemoryEntry(
             sender=f"u{rng.randrange(50)}",
             text=t,
             ts=i,
             signals=("g_age_question",) if i == 3 else (),
+            scores=tuple(round(x, 3) for x in model.probabilities(normalise(t), None))
+            if model is not None
+            else (),
         )
         for i, t in enumerate(rng.sample(EVERYDAY, 10))
     ]
@@ -241,7 +248,7 @@ def main(argv: Sequence[str]) -> int:
     engine = ModerationEngine.load(with_model=not args.no_model)
     if args.no_model_cache and engine.model is not None:
         engine.model = TextModel.load(cache_size=0)
-    history = _history(random.Random(args.seed))
+    history = _history(random.Random(args.seed), engine)
     alice = Participant(id="alice", age=31)
     crowd = [Participant(id=f"p{n}", age=18 + n % 50) for n in range(REALISTIC_SENDERS)]
     mixes = {}

@@ -24,23 +24,28 @@ See docs/moderation.md ("The conversation model") and docs/model-card.md.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import orjson
 
 from papote.safety.verdict import Action, Category
 
+Floats = npt.NDArray[np.float64]
 FORMAT = "papote-conversation-model/1"
 MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_VERSION = "conv-v1"
 FLAGGED_AT = 0.5  # an earlier message the text model scored this high in some category
 MAX_TURNS = 10  # earlier messages of the sender counted (the memory keeps 20 in all)
 AGE_GAP_SCALE = 20.0
+# the model reads a conversation only where something in it is worth reading: this
+# message or a remembered one scored at least this high in some category, or a minor on
+# the other side (everyday traffic costs nothing; training applies the same gate)
+GATE = 0.3
 
 
 class ConversationModelError(ValueError):
@@ -66,38 +71,44 @@ def conversation_features(
     dm: bool,
     sender_age: int | None,
     recipient_age: int | None,
-) -> list[float]:
+) -> Floats:
     """The features of one message (see the module's docstring). ``now`` and each row of
     the pasts hold the text model's probabilities, in its label order; a remembered
     message without scores is an empty row (it counts as a turn, adds no score)."""
     size = len(now)
-    sender_max = _column_max(sender_past, size)
-    others_max = _column_max(others_past, size)
+    current = np.asarray(now, dtype=np.float64)
+    sender_rows = _rows(sender_past, size)
+    sender_max = sender_rows.max(axis=0) if len(sender_rows) else np.zeros(size)
+    others_rows = _rows(others_past, size)
+    others_max = others_rows.max(axis=0) if len(others_rows) else np.zeros(size)
     minor = 1.0 if other_minor else 0.0
-    flagged = sum(1 for row in sender_past if row and max(row) >= FLAGGED_AT)
+    flagged = int((sender_rows.max(axis=1) >= FLAGGED_AT).sum()) if len(sender_rows) else 0
     gap = 0.0
     if dm and sender_age is not None and recipient_age is not None:
         gap = max(-1.0, min(1.0, (sender_age - recipient_age) / AGE_GAP_SCALE))
-    return [
-        *now,
-        *sender_max,
-        *others_max,
-        *(minor * x for x in now),
-        *(minor * x for x in sender_max),
+    tail = (
         minor,
         1.0 if dm else 0.0,
         min(len(sender_past), MAX_TURNS) / MAX_TURNS,
         min(flagged, 5) / 5.0,
         gap,
-    ]
+    )
+    return np.concatenate(
+        (current, sender_max, others_max, minor * current, minor * sender_max, tail)
+    )
 
 
-def _column_max(rows: Sequence[Sequence[float]], size: int) -> list[float]:
-    best = [0.0] * size
-    for row in rows:
-        if row:
-            best = [max(a, b) for a, b in zip(best, row, strict=True)]
-    return best
+def _rows(rows: Sequence[Sequence[float]], size: int) -> Floats:
+    """The scored rows as an array (rows without scores left out)."""
+    scored = [row for row in rows if row]
+    return np.asarray(scored, dtype=np.float64) if scored else np.zeros((0, size))
+
+
+def worth_reading(now: Sequence[float], past: Sequence[Sequence[float]], other_minor: bool) -> bool:
+    """Whether the conversation model has anything to read (:data:`GATE`)."""
+    if other_minor or max(now, default=0.0) >= GATE:
+        return True
+    return any(row and max(row) >= GATE for row in past)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,15 +138,15 @@ class ConversationModel:
         self.labels = tuple(labels)
         self._weights = np.asarray(weights, dtype=np.float64)
         self._bias = np.asarray(bias, dtype=np.float64)
-        self._policies = [
+        self._categories = [Category(label) for label in labels]
+        self._review_at = np.array([float(thresholds[c]["review_at"]) for c in labels])
+        self._act_at = [float(thresholds[c]["act_at"]) for c in labels]
+        self._actions = [
             (
-                Category(label),
-                float(thresholds[label]["review_at"]),
-                Action[str(thresholds[label]["review"]).upper()],
-                float(thresholds[label]["act_at"]),
-                Action[str(thresholds[label]["act"]).upper()],
+                Action[str(thresholds[c]["review"]).upper()],
+                Action[str(thresholds[c]["act"]).upper()],
             )
-            for label in labels
+            for c in labels
         ]
 
     @classmethod
@@ -156,16 +167,19 @@ class ConversationModel:
             meta["thresholds"],
         )
 
-    def probabilities(self, features: Sequence[float]) -> list[float]:
-        z = self._weights @ np.asarray(features, dtype=np.float64) + self._bias
-        return [1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0 for x in z.tolist()]
+    def probabilities(self, features: Floats) -> Floats:
+        z = np.clip(self._weights @ features + self._bias, -700.0, 700.0)
+        p: Floats = 1.0 / (1.0 + np.exp(-z))
+        return p
 
-    def found(self, features: Sequence[float]) -> list[Found]:
+    def found(self, features: Floats) -> list[Found]:
         """The categories whose probability passes their review threshold."""
+        p = self.probabilities(features)
         out = []
-        for p, (category, review_at, review, act_at, act) in zip(
-            self.probabilities(features), self._policies, strict=True
-        ):
-            if p >= review_at:
-                out.append(Found(category, p, act if p >= act_at else review))
+        for j in np.flatnonzero(p >= self._review_at).tolist():
+            score = float(p[j])
+            review, act = self._actions[j]
+            out.append(
+                Found(self._categories[j], score, act if score >= self._act_at[j] else review)
+            )
         return out

@@ -38,6 +38,7 @@ from papote.safety.conversation_model import (
     ConversationModel,
     ConversationModelError,
     conversation_features,
+    worth_reading,
 )
 from papote.safety.explanations import explanation
 from papote.safety.learned import TextModel, context_allows
@@ -288,6 +289,8 @@ class ModerationEngine:
         other_minor = "@recipient_minor" in names or any(
             MINOR_FLAG in e.flags for e in history if e.sender != sender
         )
+        if not worth_reading(scores, [e.scores for e in history], other_minor):
+            return []
         features = conversation_features(
             scores,
             [e.scores for e in history if e.sender == sender],

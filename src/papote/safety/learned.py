@@ -37,7 +37,7 @@ from papote.safety.text.normalise import NormalisedText
 from papote.safety.verdict import Action, Category, Verdict
 
 MODELS_DIR = Path(__file__).parent / "models"
-DEFAULT_VERSION = "text-v3"
+DEFAULT_VERSION = "text-v4"
 FORMAT = "papote-text-model/1"
 # a message of at most this many words gives the model too little to judge alone (its
 # scores on "ça marche", "nickel", "photo" are read from one or two n-grams): outside a

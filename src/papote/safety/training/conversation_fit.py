@@ -27,6 +27,7 @@ from papote.safety.conversation_model import (
     FORMAT,
     conversation_features,
     feature_names,
+    worth_reading,
 )
 from papote.safety.text.minors import minor_signal
 from papote.safety.text.normalise import normalise
@@ -46,13 +47,15 @@ class Rows:
     x: npt.NDArray[np.float64]
     examples: list[Example]
     text_scores: npt.NDArray[np.float64]  # the text model's own scores of each row's message
+    read: npt.NDArray[np.bool_]  # rows the served model reads (conversation_model.GATE)
 
 
 def rows_of(scored: Scored) -> Rows:
     """One row per conversation message that has a message before it."""
-    xs: list[list[float]] = []
+    xs: list[npt.NDArray[np.float64]] = []
     kept: list[Example] = []
     own: list[npt.NDArray[np.float64]] = []
+    read: list[bool] = []
     for held, p in scored.values():
         conversations: dict[str, list[int]] = defaultdict(list)
         for i, e in enumerate(held):
@@ -88,8 +91,12 @@ def rows_of(scored: Scored) -> Rows:
                 )  # fmt: skip
                 kept.append(e)
                 own.append(p[i])
-    x = np.array(xs, dtype=np.float64) if xs else np.zeros((0, len(feature_names(LABELS))))
-    return Rows(x, kept, np.array(own) if own else np.zeros((0, len(LABELS))))
+                read.append(worth_reading(p[i].tolist(), [p[j].tolist() for j in indices[:k]],
+                                          other_minor))  # fmt: skip
+    x = np.vstack(xs) if xs else np.zeros((0, len(feature_names(LABELS))))
+    return Rows(
+        x, kept, np.array(own) if own else np.zeros((0, len(LABELS))), np.array(read, dtype=bool)
+    )
 
 
 def _fit(
@@ -128,15 +135,17 @@ def train_conversation_model(
     held_out = np.zeros_like(y, dtype=np.float64)
     names = sorted(set(sources.tolist()))
     big = [s for s in names if (sources == s).sum() >= MIN_SOURCE]
+    read = rows.read
     for source in names:
         test = sources == source
         if source not in big or test.all():
             continue
-        w, b = _fit(rows.x[~test], y[~test])
+        w, b = _fit(rows.x[~test & read], y[~test & read])
         held_out[test] = _predict(rows.x[test], w, b)
+    held_out[~read] = 0.0  # the served model does not read these
     judged = np.isin(sources, big)
     thresholds = choose_thresholds(held_out[judged], y[judged], BENIGN_BUDGET)
-    weights, bias = _fit(rows.x, y)
+    weights, bias = _fit(rows.x[read], y[read])
     chosen_on = [e for e, k in zip(rows.examples, judged, strict=True) if k]
     text_alone = figures(chosen_on, rows.text_scores[judged], text_thresholds)
     both = np.maximum(
@@ -158,6 +167,7 @@ def train_conversation_model(
             "held_out_sources": big,
             "c": C,
             "benign_budget": BENIGN_BUDGET,
+            "read": int(read.sum()),
         },
         "evaluation": {
             "out_of_source_conversation_model": figures(chosen_on, held_out[judged], thresholds),
