@@ -256,7 +256,6 @@ def test_custom_terms_apply_at_once_and_can_be_removed(engine: ModerationEngine)
     assert judge(fresh, "achete mon zorglub", "dm").action is Action.ALLOW
 
 
-@pytest.mark.xfail(strict=True, reason="text-v3 holds it as violence (known false positive)")
 def test_the_model_lets_crever_de_chaud_pass():
     from papote.safety.context import MessageContext, Participant
     from papote.safety.engine import ModerationEngine
@@ -265,6 +264,19 @@ def test_the_model_lets_crever_de_chaud_pass():
     engine = ModerationEngine.load()
     ctx = MessageContext(
         text="je vais crever de chaud", channel="room", sender=Participant(id="a", age=30)
+    )
+    assert engine.judge(ctx, []).action is Action.ALLOW
+
+
+@pytest.mark.xfail(strict=True, reason="text-v4 holds it as spam (known false positive)")
+def test_the_model_lets_an_invitation_alone_pass():
+    from papote.safety.context import MessageContext, Participant
+    from papote.safety.engine import ModerationEngine
+    from papote.safety.verdict import Action
+
+    engine = ModerationEngine.load()
+    ctx = MessageContext(
+        text="venez à partir de minuit", channel="room", sender=Participant(id="a", age=30)
     )
     assert engine.judge(ctx, []).action is Action.ALLOW
 

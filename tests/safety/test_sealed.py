@@ -25,11 +25,13 @@ SEALED = Path(__file__).resolve().parents[1] / "corpus" / "sealed"
 # 3.7%; forum 0.254 / 0.40 (5 messages) / 1.7%; hate 0.416 / - / 12.8%. Rules + text-v3:
 # s1 0.714 / 0.681 / 6.1%; conversations 0.632 / 0.685 / 5.1%; forum 0.699 / 1.0 (5) /
 # 1.1%; hate 0.675 / - / 12.2%. Fourth round (2026-12-02), rules + text-v4 + the
-# conversation model conv-v1: s1 0.775 / 0.740 / 6.1%; conversations 0.860 / 0.849 / 6.5%;
-# forum 0.728 / 1.0 (5) / 1.1%; hate 0.703 / - / 13.3% (docs/moderation.md, "Figures").
+# conversation model conv-v1 as served (continuation only for the gravest categories, the
+# grooming bar towards people with no sign of a minor): s1 0.753 / 0.719 / 5.9%;
+# conversations 0.798 / 0.781 / 5.6%; forum 0.728 / 1.0 (5) / 1.1%; hate 0.703 / - /
+# 13.3% (docs/moderation.md, "Figures").
 FLOORS: dict[str, tuple[float, float, float]] = {
-    "s1-heldout_chat.jsonl.gz": (0.75, 0.71, 0.075),
-    "s2-conversations.jsonl.gz": (0.83, 0.82, 0.08),
+    "s1-heldout_chat.jsonl.gz": (0.73, 0.69, 0.075),
+    "s2-conversations.jsonl.gz": (0.77, 0.75, 0.07),
     "s2-forum_toxicity.jsonl.gz": (0.70, 0.60, 0.03),
     "s2-hate_functional.jsonl.gz": (0.68, 0.0, 0.15),
 }

@@ -46,6 +46,14 @@ AGE_GAP_SCALE = 20.0
 # message or a remembered one scored at least this high in some category, or a minor on
 # the other side (everyday traffic costs nothing; training applies the same gate)
 GATE = 0.3
+# the harms told over several messages: there a step may look innocent alone ("adresse ?"
+# in a plan). Elsewhere (insults, threats, scams, spam...) what the sender said before
+# weighs on this message only if the message itself says some of it: a sender's ordinary
+# line after a refused one is not held for it
+CONTINUED = frozenset(
+    {Category.CHILD_SAFETY, Category.GROOMING, Category.SEXUAL_VIOLENCE, Category.NCII}
+)
+SELF_FLOOR = 0.15  # outside CONTINUED: this message's own text-model score, at least
 
 
 class ConversationModelError(ValueError):
@@ -118,6 +126,7 @@ class Found:
     category: Category
     score: float
     action: Action
+    past_act: bool  # the score passed the category's act threshold
 
 
 class ConversationModel:
@@ -173,13 +182,17 @@ class ConversationModel:
         return p
 
     def found(self, features: Floats) -> list[Found]:
-        """The categories whose probability passes their review threshold."""
+        """The categories whose probability passes their review threshold (outside
+        :data:`CONTINUED`, only where this message's own score reaches SELF_FLOOR: the
+        first values of ``features`` are its scores)."""
         p = self.probabilities(features)
         out = []
         for j in np.flatnonzero(p >= self._review_at).tolist():
+            category = self._categories[j]
+            if category not in CONTINUED and features[j] < SELF_FLOOR:
+                continue
             score = float(p[j])
             review, act = self._actions[j]
-            out.append(
-                Found(self._categories[j], score, act if score >= self._act_at[j] else review)
-            )
+            past_act = score >= self._act_at[j]
+            out.append(Found(category, score, act if past_act else review, past_act))
         return out

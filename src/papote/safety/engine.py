@@ -26,6 +26,7 @@ from papote.safety.context import EntryContext, MessageContext, Participant
 from papote.safety.conversation import (
     ADULT_FACT,
     AGE_ASKED,
+    MINOR_NAMED_BEFORE,
     conversation_flags,
     facts_learned,
     grooming_verdict,
@@ -301,11 +302,19 @@ class ModerationEngine:
             recipient_age=recipient_age,
         )
         rule = f"model:{self.conversation.version}:"
+        # as for the text model: grooming towards someone with no sign of being a minor
+        # needs the act threshold, until this sender named a minor age or class before
+        strict_grooming = (
+            "@recipient_minor" not in names
+            and MINOR_NAMED_BEFORE not in names
+            and (recipient_age is None or recipient_age >= 18)
+        )
         return [
             Verdict(f.action, (f.category,), f.score, rule + f.category.value,
                     explanation(f.action, f.category))
             for f in self.conversation.found(features)
             if context_allows(f.category, names, recipient_age)
+            and not (strict_grooming and f.category is Category.GROOMING and not f.past_act)
         ]  # fmt: skip
 
     @staticmethod

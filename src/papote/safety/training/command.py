@@ -4,7 +4,7 @@ Reproducible: the data is read in sorted order, the splits come from a stable ha
 each line's place, the augmentation and the solver use ``--seed``. Needs the ``train``
 extra (scikit-learn): ``uv sync --extra train``. See docs/moderation.md.
 
-    papote moderation train                      # data/moderation -> safety/models/text-v4.* + conv-v1.json
+    papote moderation train          # data/moderation -> safety/models/text-v4.*, conv-v1.json
     papote moderation train --sample 300 --out /tmp/m   # a quick run (tests)
     papote moderation compare                    # candidates on validation and cross-source
 """
