@@ -99,3 +99,41 @@ def test_every_message_remembers_its_scores(engine: ModerationEngine) -> None:
     assert engine.model is not None
     assert len(assessed.entry.scores) == len(engine.model.labels)
     assert all(0.0 <= s <= 1.0 for s in assessed.entry.scores)
+
+
+def test_the_train_command_fits_the_conversation_model_out_of_source(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Two sources with conversations: the conversation model is fitted on the text
+    model's out-of-source scores, its thresholds on writers it was not fitted on, and the
+    artefact names the text model it reads and loads in the engine beside it."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from papote.safety.learned import TextModel
+
+    data = Path(__file__).resolve().parents[2] / "data" / "moderation"
+    root = tmp_path_factory.mktemp("conv-data")
+    for source in ("team_v1", "writer_m"):
+        shutil.copytree(data / source, root / source)
+    out = tmp_path_factory.mktemp("conv-out")
+    proc = subprocess.run(
+        [sys.executable, "-m", "papote.cli", "moderation", "train", "--data", str(root),
+         "--out", str(out), "--version", "text-test", "--copies", "0"],
+        capture_output=True, text=True, timeout=600, check=True,
+    )  # fmt: skip
+    assert "conversation model, out of source" in proc.stdout
+    artefact = json.loads((out / "conv-v1.json").read_text())
+    assert artefact["text_model"] == "text-test"
+    assert artefact["training"]["held_out_sources"] == ["team_v1", "writer_m"]
+    assert 0 < artefact["training"]["read"] <= artefact["training"]["messages"]
+    either = artefact["evaluation"]["out_of_source_either"]
+    alone = artefact["evaluation"]["out_of_source_text_model_alone"]
+    assert either["harmful_flagged"] >= alone["harmful_flagged"]
+    model = TextModel.load(out / "text-test.json")
+    conversation = ConversationModel.load(out / "conv-v1.json")
+    engine = ModerationEngine(ModerationEngine.load(with_model=False)._base, model, conversation)
+    assert engine.conversation is conversation

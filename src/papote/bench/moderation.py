@@ -143,9 +143,8 @@ def _history(rng: random.Random, engine: ModerationEngine) -> list[MemoryEntry]:
             text=t,
             ts=i,
             signals=("g_age_question",) if i == 3 else (),
-            scores=tuple(round(x, 3) for x in model.probabilities(normalise(t), None))
-            if model is not None
-            else (),
+            scores=(scores := model.probabilities(normalise(t), None) if model else ()),
+            peak=max(scores, default=0.0),
         )
         for i, t in enumerate(rng.sample(EVERYDAY, 10))
     ]

@@ -24,7 +24,7 @@ See docs/moderation.md ("The conversation model") and docs/model-card.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,11 +112,12 @@ def _rows(rows: Sequence[Sequence[float]], size: int) -> Floats:
     return np.asarray(scored, dtype=np.float64) if scored else np.zeros((0, size))
 
 
-def worth_reading(now: Sequence[float], past: Sequence[Sequence[float]], other_minor: bool) -> bool:
-    """Whether the conversation model has anything to read (:data:`GATE`)."""
-    if other_minor or max(now, default=0.0) >= GATE:
+def worth_reading(peak: float, past_peaks: Iterable[float], other_minor: bool) -> bool:
+    """Whether the conversation model has anything to read (:data:`GATE`): ``peak`` is
+    this message's highest text-model probability, ``past_peaks`` the remembered ones'."""
+    if other_minor or peak >= GATE:
         return True
-    return any(row and max(row) >= GATE for row in past)
+    return any(p >= GATE for p in past_peaks)
 
 
 @dataclass(frozen=True, slots=True)

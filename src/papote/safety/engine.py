@@ -271,7 +271,8 @@ class ModerationEngine:
             signals=_signals(compiled.remember.intersection(hits) if hits else (), stages),
             nudges=tuple([n.key for n in nudges]) if nudges else (),
             flags=tuple(sorted(flags)) if flags else (),
-            scores=tuple([round(x, 3) for x in scores]),
+            scores=scores,
+            peak=max(scores, default=0.0),
         )
         return Assessment(verdict, entry, learned)
 
@@ -287,10 +288,10 @@ class ModerationEngine:
         assert self.conversation is not None
         sender = ctx.sender.id
         dm = ctx.channel == "dm"
-        other_minor = "@recipient_minor" in names or any(
-            MINOR_FLAG in e.flags for e in history if e.sender != sender
+        other_minor = "@recipient_minor" in names or (
+            not dm and any(MINOR_FLAG in e.flags for e in history if e.sender != sender)
         )
-        if not worth_reading(scores, [e.scores for e in history], other_minor):
+        if not worth_reading(max(scores, default=0.0), [e.peak for e in history], other_minor):
             return []
         features = conversation_features(
             scores,

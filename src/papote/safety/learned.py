@@ -128,6 +128,7 @@ class TextModel:
         }
         self._rules = {label: f"model:{version}:{label}" for label in labels}
         self._cached = lru_cache(maxsize=cache_size)(self._compute)
+        self._cached_probabilities = lru_cache(maxsize=cache_size)(self._probabilities)
 
     @classmethod
     def load(cls, path: Path | None = None, cache_size: int = CACHE_SIZE) -> TextModel:
@@ -243,9 +244,12 @@ class TextModel:
         return out
 
     def probabilities(self, text: NormalisedText, previous: str | None) -> tuple[float, ...]:
-        """Every category's probability, in :attr:`labels` order (what the memory keeps)."""
-        logits = self._cached(text.variants, previous if self.context else None)
-        return tuple(_sigmoid(x) for x in logits)
+        """Every category's probability, in :attr:`labels` order, rounded to 3 decimals
+        (what the memory keeps)."""
+        return self._cached_probabilities(text.variants, previous if self.context else None)
+
+    def _probabilities(self, variants: tuple[str, ...], previous: str | None) -> tuple[float, ...]:
+        return tuple([round(_sigmoid(x), 3) for x in self._cached(variants, previous)])
 
     def second_opinion(
         self, verdicts: Sequence[Verdict], text: NormalisedText, previous: str | None

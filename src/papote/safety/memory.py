@@ -35,6 +35,7 @@ class MemoryEntry:
     # the text model's probabilities of this message, in its label order (rounded; empty
     # when the model is off): what the conversation model reads (conversation_model.py)
     scores: tuple[float, ...] = ()
+    peak: float = 0.0  # the highest of them (the conversation model's gate reads it)
 
     def to_json(self) -> bytes:
         return orjson.dumps(asdict(self))

@@ -91,8 +91,11 @@ def rows_of(scored: Scored) -> Rows:
                 )  # fmt: skip
                 kept.append(e)
                 own.append(p[i])
-                read.append(worth_reading(p[i].tolist(), [p[j].tolist() for j in indices[:k]],
-                                          other_minor))  # fmt: skip
+                read.append(
+                    worth_reading(
+                        float(p[i].max()), [float(p[j].max()) for j in indices[:k]], other_minor
+                    )
+                )
     x = np.vstack(xs) if xs else np.zeros((0, len(feature_names(LABELS))))
     return Rows(
         x, kept, np.array(own) if own else np.zeros((0, len(LABELS))), np.array(read, dtype=bool)
