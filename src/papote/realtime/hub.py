@@ -19,6 +19,7 @@ from prometheus_client import Counter, Gauge
 from papote.realtime.broker import Envelope
 from papote.realtime.connection import Connection
 from papote.realtime.events import MemberEvent, PublicUser
+from papote.realtime.wire import text_frame
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +63,9 @@ class Hub:
     def is_local(self, user_id: str) -> bool:
         return user_id in self.conns
 
-    def send_local(self, user_id: str, frame: str) -> None:
+    def send_local(self, user_id: str, frame: str, wire: bytes | None = None) -> None:
         for conn in tuple(self.conns.get(user_id, ())):
-            conn.push(frame)
+            conn.push(frame, wire)
 
     # -- cluster state -------------------------------------------------------
     def member_count(self, room_id: str) -> int:
@@ -125,9 +126,10 @@ class Hub:
             members.discard(user_id)
             if user is not None:
                 left = MemberEvent(False, room, user, len(members)).encode()
+                wire = text_frame(left)
                 for member in members:
                     if member in self.conns:
-                        self.send_local(member, left)
+                        self.send_local(member, left, wire)
         return user is not None
 
     def drop_silent_nodes(self, max_silence_s: float, keep: str) -> list[PublicUser]:
@@ -172,13 +174,17 @@ class Hub:
         else:
             return
         frame = envelope.frame
+        wire = text_frame(frame)  # the same bytes for every recipient
         sent = 0
         skip = None if envelope.echo else sender
+        conns = self.conns
+        blocks = self.blocks
         for user_id in recipients:
-            if user_id == skip or (sender is not None and sender in self.blocks.get(user_id, ())):
+            if user_id == skip or (sender is not None and sender in blocks.get(user_id, ())):
                 continue
-            for conn in tuple(self.conns.get(user_id, ())):
-                conn.push(frame)
+            group = conns.get(user_id, ())
+            for conn in tuple(group) if len(group) > 1 else group:
+                conn.push(frame, wire)
                 sent += 1
         if sent:
             FRAMES_OUT.labels(target.split(":", 1)[0]).inc(sent)
