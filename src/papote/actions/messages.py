@@ -242,6 +242,7 @@ async def do_dm(svc: Services, session: SessionUser, to: Any, out: Outgoing) -> 
         Envelope(f"user:{recipient.id}", MessageEvent(seen).encode(), sender=session.id)
     )
     await svc.broker.publish(Envelope(f"user:{session.id}", MessageEvent(view).encode()))
+    svc.hub.presence.add_peer(session.id, recipient.id)  # the sender hears of their presence
     return view
 
 

@@ -19,6 +19,7 @@ from prometheus_client import Counter, Gauge
 from papote.realtime.broker import Envelope
 from papote.realtime.connection import Connection
 from papote.realtime.events import MemberEvent, PublicUser
+from papote.realtime.presence import PresenceBatch
 from papote.realtime.wire import text_frame
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ ControlHandler = Callable[[dict[str, Any]], None]
 
 
 class Hub:
-    def __init__(self) -> None:
+    def __init__(self, presence_batch_s: float = 0.0) -> None:
         self.conns: dict[str, set[Connection]] = {}
         self.directory: dict[str, PublicUser] = {}
         self.members: dict[str, set[str]] = {}
@@ -40,6 +41,13 @@ class Hub:
         self.nodes_of: dict[str, set[str]] = {}  # online user -> nodes holding them
         self.node_seen: dict[str, float] = {}  # node -> when it last said it is alive
         self.control_handlers: dict[str, ControlHandler] = {}
+        self.presence = PresenceBatch(
+            self.send_local, self.conns.keys, self._region_of, self.is_member, presence_batch_s
+        )
+
+    def _region_of(self, user_id: str) -> str | None:
+        user = self.directory.get(user_id)
+        return None if user is None else user.region
 
     # -- local connections -------------------------------------------------
     def attach(self, conn: Connection, blocked: set[str]) -> None:
@@ -57,6 +65,7 @@ class Hub:
         if not conns:
             del self.conns[conn.user_id]
             self.blocks.pop(conn.user_id, None)
+            self.presence.forget(conn.user_id)
             return 0
         return len(conns)
 
@@ -154,6 +163,9 @@ class Hub:
 
     # -- delivery ------------------------------------------------------------
     async def deliver(self, envelope: Envelope) -> None:
+        if envelope.target == "presence":
+            self._presence(envelope)
+            return
         if envelope.control is not None and not self._apply(envelope.control):
             return
         if not envelope.frame:
@@ -169,6 +181,8 @@ class Hub:
             recipients = [u for u in candidates if u in local and u in members]
         elif target.startswith("user:"):
             recipients = [target[5:]] if target[5:] in self.conns else []
+            if recipients and sender is not None:  # a private message or typing
+                self.presence.add_peer(recipients[0], sender)
         elif target == "all":
             recipients = list(self.conns)
         else:
@@ -189,6 +203,20 @@ class Hub:
         if sent:
             FRAMES_OUT.labels(target.split(":", 1)[0]).inc(sent)
         self._close_if_asked(envelope.control)
+
+    def _presence(self, envelope: Envelope) -> None:
+        """An arrival, a departure or a changed person (``sender``), told in the next
+        presence batch to those who look at them (presence.py)."""
+        user_id = envelope.sender
+        known = self.directory.get(user_id) if user_id is not None else None
+        control = envelope.control
+        if control is not None and not self._apply(control):
+            return
+        user = self.directory.get(user_id) if user_id is not None else None
+        user = user or known
+        if user is not None:
+            offline = control is not None and control["op"] == "offline"
+            self.presence.changed(user, "offline" if offline else "online")
 
     def _close_if_asked(self, control: dict[str, Any] | None) -> None:
         if control is not None and control.get("op") == "close":
