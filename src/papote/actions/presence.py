@@ -27,7 +27,7 @@ async def do_come_online(svc: Services, session: SessionUser, conn: Connection) 
         timer.cancel()
     control = {"op": "online", "node": svc.node, "user": session.public.to_json()}
     await svc.broker.publish(Envelope("presence", sender=session.id, control=control))
-    await users.touch(svc.db, [session.id], now=svc.clock())
+    await users.touch_grouped(svc.db, session.id, now=svc.clock())
 
 
 async def do_disconnect(svc: Services, conn: Connection) -> None:
