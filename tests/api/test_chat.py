@@ -104,14 +104,18 @@ async def test_presence_online_reaches_those_whose_list_shows_the_person(server)
     # a lookup with "watch": false answers without changing the list watched
     found = await neighbour.request({"type": "who", "region": "La Réunion", "watch": False})
     assert newcomer.id in [u["id"] for u in found["users"]]
-    # once they talk privately, each hears of the other's departure
+    # once they talk privately, each hears of the other's departure; so does someone
+    # who opened a private conversation with them (its history)
     await newcomer.request({"type": "dm", "to": neighbour.id, "text": "Coucou de la Réunion"})
+    lookout = await Client.enter(server)
+    await lookout.request({"type": "history", "with": newcomer.id})
     await newcomer.close()
-    offline = await neighbour.wait_for(
-        lambda f: f["type"] == "presence" and f["user"]["id"] == newcomer.id, timeout=10
-    )
-    assert offline["status"] == "offline"
-    for client in (watcher, neighbour):
+    for client in (neighbour, lookout):
+        offline = await client.wait_for(
+            lambda f: f["type"] == "presence" and f["user"]["id"] == newcomer.id, timeout=10
+        )
+        assert offline["status"] == "offline"
+    for client in (watcher, neighbour, lookout):
         await client.close()
 
 
