@@ -82,7 +82,7 @@ def _build_services(settings: Settings, db: Database, redis: Any) -> Services:
         settings=settings,
         db=db,
         broker=broker,
-        hub=Hub(),
+        hub=Hub(presence_batch_s=settings.presence_batch_s),
         places=Places.load(),
         limits=RateLimits(settings),
         pipeline=SafetyPipeline(),

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     purge_interval_s: int = Field(default=3600, ge=10)
     resume_grace_s: int = Field(default=120, ge=5)  # a token outlives its last connection
     presence_linger_s: float = Field(default=15.0, ge=0)  # offline is announced after this
+    presence_batch_s: float = Field(default=1.0, ge=0, le=10)  # presence diffs gathered this long
     heartbeat_s: float = Field(default=20.0, gt=0)
 
     max_text: int = 1000

@@ -87,16 +87,36 @@ async def test_room_chat_private_chat_and_block(server):
         await client.close()
 
 
-async def test_presence_online_reaches_others(server):
+async def test_presence_online_reaches_those_whose_list_shows_the_person(server):
     watcher = await Client.enter(server)
+    await watcher.request({"type": "who"})  # every region
+    neighbour = await Client.enter(server)  # looks at its own region: Île-de-France
     newcomer = await Client.enter(server, gender="autre", age=52, postal_code="97411")
     frame = await watcher.wait_for(
         lambda f: f["type"] == "presence" and f["user"]["id"] == newcomer.id
     )
     assert frame["status"] == "online"
     assert frame["user"]["region"] == "La Réunion" and frame["user"]["city"] == "Saint-Paul"
-    await watcher.close()
+    await neighbour.settle(1.2)  # a presence batch is one second
+    assert not any(
+        f["type"] == "presence" and f["user"]["id"] == newcomer.id for f in neighbour.frames
+    )
+    # a lookup with "watch": false answers without changing the list watched
+    found = await neighbour.request({"type": "who", "region": "La Réunion", "watch": False})
+    assert newcomer.id in [u["id"] for u in found["users"]]
+    # once they talk privately, each hears of the other's departure; so does someone
+    # who opened a private conversation with them (its history)
+    await newcomer.request({"type": "dm", "to": neighbour.id, "text": "Coucou de la Réunion"})
+    lookout = await Client.enter(server)
+    await lookout.request({"type": "history", "with": newcomer.id})
     await newcomer.close()
+    for client in (neighbour, lookout):
+        offline = await client.wait_for(
+            lambda f: f["type"] == "presence" and f["user"]["id"] == newcomer.id, timeout=10
+        )
+        assert offline["status"] == "offline"
+    for client in (watcher, neighbour, lookout):
+        await client.close()
 
 
 async def test_join_gives_members_and_last_50_messages(server):

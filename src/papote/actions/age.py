@@ -16,7 +16,6 @@ from papote.actions.errors import ActionError
 from papote.actions.services import Services
 from papote.actions.views import public_user
 from papote.realtime.broker import Envelope
-from papote.realtime.events import PresenceEvent
 from papote.safety.age_assurance import AgeAssurance, AgeAssuranceError
 from papote.safety.age_gate import AgeGate, GateDecision
 from papote.store import users
@@ -122,5 +121,5 @@ async def do_verify_age(
         Envelope("nodes", control={"op": "session", "user_id": user_id, "fields": fields})
     )
     # everyone's lists show the badge now (a presence frame carries the updated user)
-    await svc.broker.publish(Envelope("all", PresenceEvent(public, "online").encode()))
+    await svc.broker.publish(Envelope("presence", sender=public.id))
     return {"verified_adult": True, "user": public.to_json()}

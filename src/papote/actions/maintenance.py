@@ -12,7 +12,7 @@ from papote.actions import legal
 from papote.actions.services import Services
 from papote.actions.terms import reload_terms
 from papote.realtime.broker import Envelope
-from papote.realtime.events import PresenceEvent, PublicUser, ResyncEvent, RoomCountsEvent
+from papote.realtime.events import PublicUser, ResyncEvent, RoomCountsEvent
 from papote.realtime.resync import apply_state, snapshot
 from papote.store import browser_sessions, media, messages, rooms
 from papote.store.age_locks import SqlAgeGateStore
@@ -163,9 +163,7 @@ async def run_node_watch(svc: Services) -> None:
             )
             known = set(svc.hub.node_seen)
             for user in svc.hub.drop_silent_nodes(3 * every, keep=svc.node):
-                frame = PresenceEvent(user, "offline").encode()
-                for user_id in list(svc.hub.conns):
-                    svc.hub.send_local(user_id, frame)
+                svc.hub.presence.changed(user, "offline")
             if known - set(svc.hub.node_seen):  # a node died: what it acked, fetch it
                 tell_clients_to_catch_up(svc)
         except Exception:

@@ -242,6 +242,7 @@ async def do_dm(svc: Services, session: SessionUser, to: Any, out: Outgoing) -> 
         Envelope(f"user:{recipient.id}", MessageEvent(seen).encode(), sender=session.id)
     )
     await svc.broker.publish(Envelope(f"user:{session.id}", MessageEvent(view).encode()))
+    svc.hub.presence.add_peer(session.id, recipient.id)  # the sender hears of their presence
     return view
 
 
@@ -271,6 +272,8 @@ async def history(
     elif isinstance(with_user, str):
         key = ids.dm_key(session.id, with_user)
         rows = await messages.page(svc.db, dm_key=key, **cursors)
+        if svc.hub.is_online(with_user):  # an open private tab: its presence is followed
+            svc.hub.presence.add_peer(session.id, with_user)
         if any(m.media_id or m.veiled for m in rows):
             answered = await messages.has_written(svc.db, key, session.id)
     else:

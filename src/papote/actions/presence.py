@@ -16,7 +16,6 @@ from papote.actions.services import Services
 from papote.actions.session import SessionUser
 from papote.realtime.broker import Envelope
 from papote.realtime.connection import Connection
-from papote.realtime.events import PresenceEvent
 from papote.store import rooms, users
 
 log = logging.getLogger(__name__)
@@ -26,15 +25,9 @@ async def do_come_online(svc: Services, session: SessionUser, conn: Connection) 
     timer = svc.linger.pop(session.id, None)
     if timer is not None:
         timer.cancel()
-    frame = PresenceEvent(session.public, "online").encode()
-    await svc.broker.publish(
-        Envelope(
-            "all",
-            frame,
-            control={"op": "online", "node": svc.node, "user": session.public.to_json()},
-        )
-    )
-    await users.touch(svc.db, [session.id], now=svc.clock())
+    control = {"op": "online", "node": svc.node, "user": session.public.to_json()}
+    await svc.broker.publish(Envelope("presence", sender=session.id, control=control))
+    await users.touch_grouped(svc.db, session.id, now=svc.clock())
 
 
 async def do_disconnect(svc: Services, conn: Connection) -> None:
@@ -78,10 +71,9 @@ async def do_go_offline(svc: Services, user_id: str, *, close_connections: bool 
     nodes = {svc.node}
     if close_connections:
         nodes |= set(svc.hub.nodes_of.get(user_id, ()))
-    frame = PresenceEvent(user, "offline").encode()
     for node in nodes:
         control = {"op": "offline", "node": node, "user_id": user_id}
-        await svc.broker.publish(Envelope("all", frame, control=control))
+        await svc.broker.publish(Envelope("presence", sender=user_id, control=control))
     if not svc.hub.is_online(user_id):
         await rooms.remove_all_memberships(svc.db, user_id)
 
@@ -102,10 +94,9 @@ async def run_heartbeat(svc: Services) -> None:
                 user = svc.hub.directory.get(user_id)
                 if user is None or svc.hub.is_local(user_id):
                     continue
-                frame = PresenceEvent(user, "offline").encode()
                 for node in tuple(svc.hub.nodes_of.get(user_id, ())):
                     control = {"op": "offline", "node": node, "user_id": user_id}
-                    await svc.broker.publish(Envelope("all", frame, control=control))
+                    await svc.broker.publish(Envelope("presence", sender=user_id, control=control))
         except Exception:
             log.exception("heartbeat failed")
 

@@ -11,6 +11,7 @@ from papote.actions.session import SessionUser
 from papote.actions.views import message_view, room_json
 from papote.realtime.broker import Envelope
 from papote.realtime.events import MemberEvent, PublicUser
+from papote.realtime.presence import Watch
 from papote.store import messages, rooms
 
 HISTORY_ON_JOIN = 50
@@ -92,6 +93,23 @@ def _region_matches(user: PublicUser, wanted: str, svc: Services) -> bool:
         return True
     name = svc.places.regions.get(wanted)
     return name is not None and user.region == name
+
+
+def do_watch(svc: Services, session: SessionUser, filters: dict[str, Any]) -> None:
+    """The list of a ``who`` is the one this person looks at: they hear of the arrivals
+    and departures of the people it shows (realtime/presence.py). Call after ``who``,
+    which checks the filters."""
+    region = filters.get("region")
+    if region is not None:
+        region = svc.places.regions.get(region, region)
+    watch = Watch(
+        region=region,
+        gender=filters.get("gender"),
+        age_min=filters.get("age_min"),
+        age_max=filters.get("age_max"),
+        room=filters.get("room"),
+    )
+    svc.hub.presence.look_at(session.id, watch)
 
 
 def who(svc: Services, session: SessionUser, filters: dict[str, Any]) -> list[dict[str, Any]]:

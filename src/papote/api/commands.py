@@ -104,7 +104,10 @@ async def _history(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
 
 
 async def _who(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
-    return {"type": "users", "users": rooms.who(svc, c.session, f)}
+    found = rooms.who(svc, c.session, f)
+    if f.get("watch") is not False:  # the list this person now looks at (presence)
+        rooms.do_watch(svc, c.session, f)
+    return {"type": "users", "users": found}
 
 
 async def _typing(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
@@ -160,7 +163,14 @@ COMMANDS: dict[str, Command] = {
     "who": Command(
         _who,
         {},
-        {"gender": str, "age_min": int, "age_max": int, "region": str, "room": str},
+        {
+            "gender": str,
+            "age_min": int,
+            "age_max": int,
+            "region": str,
+            "room": str,
+            "watch": bool,
+        },
         cost=2,
     ),
     # typing costs like any frame, and the server forwards one every typing_every_s

@@ -15,6 +15,12 @@ transport-level protection, applied by the gateway to any ``Socket``:
 - the send queue bounded in bytes and frames, with a slow consumer dropped and its
   socket aborted (realtime/connection.py), with ``queue_bounds`` given here.
 
+A ``Socket`` may also offer ``raw_writer()``: the byte stream under the accepted
+WebSocket, to which the connection writes frames built once per fan-out
+(realtime/wire.py), one write per loop iteration. ``AsgiTransport`` offers it under
+uvicorn's websockets-sansio protocol (serve.py), whose own writes (handshake, pings,
+close) are whole frames too.
+
 Moving the WebSocket path to another stack (picows, say) means writing one more
 ``Socket``; none of the protections above changes. See docs/security-floods-faults.md.
 """
@@ -27,15 +33,18 @@ from typing import Any, Protocol
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketState
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from papote.actions.services import Services
 from papote.api.flood import FloodGuard
 from papote.api.guard import origin_allowed
 from papote.api.net import address_prefix
 from papote.realtime.connection import QueueBounds
+from papote.realtime.wire import RawWriter
 from papote.safety.age_gate import hash_ip
 
 ABORT_KEY = "papote.abort"
+RAW_KEY = "papote.raw"
 
 
 class Disconnected(Exception):
@@ -108,12 +117,15 @@ class Protections:
 
 
 class AbortHook:
-    """ASGI middleware: remember how to abort the server's socket for a WebSocket.
+    """ASGI middleware: remember how to abort the server's socket for a WebSocket, and
+    how to write frames to it directly.
 
     ASGI has no "abort": a close frame must be written, and a peer that does not read
     never lets it through. uvicorn's ``send`` is a method of its protocol object, which
     holds the asyncio transport; we keep its ``abort`` in the scope. Another server
-    gives no hook, and a dropped client is then only closed.
+    gives no hook, and a dropped client is then only closed. Under uvicorn's
+    websockets-sansio protocol the same transport is kept as the raw writer (every
+    frame that protocol writes is whole, so ours can go between them).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -126,6 +138,8 @@ class AbortHook:
             abort = getattr(transport, "abort", None)
             if callable(abort):
                 scope[ABORT_KEY] = abort
+            if isinstance(protocol, WebSocketsSansIOProtocol) and transport is not None:
+                scope[RAW_KEY] = transport
         await self.app(scope, receive, send)
 
 
@@ -145,6 +159,13 @@ class AsgiTransport:
 
     async def accept(self) -> None:
         await self._ws.accept()
+
+    def raw_writer(self) -> RawWriter | None:
+        """The transport under the accepted WebSocket, if the server lends it."""
+        raw: RawWriter | None = self._ws.scope.get(RAW_KEY)
+        if raw is None or self._ws.application_state != WebSocketState.CONNECTED:
+            return None
+        return raw
 
     async def refuse(self) -> None:
         await self._ws.close(1008)  # before accepting: the handshake answers 403

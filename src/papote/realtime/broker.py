@@ -27,7 +27,9 @@ CHANNEL = "papote:events"
 class Envelope:
     """An event on its way to connections: where it goes and its encoded frame."""
 
-    target: str  # "room:<id>" | "user:<id>" | "all" | "nodes" (control only)
+    # "room:<id>" | "user:<id>" | "all" | "nodes" (control only) | "presence" (the
+    # person is ``sender``; sent in batches to those who look at them, hub.py)
+    target: str
     frame: str = ""  # encoded JSON frame, the same string for every recipient
     sender: str | None = None  # recipients who block the sender do not get it
     echo: bool = True  # False: the sender's own connections do not get it (typing)

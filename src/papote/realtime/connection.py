@@ -1,10 +1,19 @@
 """One client connection: a transport behind a small interface and a bounded send queue.
 
 Fan-out never awaits a client: it pushes the encoded frame onto the connection's
-queue; a writer task drains it. The queue is bounded in bytes (``send_queue_bytes``,
-1 MiB by default) and in frames; a client too slow to keep up (queue over either
-bound, or one write blocked longer than ``send_stall_s``) is dropped instead of
-slowing everyone down or holding the server's memory. See docs/security-floods-faults.md.
+queue. Two ways out, chosen by what the transport offers:
+
+- a raw writer (``Transport.raw_writer``, the byte stream under the WebSocket): the
+  frame's bytes, built once per fan-out (wire.py), are appended to the connection's
+  pending list, and one callback per loop iteration writes them all with one
+  ``write`` (no task, no await per recipient);
+- otherwise a writer task per connection awaits ``send_text`` frame after frame.
+
+Either way the queue is bounded in bytes (``send_queue_bytes``, 1 MiB by default,
+counting what the raw transport still buffers) and in frames; a client too slow to
+keep up (queue over either bound, or no progress of its writes for ``send_stall_s``)
+is dropped instead of slowing everyone down or holding the server's memory. See
+docs/security-floods-faults.md.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from typing import Protocol
 from prometheus_client import Counter
 
 from papote.realtime.seats import Seat
+from papote.realtime.wire import RawWriter, text_frame
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +46,9 @@ class Transport(Protocol):
     socket at once, without waiting for a peer that does not read)."""
 
     async def accept(self) -> None: ...
+
+    # Optional: ``raw_writer() -> RawWriter | None``, the byte stream under the accepted
+    # WebSocket, for writing whole frames without the stack's send path.
 
     async def send_text(self, data: str) -> None: ...
 
@@ -81,14 +94,43 @@ class Connection:
         self._queue_max = queue_max
         self._queue_bytes = queue_bytes
         self._stall_s = stall_s
-        self._items: deque[tuple[object, int]] = deque()
-        self._ready = asyncio.Event()
-        self._writer = asyncio.create_task(self._drain(), name=f"writer-{user_id}")
+        self._loop = asyncio.get_running_loop()
+        self._hangup: asyncio.Task[None] | None = None
+        get_raw = getattr(transport, "raw_writer", None)
+        self._raw: RawWriter | None = get_raw() if callable(get_raw) else None
+        if self._raw is not None:
+            self._pending: list[bytes] = []
+            self._flush_due = False
+            self._written = 0  # bytes handed to the raw transport
+            self._stall_timer: asyncio.TimerHandle | None = None
+            self._drained_mark = 0
+            self._writer: asyncio.Task[None] | None = None
+        else:
+            self._items: deque[tuple[object, int]] = deque()
+            self._ready = asyncio.Event()
+            self._writer = asyncio.create_task(self._drain(), name=f"writer-{user_id}")
 
-    def push(self, frame: str) -> bool:
-        """Queue a frame for this client; False (and the client is dropped) if it lags."""
+    def push(self, frame: str, wire: bytes | None = None) -> bool:
+        """Queue a frame for this client; False (and the client is dropped) if it lags.
+        ``wire`` is the frame's bytes as built once for every recipient (wire.py)."""
         if self.closed:
             return False
+        raw = self._raw
+        if raw is not None:
+            data = text_frame(frame) if wire is None else wire
+            size = len(data)
+            if (
+                len(self._pending) >= self._queue_max
+                or self.queued_bytes + raw.get_write_buffer_size() + size > self._queue_bytes
+            ):
+                self.drop("queue_full")
+                return False
+            self._pending.append(data)
+            self.queued_bytes += size
+            if not self._flush_due:  # one write per connection per loop iteration
+                self._flush_due = True
+                self._loop.call_soon(self._flush)
+            return True
         size = frame_bytes(frame)
         if len(self._items) >= self._queue_max or self.queued_bytes + size > self._queue_bytes:
             self.drop("queue_full")
@@ -105,6 +147,10 @@ class Connection:
         if self.closed:
             return
         self.closed = True
+        if self._raw is not None:
+            self._flush()
+            self._hangup = self._loop.create_task(self._close(code, reason, abort))
+            return
         self._items.append(((_CLOSE, code, reason, abort), 0))
         self._ready.set()
 
@@ -119,11 +165,15 @@ class Connection:
         )
         SLOW_DROPPED.labels(why).inc()
         self.closed = True
-        self._items.clear()
         self.queued_bytes = 0
-        if asyncio.current_task() is not self._writer:
+        if self._raw is not None:
+            self._pending.clear()
+            self._cancel_stall_timer()
+        else:
+            self._items.clear()
+        if self._writer is not None and asyncio.current_task() is not self._writer:
             self._writer.cancel()
-        asyncio.get_running_loop().create_task(self._hang_up(1013, "too slow"))
+        self._hangup = self._loop.create_task(self._hang_up(1013, "too slow"))
 
     async def _hang_up(self, code: int, reason: str) -> None:
         """Close politely if the socket can still take the close frame, else abort it."""
@@ -133,10 +183,60 @@ class Connection:
         except Exception:
             self._abort()
 
+    async def _close(self, code: int, reason: str, abort: bool) -> None:
+        await self._hang_up(code, reason)
+        if abort:  # a moment for the close frame to be read, then no waiting
+            self._loop.call_later(ABORT_AFTER_S, self._abort)
+
     def _abort(self) -> None:
         with contextlib.suppress(Exception):
             self.transport.abort()
 
+    # -- the raw path: one write per loop iteration --------------------------------
+    def _flush(self) -> None:
+        self._flush_due = False
+        pending = self._pending
+        raw = self._raw
+        if not pending or raw is None:
+            return
+        data = pending[0] if len(pending) == 1 else b"".join(pending)
+        pending.clear()
+        self.queued_bytes = 0
+        if raw.is_closing():  # the peer went away; the gateway sees it on its side
+            self.closed = True
+            return
+        raw.write(data)
+        self._written += len(data)
+        if self._stall_timer is None and raw.get_write_buffer_size():
+            self._watch_stall()
+
+    def _watch_stall(self) -> None:
+        """While the transport holds unsent bytes, check that some leave every stall_s."""
+        raw = self._raw
+        if raw is None:
+            return
+        self._drained_mark = self._written - raw.get_write_buffer_size()
+        self._stall_timer = self._loop.call_later(self._stall_s, self._check_stall)
+
+    def _check_stall(self) -> None:
+        self._stall_timer = None
+        raw = self._raw
+        if raw is None or self._dropped or raw.is_closing():
+            return
+        buffered = raw.get_write_buffer_size()
+        if not buffered:
+            return
+        if self._written - buffered == self._drained_mark:  # not one byte left in stall_s
+            self.drop("stalled")
+            return
+        self._watch_stall()
+
+    def _cancel_stall_timer(self) -> None:
+        if self._stall_timer is not None:
+            self._stall_timer.cancel()
+            self._stall_timer = None
+
+    # -- the task path: a writer task awaiting send_text ---------------------------
     async def _drain(self) -> None:
         while True:
             while not self._items:
@@ -145,9 +245,7 @@ class Connection:
             item, size = self._items.popleft()
             self.queued_bytes -= size
             if isinstance(item, tuple):
-                await self._hang_up(item[1], item[2])
-                if item[3]:  # a moment for the close frame to be read, then no waiting
-                    asyncio.get_running_loop().call_later(ABORT_AFTER_S, self._abort)
+                await self._close(item[1], item[2], item[3])
                 return
             try:
                 async with asyncio.timeout(self._stall_s):
@@ -160,16 +258,25 @@ class Connection:
                 return
 
     async def flush(self, timeout: float = 2.0) -> None:
-        """Wait (bounded) until queued frames are written."""
+        """Wait (bounded) until queued frames are written (and a close asked, sent)."""
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
-                while self._items and not self._writer.done():
+                if self._raw is not None:
+                    self._flush()
+                    if self._hangup is not None:
+                        await asyncio.shield(self._hangup)
+                    return
+                while self._items and self._writer is not None and not self._writer.done():
                     await asyncio.sleep(0.005)
 
     async def stop(self) -> None:
         """Stop writing; frames queued before a close_soon (a sanction) are sent first."""
         self.closed = True
         await self.flush(1.0)
-        self._writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await self._writer
+        if self._raw is not None:
+            self._cancel_stall_timer()
+            return
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._writer

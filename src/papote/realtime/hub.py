@@ -19,6 +19,8 @@ from prometheus_client import Counter, Gauge
 from papote.realtime.broker import Envelope
 from papote.realtime.connection import Connection
 from papote.realtime.events import MemberEvent, PublicUser
+from papote.realtime.presence import PresenceBatch
+from papote.realtime.wire import text_frame
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,7 @@ ControlHandler = Callable[[dict[str, Any]], None]
 
 
 class Hub:
-    def __init__(self) -> None:
+    def __init__(self, presence_batch_s: float = 0.0) -> None:
         self.conns: dict[str, set[Connection]] = {}
         self.directory: dict[str, PublicUser] = {}
         self.members: dict[str, set[str]] = {}
@@ -39,6 +41,13 @@ class Hub:
         self.nodes_of: dict[str, set[str]] = {}  # online user -> nodes holding them
         self.node_seen: dict[str, float] = {}  # node -> when it last said it is alive
         self.control_handlers: dict[str, ControlHandler] = {}
+        self.presence = PresenceBatch(
+            self.send_local, self.conns.keys, self._region_of, self.is_member, presence_batch_s
+        )
+
+    def _region_of(self, user_id: str) -> str | None:
+        user = self.directory.get(user_id)
+        return None if user is None else user.region
 
     # -- local connections -------------------------------------------------
     def attach(self, conn: Connection, blocked: set[str]) -> None:
@@ -56,15 +65,16 @@ class Hub:
         if not conns:
             del self.conns[conn.user_id]
             self.blocks.pop(conn.user_id, None)
+            self.presence.forget(conn.user_id)
             return 0
         return len(conns)
 
     def is_local(self, user_id: str) -> bool:
         return user_id in self.conns
 
-    def send_local(self, user_id: str, frame: str) -> None:
+    def send_local(self, user_id: str, frame: str, wire: bytes | None = None) -> None:
         for conn in tuple(self.conns.get(user_id, ())):
-            conn.push(frame)
+            conn.push(frame, wire)
 
     # -- cluster state -------------------------------------------------------
     def member_count(self, room_id: str) -> int:
@@ -125,9 +135,10 @@ class Hub:
             members.discard(user_id)
             if user is not None:
                 left = MemberEvent(False, room, user, len(members)).encode()
+                wire = text_frame(left)
                 for member in members:
                     if member in self.conns:
-                        self.send_local(member, left)
+                        self.send_local(member, left, wire)
         return user is not None
 
     def drop_silent_nodes(self, max_silence_s: float, keep: str) -> list[PublicUser]:
@@ -152,6 +163,9 @@ class Hub:
 
     # -- delivery ------------------------------------------------------------
     async def deliver(self, envelope: Envelope) -> None:
+        if envelope.target == "presence":
+            self._presence(envelope)
+            return
         if envelope.control is not None and not self._apply(envelope.control):
             return
         if not envelope.frame:
@@ -167,22 +181,42 @@ class Hub:
             recipients = [u for u in candidates if u in local and u in members]
         elif target.startswith("user:"):
             recipients = [target[5:]] if target[5:] in self.conns else []
+            if recipients and sender is not None:  # a private message or typing
+                self.presence.add_peer(recipients[0], sender)
         elif target == "all":
             recipients = list(self.conns)
         else:
             return
         frame = envelope.frame
+        wire = text_frame(frame)  # the same bytes for every recipient
         sent = 0
         skip = None if envelope.echo else sender
+        conns = self.conns
+        blocks = self.blocks
         for user_id in recipients:
-            if user_id == skip or (sender is not None and sender in self.blocks.get(user_id, ())):
+            if user_id == skip or (sender is not None and sender in blocks.get(user_id, ())):
                 continue
-            for conn in tuple(self.conns.get(user_id, ())):
-                conn.push(frame)
+            group = conns.get(user_id, ())
+            for conn in tuple(group) if len(group) > 1 else group:
+                conn.push(frame, wire)
                 sent += 1
         if sent:
             FRAMES_OUT.labels(target.split(":", 1)[0]).inc(sent)
         self._close_if_asked(envelope.control)
+
+    def _presence(self, envelope: Envelope) -> None:
+        """An arrival, a departure or a changed person (``sender``), told in the next
+        presence batch to those who look at them (presence.py)."""
+        user_id = envelope.sender
+        known = self.directory.get(user_id) if user_id is not None else None
+        control = envelope.control
+        if control is not None and not self._apply(control):
+            return
+        user = self.directory.get(user_id) if user_id is not None else None
+        user = user or known
+        if user is not None:
+            offline = control is not None and control["op"] == "offline"
+            self.presence.changed(user, "offline" if offline else "online")
 
     def _close_if_asked(self, control: dict[str, Any] | None) -> None:
         if control is not None and control.get("op") == "close":

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from papote.realtime.events import MemberEvent, PresenceEvent, PublicUser
+from papote.realtime.events import MemberEvent, PublicUser
 from papote.realtime.hub import Hub
 
 
@@ -22,11 +22,6 @@ def snapshot(hub: Hub, node: str) -> dict[str, Any]:
     users = [hub.directory[u].to_json() for u in hub.conns if u in hub.directory]
     rooms = {u["id"]: sorted(hub.rooms_of.get(u["id"], ())) for u in users}
     return {"op": "state", "node": node, "users": users, "rooms": rooms}
-
-
-def _to_all_local(hub: Hub, frame: str) -> None:
-    for user_id in list(hub.conns):
-        hub.send_local(user_id, frame)
 
 
 def _to_room_local(hub: Hub, room: str, frame: str, skip: str) -> None:
@@ -43,13 +38,13 @@ def apply_state(hub: Hub, control: dict[str, Any]) -> None:
         if node in nodes and user_id not in announced:
             user = hub.directory.get(user_id)
             if hub._node_left(user_id, node) and user is not None:  # member_left sent
-                _to_all_local(hub, PresenceEvent(user, "offline").encode())
+                hub.presence.changed(user, "offline")
     for user_id, user in announced.items():
         arrived = user_id not in hub.directory
         hub.directory[user_id] = user
         hub.nodes_of.setdefault(user_id, set()).add(node)
         if arrived:
-            _to_all_local(hub, PresenceEvent(user, "online").encode())
+            hub.presence.changed(user, "online")
         _set_rooms(hub, user, set(control["rooms"].get(user_id, ())))
 
 

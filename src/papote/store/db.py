@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from prometheus_client import Counter
 from sqlalchemy import event
@@ -12,6 +12,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+from papote.store.batch import Commit, GroupCommit
+
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -58,6 +62,14 @@ class Database:
         self.engine = create_engine(url)
         self.session = session_factory(self.engine)
         event.listen(self.engine.sync_engine, "before_cursor_execute", _count_statement)
+        self._batches: dict[str, GroupCommit[Any]] = {}
+
+    def group_commit(self, what: str, commit: Commit[T]) -> GroupCommit[T]:
+        """The group committer of one kind of write (batch.py), made on first use."""
+        batch = self._batches.get(what)
+        if batch is None:
+            batch = self._batches[what] = GroupCommit(what, commit)
+        return batch
 
     @property
     def dialect(self) -> str:

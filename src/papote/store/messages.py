@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import delete, select
 
 from papote.store.db import Database
@@ -9,10 +11,15 @@ from papote.store.models import LegalHold, Message
 
 
 async def insert(db: Database, message: Message) -> None:
-    """Commit the message; returns only once it is durable (WAL + synchronous=FULL)."""
-    async with db.session() as s:
-        s.add(message)
-        await s.commit()
+    """Commit the message; returns only once it is durable (WAL + synchronous=FULL), in
+    one transaction with the messages sent at the same moment (group commit, batch.py)."""
+
+    async def commit(batch: Sequence[Message]) -> None:
+        async with db.session() as s:
+            s.add_all(batch)
+            await s.commit()
+
+    await db.group_commit("messages", commit).add(message)
 
 
 async def get(db: Database, message_id: str) -> Message | None:

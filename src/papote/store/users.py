@@ -89,6 +89,16 @@ async def touch(db: Database, user_ids: Sequence[str], *, now: int) -> None:
         await s.commit()
 
 
+async def touch_grouped(db: Database, user_id: str, *, now: int) -> None:
+    """``touch`` for one user, in one UPDATE with the others of the moment (a storm of
+    hellos makes one statement per batch, not one transaction each; batch.py)."""
+
+    async def commit(batch: Sequence[tuple[str, int]]) -> None:
+        await touch(db, sorted({uid for uid, _ in batch}), now=max(t for _, t in batch))
+
+    await db.group_commit("touch", commit).add((user_id, now))
+
+
 async def recently_seen(db: Database, *, since: int) -> list[User]:
     """Live sessions seen after ``since``: seeds a starting node's presence directory."""
     async with db.session() as s:

@@ -196,7 +196,8 @@ function onFrame(frame) {
 /** Is the person of a restored private tab still here? A `who` narrowed to them. */
 async function checkPresence(user) {
   if (!user || presenceOf(user.id)) return;
-  const reply = await request({ type: "who", gender: user.gender, age_min: user.age, age_max: user.age });
+  // watch: false, a lookup: the people list keeps the filters it watches (presence)
+  const reply = await request({ type: "who", gender: user.gender, age_min: user.age, age_max: user.age, watch: false });
   if (reply.type !== "users") return;
   state.presence.set(user.id, (reply.users || []).some((u) => u.id === user.id) ? "online" : "offline");
 }
