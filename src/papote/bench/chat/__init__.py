@@ -110,7 +110,8 @@ def _print(result: dict[str, Any]) -> None:
                 f"  {step['offered_messages_per_second']:g} msg/s -> "
                 f"{step['deliveries_per_second']:,} deliveries/s, p50 {step['p50_ms']} ms, "
                 f"p99 {step['p99_ms']} ms, max {step['max_ms']} ms, server CPU "
-                f"{step['server_cpu_us_per_delivery']} µs/delivery ({step['server_cpu_share']} core), "
+                f"{step['server_cpu_us_per_delivery']} µs/delivery "
+                f"({step['server_cpu_share']} core), "
                 f"client {step['client_cpu_share']} core/process"
             )
         print(f"  tally: {run['tally']}")

@@ -27,9 +27,7 @@ def join_latencies(answers: list[dict[str, Any]], key: str) -> array[int]:
     return out
 
 
-def losses(
-    summaries: list[dict[str, Any]], acked_before: list[dict[str, int]]
-) -> dict[str, Any]:
+def losses(summaries: list[dict[str, Any]], acked_before: list[dict[str, int]]) -> dict[str, Any]:
     """Every acknowledged message must reach every member that stayed connected: room
     messages every member of the room (acknowledged after it joined: ``acked_before``
     per batch of connections), private ones their recipient."""
@@ -77,13 +75,13 @@ def plot(result: dict[str, Any], path: Path) -> str | None:
         steps = [s for s in run["steps"] if s["p99_ms"] is not None]
         if not steps:
             continue
-        x = [s["offered_deliveries_per_second"] for s in steps]
+        x = [s["offered_deliveries_per_second"] or s["deliveries_per_second"] or 1 for s in steps]
         label = run["label"]
         ax.plot(x, [s["p99_ms"] for s in steps], marker="o", label=f"{label} p99")
         ax.plot(x, [s["p50_ms"] for s in steps], marker=".", linestyle="--", label=f"{label} p50")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("offered deliveries per second")
+    ax.set_xlabel("offered deliveries per second (received, where no offer is set)")
     ax.set_ylabel("send -> receipt latency (ms)")
     ax.set_title(f"papote bench chat {result['scenario']}")
     ax.grid(True, which="both", alpha=0.3)
