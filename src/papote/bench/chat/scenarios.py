@@ -109,12 +109,16 @@ def _ratios(runs: list[dict[str, Any]], members: list[int]) -> list[dict[str, An
                 ours["server_cpu_us_per_delivery"],
                 theirs["server_cpu_us_per_delivery"],
             )
-            out.append({
-                "peer": peer["label"],
-                "members": m,
-                "deliveries_per_second_ratio": round(ours["deliveries_per_second"] / theirs["deliveries_per_second"], 3),
-                "server_cpu_per_delivery_ratio": round(cpu_ours / cpu_theirs, 2) if cpu_ours and cpu_theirs else None,
-            })  # fmt: skip
+            speed = ours["deliveries_per_second"] / theirs["deliveries_per_second"]
+            cpu = round(cpu_ours / cpu_theirs, 2) if cpu_ours and cpu_theirs else None
+            out.append(
+                {
+                    "peer": peer["label"],
+                    "members": m,
+                    "deliveries_per_second_ratio": round(speed, 3),
+                    "server_cpu_per_delivery_ratio": cpu,
+                }
+            )
     return out
 
 
