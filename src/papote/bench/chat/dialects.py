@@ -23,7 +23,8 @@ class Dialect:
     entry: bool  # whether users enter over HTTP first (POST /api/v1/session)
 
     def encode(self, frame: dict[str, Any]) -> bytes:
-        return orjson.dumps(frame)
+        encoded: bytes = orjson.dumps(frame)
+        return encoded
 
     def decode(self, data: bytes) -> tuple[dict[str, Any] | None, bytes | None]:
         """(the frame as JSON or None, a reply to write at once or None)."""
@@ -35,7 +36,8 @@ class Dialect:
 
 class SocketIO(Dialect):
     def encode(self, frame: dict[str, Any]) -> bytes:
-        return b'42["' + frame["type"].encode() + b'",' + orjson.dumps(frame) + b"]"
+        kind: str = frame["type"]
+        return b'42["' + kind.encode() + b'",' + orjson.dumps(frame) + b"]"
 
     def decode(self, data: bytes) -> tuple[dict[str, Any] | None, bytes | None]:
         if data.startswith(b"42"):

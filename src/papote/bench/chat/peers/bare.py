@@ -45,6 +45,7 @@ class Ceiling:
 
     def handle(self, transport: WSTransport, frame: dict[str, Any]) -> None:
         kind, ref = frame.get("type"), frame.get("ref")
+        reply: dict[str, Any]
         if kind == "hello":
             reply = {"type": "welcome", "ref": ref, "rooms": []}
         elif kind == "join":
@@ -71,7 +72,7 @@ class Ceiling:
             members.discard(transport)
 
 
-class _Listener(WSListener):  # type: ignore[misc]
+class _Listener(WSListener):
     def __init__(self, ceiling: Ceiling) -> None:
         self.ceiling = ceiling
 

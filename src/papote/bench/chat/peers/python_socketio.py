@@ -30,12 +30,12 @@ def build() -> Any:
     sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins="*", json=_Json)
     counter = [0]
 
-    @sio.on("join")  # type: ignore[misc]
+    @sio.on("join")  # type: ignore[untyped-decorator]
     async def join(sid: str, frame: dict[str, Any]) -> None:
         await sio.enter_room(sid, frame["room"])
         await sio.emit("joined", {"type": "joined", "ref": frame["ref"]}, to=sid)
 
-    @sio.on("say")  # type: ignore[misc]
+    @sio.on("say")  # type: ignore[untyped-decorator]
     async def say(sid: str, frame: dict[str, Any]) -> None:
         counter[0] += 1
         room = frame["room"]
