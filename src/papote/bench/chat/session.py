@@ -35,7 +35,8 @@ class Session:
         if self.subject.dialect != "papote":
             return ["big"]
         rooms = httpx.get(f"{self.subject.base_url}/api/v1/rooms", timeout=30).json()["rooms"]
-        return [r["id"] for r in rooms]
+        # rooms for verified adults only refuse the generator's people (adult_room)
+        return [r["id"] for r in rooms if not r.get("adult")]
 
     def enter(self, indices: list[int], stable: bool = True) -> dict[str, Any]:
         answers = self.gen.call(
