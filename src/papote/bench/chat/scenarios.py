@@ -173,8 +173,8 @@ def two_nodes(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
             label = subject.name
             killer = None
             if size == 2 and args.kill:
-                # half-way through the sending, node 2 dies (SIGKILL): its people reconnect
-                killer = threading.Timer(args.duration / 2 + 5.0, subject.kill_node, (1,))
+                # half-way through the sending (which starts at once), node 2 dies (SIGKILL)
+                killer = threading.Timer(args.duration / 2, subject.kill_node, (1,))
             run = _mixed_workload(session, args, progress, churn=0.0) if killer is None else None
             if killer is not None:
                 rng = random.Random(args.seed)

@@ -67,6 +67,7 @@ class User:
         self.ws: WsClient | None = None
         self._early: list[bytes] = []  # replies due before open_ws returned (Engine.IO)
         self.alive = False
+        self.dropped = False  # lost its connection once (a node killed): not counted live
         self.waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
 
     # -- the hot path -----------------------------------------------------------------
@@ -123,6 +124,7 @@ class User:
     def _closed(self, why: str) -> None:
         if self.alive:
             self.alive = False
+            self.dropped = True
             self.tally.dropped += 1
             self.tally.errors[why[:60]] += 1
         for waiter in self.waiters.values():
@@ -194,6 +196,7 @@ class User:
             "index": self.index,
             "stable": self.stable,
             "alive": self.alive,
+            "dropped": self.dropped,
             "rooms": self.rooms,
             "epoch": self.epoch,
             "room_received": self.room_received,
