@@ -35,7 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--start-rate", type=float, default=10.0, help="big-room: first rate (msg/s)")
     p.add_argument("--rate-factor", type=float, default=2.0, help="big-room: rate step factor")
     p.add_argument("--max-steps", type=int, default=8, help="big-room: steps per room size")
-    p.add_argument("--p99-limit-ms", type=float, default=250.0, help="big-room: stop above it")
+    p.add_argument(
+        "--p99-limit-ms",
+        type=float,
+        default=250.0,
+        help="big-room: stop above it, once saturated (delivering < 80%% of the offer)",
+    )
     p.add_argument(
         "--peers",
         default=",".join(PEERS),

@@ -64,7 +64,10 @@ def _rising(
         step = session.step(rate, args.duration, offered_deliveries=rate * members)
         step["members"] = members
         steps.append(step)
-        if step["p99_ms"] is None or step["p99_ms"] > args.p99_limit_ms:
+        # past the p99 limit, go on until the server is saturated (it delivers less than
+        # 80 % of the offer): the ratios compare the most each subject delivered
+        saturated = step["deliveries_per_second"] < 0.8 * rate * members
+        if step["p99_ms"] is None or (step["p99_ms"] > args.p99_limit_ms and saturated):
             break
         rate *= args.rate_factor
     return steps
