@@ -30,17 +30,15 @@ def _mixed_workload(
 ) -> dict[str, Any]:
     rng = random.Random(args.seed)
     users = list(range(args.users))
-    progress(f"{args.users} people enter")
-    entry = session.enter(users)
     rooms = session.rooms()
-    progress(f"{entry['entered']} connect and join rooms")
-    connect = session.connect(_rooms_of(users, rooms, rng))
+    progress(f"{args.users} people enter, connect and join rooms")
+    connect = session.arrive(_rooms_of(users, rooms, rng))
     session.directory(users)
     progress(f"{args.rate} messages/s for {args.duration} s")
     step = session.step(
         args.rate, args.duration, dm_share=args.dm_share, churn=churn, churn_rooms=rooms
     )
-    return {"entry": entry, "connect": connect, "steps": [step], "tally": session.tally()}
+    return {"connect": connect, "steps": [step], "tally": session.tally()}
 
 
 def evening(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
@@ -83,8 +81,7 @@ def _big_room_on(subject: Subject, args: argparse.Namespace, progress: Progress)
         for members in args.members:
             new = list(range(have, members))
             progress(f"{subject.name}: {len(new)} more members enter and join")
-            session.enter(new)
-            connects.append(session.connect({i: [room] for i in new}))
+            connects.append(session.arrive({i: [room] for i in new}))
             have = members
             steps += _rising(session, members, args, progress)
         tally = session.tally()
@@ -182,9 +179,8 @@ def two_nodes(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
             if killer is not None:
                 rng = random.Random(args.seed)
                 users = list(range(args.users))
-                entry = session.enter(users)
                 rooms = session.rooms()
-                connect = session.connect(_rooms_of(users, rooms, rng))
+                connect = session.arrive(_rooms_of(users, rooms, rng))
                 session.directory(users)
                 killer.start()
                 step = session.step(args.rate, args.duration, dm_share=args.dm_share)
@@ -192,7 +188,7 @@ def two_nodes(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
                 progress("the dropped people reconnect to the surviving node")
                 reconnected = session.gen.call("reconnect", {})
                 run = {
-                    "entry": entry, "connect": connect, "steps": [step], "tally": session.tally(),
+                    "connect": connect, "steps": [step], "tally": session.tally(),
                     "node_killed": True,
                     "reconnected": sum(r["reconnected"] for r in reconnected),
                     "reconnect_failures": sum(r["failures"] for r in reconnected),

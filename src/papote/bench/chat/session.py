@@ -40,6 +40,29 @@ class Session:
         # rooms for verified adults only refuse the generator's people (adult_room)
         return [r["id"] for r in rooms if not r.get("adult")]
 
+    def arrive(self, rooms_of: dict[int, list[str]]) -> dict[str, Any]:
+        """People enter, then at once connect and join (as a person does): entry and
+        connection figures together."""
+        rss0 = self.subject.rss_kib()
+        epoch = self._epoch()
+        answers = self.gen.call(
+            "enter",
+            lambda w: {
+                "users": [(i, True) for i in rooms_of if self.gen.owner(i) == w],
+                "rooms_of": {i: r for i, r in rooms_of.items() if self.gen.owner(i) == w},
+                "epoch": epoch,
+            },
+        )
+        return self._arrivals(answers, len(rooms_of), rss0)
+
+    def _epoch(self) -> int:
+        acked: dict[str, int] = {}
+        for s in self.gen.call("summary") if self.acked_before else []:
+            for room, n in s["acked_room"].items():
+                acked[room] = acked.get(room, 0) + n
+        self.acked_before.append(acked)
+        return len(self.acked_before) - 1
+
     def enter(self, indices: list[int], stable: bool = True) -> dict[str, Any]:
         answers = self.gen.call(
             "enter",
@@ -60,12 +83,7 @@ class Session:
 
     def connect(self, rooms_of: dict[int, list[str]], rate: float | None = None) -> dict[str, Any]:
         rss0 = self.subject.rss_kib()
-        acked: dict[str, int] = {}
-        for s in self.gen.call("summary") if self.acked_before else []:
-            for room, n in s["acked_room"].items():
-                acked[room] = acked.get(room, 0) + n
-        epoch = len(self.acked_before)
-        self.acked_before.append(acked)
+        epoch = self._epoch()
         per_worker = None if rate is None else rate / self.gen.size
         answers = self.gen.call(
             "connect",
@@ -75,9 +93,14 @@ class Session:
                 "epoch": epoch,
             },
         )
+        return self._arrivals(answers, len(rooms_of), rss0)
+
+    def _arrivals(self, answers: list[dict[str, Any]], count: int, rss0: int) -> dict[str, Any]:
+        for a in answers:
+            self.ids.update({int(k): v for k, v in a.get("ids", {}).items()})
         seconds = max(a["seconds"] for a in answers)
         latencies = sorted(x for a in answers for x in a["latencies"])
-        welcomed = sum(a["welcomed"] for a in answers)
+        welcomed = len(latencies)
         failures: dict[str, int] = {}
         for a in answers:
             for why, n in a["failures"].items():
@@ -86,7 +109,7 @@ class Session:
         rss1 = self.subject.rss_kib()
         n = len(latencies)
         return {
-            "connections": len(rooms_of),
+            "connections": count,
             "welcomed": welcomed,
             "connect_failures": failures,
             "connect_seconds": round(seconds, 2),

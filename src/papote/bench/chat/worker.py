@@ -83,22 +83,32 @@ class Worker:
         gate = asyncio.Semaphore(16)
         failures: Counter[str] = Counter()
 
+        # with ``rooms_of``, each person connects and joins right after entering: a token
+        # not used within the server's PAPOTE_RESUME_GRACE_S (120 s) expires
+        rooms_of: dict[int, list[str]] = {int(k): v for k, v in args.get("rooms_of", {}).items()}
+        latencies: list[float] = []
+
         async def one(index: int, stable: bool) -> None:
             user = User(index, stable, self.tally, self.target.dialect)
+            user.epoch = args.get("epoch", 0)
             async with gate:
                 try:
                     await self._enter(user)
                 except Exception as exc:
                     failures[str(exc)[:80]] += 1
                     return
-            self.users[index] = user
+                self.users[index] = user
+                if index in rooms_of:
+                    await self._connect_one(user, rooms_of[index], latencies, failures)
 
         t0 = time.perf_counter()
         await asyncio.gather(*(one(i, s) for i, s in args["users"]))
         return {
             "seconds": time.perf_counter() - t0,
             "failures": dict(failures),
-            "ids": {u.index: u.user_id for u in self.users.values()},
+            "ids": {u.index: u.user_id for u in self.users.values() if u.alive or not rooms_of},
+            "latencies": latencies,
+            "joins": sum(len(self.users[i].rooms) for i in rooms_of if i in self.users),
         }
 
     # -- connections --------------------------------------------------------------------
