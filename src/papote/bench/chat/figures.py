@@ -72,12 +72,17 @@ def plot(result: dict[str, Any], path: Path) -> str | None:
     except ImportError:
         return None
     fig, ax = plt.subplots(figsize=(8, 5))
+    lines = []
     for run in result["runs"]:
-        steps = [s for s in run["steps"] if s["p99_ms"] is not None]
+        sizes = sorted({s.get("members") for s in run["steps"]}, key=lambda m: m or 0)
+        for size in sizes:  # one line per room size (big-room), else one per run
+            steps = [s for s in run["steps"] if s.get("members") == size]
+            label = run["label"] if size is None else f"{run['label']} {size}"
+            lines.append((label, [s for s in steps if s["p99_ms"] is not None]))
+    for label, steps in lines:
         if not steps:
             continue
         x = [s["offered_deliveries_per_second"] or s["deliveries_per_second"] or 1 for s in steps]
-        label = run["label"]
         ax.plot(x, [s["p99_ms"] for s in steps], marker="o", label=f"{label} p99")
         ax.plot(x, [s["p50_ms"] for s in steps], marker=".", linestyle="--", label=f"{label} p50")
     ax.set_xscale("log")
