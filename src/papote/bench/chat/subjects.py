@@ -162,6 +162,7 @@ class Cluster(Subject):
     redis: RedisProcess | None = None
     nginx: subprocess.Popen[bytes] | None = None
     folder: str = ""
+    spent_by_killed: float = 0.0  # CPU seconds of the nodes killed, up to their death
 
     @classmethod
     def start(cls, size: int) -> Cluster:
@@ -198,8 +199,12 @@ class Cluster(Subject):
     def kill_node(self, k: int) -> None:
         node = self.nodes[k]
         if node.proc is not None:
+            self.spent_by_killed += process_cpu_seconds(node.proc.pid)  # what it had used
             self.pids.remove(node.proc.pid)
         node.kill9()
+
+    def cpu_seconds(self) -> float:
+        return super().cpu_seconds() + self.spent_by_killed
 
     def stop(self) -> None:
         if self.nginx is not None and self.nginx.poll() is None:
