@@ -103,6 +103,8 @@ def test_two_nodes_small_node_killed_loses_no_acked_message(tmp_path: Path) -> N
     _check_run(one)
     _check_run(two)
     assert two["node_killed"] and two["reconnect_failures"] == 0
+    assert two["tally"]["dropped_connections"] > 0  # the kill did drop people
+    assert two["tally"]["live_missed_around_kill"] >= 0
     for run in (one, two):
         assert run["audit"]["acked_checked"] > 0
         assert run["audit"]["acked_missing_from_history"] == 0

@@ -196,6 +196,13 @@ def two_nodes(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
                 label += ", node 2 killed mid-run"
             assert run is not None
             run["audit"] = _audit(session)
+            if killer is not None:
+                # with a node killed, lost means acknowledged and not stored; frames that
+                # did not reach people on the surviving node live are counted apart (a
+                # client catches up from the history when it reconnects or is told to)
+                tally = run["tally"]
+                tally["live_missed_around_kill"] = tally["lost"]
+                tally["lost"] = run["audit"]["acked_missing_from_history"]
             runs.append({"label": label, **run})
         finally:
             session.close()
