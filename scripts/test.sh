@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install what the tests need (PostgreSQL, Redis and Chromium from Debian packages
+# Install what the tests need (PostgreSQL, Redis, nginx and Chromium from Debian packages
 # when missing; the Python and npm dependencies), start PostgreSQL and Redis on free
 # loopback ports in a temporary folder, run the whole suite, and stop them again.
 # Extra arguments go to pytest (e.g. scripts/test.sh tests/api -x).
@@ -11,6 +11,8 @@ need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# `papote bench chat two-nodes` (its smoke test) puts nginx in front of two nodes
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo

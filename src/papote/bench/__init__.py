@@ -15,6 +15,7 @@ BENCHES = {
     "console": "papote.bench.console",
     "flood": "papote.bench.flood",
     "limits": "papote.bench.limits",
+    "chat": "papote.bench.chat",
 }
 
 

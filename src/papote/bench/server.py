@@ -127,15 +127,25 @@ class ServerProcess:
         """Resident memory of the server process (VmRSS), in KiB."""
         if self.proc is None:
             raise RuntimeError("the server is not running")
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise RuntimeError("no VmRSS in /proc/PID/status")
+        return process_rss_kib(self.proc.pid)
 
     def cpu_seconds(self) -> float:
         """User + system CPU time of the server process so far."""
         if self.proc is None:
             raise RuntimeError("the server is not running")
-        stat = Path(f"/proc/{self.proc.pid}/stat").read_text()
-        fields = stat[stat.rindex(")") + 2 :].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+        return process_cpu_seconds(self.proc.pid)
+
+
+def process_rss_kib(pid: int) -> int:
+    """Resident memory of a process (VmRSS of /proc/PID/status), in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS in /proc/PID/status")
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/PID/stat, 10 ms ticks)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
