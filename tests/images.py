@@ -178,5 +178,5 @@ def wide_gamut_to_srgb(name: str, rgb: tuple[int, int, int]) -> tuple[int, int, 
     encoded = np.where(
         srgb_linear <= 0.0031308, 12.92 * srgb_linear, 1.055 * srgb_linear ** (1 / 2.4) - 0.055
     )
-    red, green, blue = (int(round(v)) for v in encoded * 255)
+    red, green, blue = (round(float(v)) for v in encoded * 255)
     return red, green, blue

@@ -86,15 +86,15 @@ def decode(data: bytes, limits: Limits) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=[fmt])
-            width, height = image.size
+            opened = Image.open(io.BytesIO(data), formats=[fmt])
+            width, height = opened.size
             if width * height > limits.max_pixels or width < 1 or height < 1:
                 raise ImageRefused("too_large", f"{width}x{height} pixels")
-            _draft(image, limits.max_side)
-            if getattr(image, "n_frames", 1) > 1:
-                image.seek(0)  # animated images: the first frame only
-            image.load()
-            image = _reduce(image, limits.max_side)
+            _draft(opened, limits.max_side)
+            if getattr(opened, "n_frames", 1) > 1:
+                opened.seek(0)  # animated images: the first frame only
+            opened.load()
+            image = _reduce(opened, limits.max_side)
     except ImageRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
