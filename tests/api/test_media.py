@@ -258,7 +258,8 @@ async def test_moderators_see_a_reported_image_blurred_then_clear_and_audited(me
     sent = {}
     for seed in (61, 62):
         media = uploaded(media_server, alice.session["token"], encode(photo(seed=seed)))
-        ack = await alice.request({"type": "say", "room": "general", "media": media["id"]})
+        frame = {"type": "say", "room": "general", "text": "", "media": media["id"]}
+        ack = await alice.request(frame)
         assert ack["type"] == "ack", ack
         sent[seed] = (media["id"], ack["message"]["id"])
     staff = add_staff(media_server)
