@@ -137,3 +137,11 @@ def test_large_png_and_webp_are_reduced_at_decode_keeping_orientation(fmt):
 def test_an_image_within_twice_the_limit_is_decoded_at_full_size():
     decoded = decode(encode(photo(size=(4000, 1000)), "PNG"), LIMITS)
     assert decoded.size == (4000, 1000)  # 4000 // 2048 = 1: nothing to gain
+
+
+def test_a_16_bit_grey_png_keeps_its_tones():
+    ramp = b"".join(int(x * 65535 / 255).to_bytes(2, "little") for x in range(256)) * 8
+    grey16 = Image.frombytes("I;16", (256, 8), ramp)
+    upright = orient(decode(encode(grey16, "PNG"), LIMITS))
+    assert upright.mode == "RGB"
+    assert [upright.getpixel((x, 4))[0] for x in (0, 64, 128, 255)] == [0, 64, 128, 255]

@@ -131,6 +131,8 @@ def _reduce(image: Image.Image, max_side: int) -> Image.Image:
 
 def _plain_mode(image: Image.Image) -> Image.Image:
     """RGB, or RGBA when the image has any transparency."""
+    if image.mode.startswith("I"):  # 16-bit grey (PNG): 0-65535, a plain convert clips
+        image = image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
     alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     return image.convert("RGBA" if alpha else "RGB")
 
