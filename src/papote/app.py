@@ -208,6 +208,7 @@ def _staff_routes() -> list[Route]:
     base = "/api/v1/staff"
     return [
         Route(f"{base}/cases", staff_cases.list_cases, methods=["GET"]),
+        Route(f"{base}/media/{{media_id}}", media.staff_fetch, methods=["GET"]),
         Route(f"{base}/cases/{{case_id}}", staff_cases.case_detail, methods=["GET"]),
         Route(f"{base}/cases/{{case_id}}/claim", staff_cases.claim, methods=["POST"]),
         Route(f"{base}/cases/{{case_id}}/notes", staff_cases.note, methods=["POST"]),

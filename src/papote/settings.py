@@ -101,8 +101,12 @@ class Settings(BaseSettings):
     media_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     media_max_pixels: int = Field(default=40_000_000, ge=10_000)  # decompression bombs
     media_max_side: int = Field(default=2048, ge=64)  # long side of the re-encoded image
-    media_workers: int = Field(default=1, ge=1)  # processes that decode, hash and classify
-    # niceness of those processes: on a shared CPU, chat wins it from them
+    # processes that decode, hash and classify; unset: one per core but one, which is
+    # left to the server (at least one)
+    media_workers: int | None = Field(default=None, ge=1)
+    # how those processes give way to chat on a shared CPU: "idle" (SCHED_IDLE, they run
+    # only on time chat does not want), "batch" (SCHED_BATCH) or "normal"; and their nice
+    media_worker_policy: Literal["idle", "batch", "normal"] = "idle"
     media_worker_nice: int = Field(default=5, ge=0, le=19)
     media_match_distance: int = Field(default=31, ge=0, le=63)  # PDQ bits to a listed hash
     media_nudity_threshold: float = Field(default=0.5, gt=0, le=1)  # NudeNet confidence

@@ -17,6 +17,7 @@ from tests.conftest import postgres_url
 from tests.images import XMP_SECRET, encode, jpeg_with_gps, photo, png_bomb, with_every_metadata
 from tests.mediaclient import fetch, query, upload, uploaded
 from tests.serverproc import RELAXED, ServerProcess
+from tests.staffhelp import add_staff, auth, login
 from tests.wsclient import Client, enter
 
 ISSUER = "media-test-issuer"
@@ -240,3 +241,55 @@ async def test_explicit_words_sent_anyway_arrive_veiled_until_answered(media_ser
     assert "veiled" not in history["messages"][0]  # he answered: he chose the conversation
     await alice.close()
     await bob.close()
+
+
+def _staff_fetch(server: ServerProcess, token: str, media_id: str, *, full: bool) -> httpx.Response:
+    query_string = "?view=full" if full else ""
+    return httpx.get(
+        f"{server.url}/api/v1/staff/media/{media_id}{query_string}", headers=auth(token)
+    )
+
+
+async def test_moderators_see_a_reported_image_blurred_then_clear_and_audited(media_server):
+    alice = await Client.enter(media_server)
+    bob = await Client.enter(media_server)
+    for c in (alice, bob):
+        await c.request({"type": "join", "room": "general"})
+    sent = {}
+    for seed in (61, 62):
+        media = uploaded(media_server, alice.session["token"], encode(photo(seed=seed)))
+        frame = {"type": "say", "room": "general", "text": "", "media": media["id"]}
+        ack = await alice.request(frame)
+        assert ack["type"] == "ack", ack
+        sent[seed] = (media["id"], ack["message"]["id"])
+    staff = add_staff(media_server)
+    moderator = login(media_server, staff)
+    reported, ordinary = sent[61][0], sent[62][0]
+    # before any report, no image is open to staff
+    assert _staff_fetch(media_server, moderator, reported, full=False).status_code == 404
+    report = await bob.request({"type": "report", "message": sent[61][1], "reason": "harassment"})
+    assert report["type"] == "ok"
+
+    blurred = _staff_fetch(media_server, moderator, reported, full=False)
+    assert blurred.status_code == 200, blurred.text
+    assert blurred.headers["x-papote-variant"] == "blurred"
+    assert blurred.headers["cache-control"] == "no-store"
+    clear = _staff_fetch(media_server, moderator, reported, full=True)
+    assert clear.status_code == 200 and clear.headers["x-papote-variant"] == "full"
+    assert clear.content == fetch(media_server, bob.session["token"], reported, full=True).content
+    assert (
+        Image.open(io.BytesIO(clear.content)).width > Image.open(io.BytesIO(blurred.content)).width
+    )
+    # an image nobody reported stays closed to staff; a chat token opens nothing here
+    assert _staff_fetch(media_server, moderator, ordinary, full=False).status_code == 404
+    chat_token = bob.session["token"]
+    assert _staff_fetch(media_server, chat_token, reported, full=False).status_code == 401
+    if "PAPOTE_DATABASE_URL" not in media_server.env:  # read the SQLite file directly
+        views = query(
+            media_server,
+            "SELECT actor, target FROM audit_log WHERE action = 'media.view'",
+        )
+        # the clear look is recorded, the blurred ones are not
+        assert views == [(f"staff:{staff.name}", f"media:{reported}")]
+    for c in (alice, bob):
+        await c.close()

@@ -4,11 +4,18 @@ person's chat page receives the server's real sanction and ends the session."""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import re
+
 import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.images import encode, photo
+from tests.mediaclient import uploaded
 from tests.staffhelp import add_staff
+from tests.wsclient import Client
 
 from .helpers import enter, run_axe, say, unique_pseudo
 
@@ -187,4 +194,46 @@ def test_a_room_seen_live_and_locked_from_the_console(new_page, sqlite_server, p
     expect(chat.locator("body")).to_contain_text("verrouillé par la modération")
     console.click("#room-reopen")
     expect(console.locator("#room-mode")).to_contain_text("ouvert")
+    assert page_errors.errors == []
+
+
+def _image_reported_in_a_room(server) -> str:
+    """Someone posts a photo in a room and another person reports it; returns the
+    poster's pseudo. Over the real protocol, in a thread (the browser's loop runs here)."""
+
+    async def scenario() -> str:
+        poster = await Client.enter(server)
+        witness = await Client.enter(server)
+        for c in (poster, witness):
+            await c.request({"type": "join", "room": "general"})
+        media = uploaded(server, poster.session["token"], encode(photo(seed=71)))
+        frame = {"type": "say", "room": "general", "text": "regardez", "media": media["id"]}
+        ack = await poster.request(frame)
+        assert ack["type"] == "ack", ack
+        report = {"type": "report", "message": ack["message"]["id"], "reason": "harassment"}
+        assert (await witness.request(report))["type"] == "ok"
+        for c in (poster, witness):
+            await c.close()
+        return str(poster.user["pseudo"])
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, scenario()).result()
+
+
+def test_a_reported_image_is_blurred_until_the_moderator_shows_it(
+    new_page, sqlite_server, page_errors
+):
+    pseudo = _image_reported_in_a_room(sqlite_server)
+    console = new_page()
+    _login(console, add_staff(sqlite_server))
+    console.locator("#queue-body tr", has_text=pseudo).first.click()
+    expect(console.locator("#case-title")).to_contain_text(pseudo)
+    image = console.locator("#case-context img.media")
+    expect(image).to_have_attribute("src", re.compile(r"^blob:"), timeout=30_000)
+    expect(image).not_to_have_class(re.compile(r"\bshown\b"))
+    blurred_src = image.get_attribute("src")
+    console.get_by_role("button", name="Afficher l'image").click()
+    expect(image).to_have_class(re.compile(r"\bshown\b"))
+    expect(image).not_to_have_attribute("src", blurred_src or "")
+    assert image.evaluate("img => img.naturalWidth") > 0
     assert page_errors.errors == []

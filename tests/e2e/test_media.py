@@ -4,7 +4,12 @@ adult can use, refusals explained, explicit words veiled."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
+import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,8 +17,9 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import postgres_url
 from tests.images import encode, photo, png_bomb
-from tests.serverproc import RELAXED, ServerProcess
+from tests.serverproc import PAPOTE, RELAXED, ServerProcess
 
 from .helpers import enter, say, unique_pseudo
 
@@ -232,3 +238,72 @@ def test_drop_progress_explicit_and_blocked_images(new_page, page_errors, media_
     expect(_figures(emma)).to_have_count(2)
     expect(_figures(felix)).to_have_count(2)
     assert page_errors.errors == []
+
+
+class _TableLock:
+    """An exclusive lock on a PostgreSQL table, held by a connection of its own (in a
+    thread) until released: whoever reads the table waits, as behind a slow database."""
+
+    def __init__(self, url: str, table: str) -> None:
+        self.dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+        self.table = table
+        self._locked, self._release = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._hold()), daemon=True)
+
+    async def _hold(self) -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            async with conn.transaction():
+                await conn.execute(f"LOCK TABLE {self.table} IN ACCESS EXCLUSIVE MODE")
+                self._locked.set()
+                while not self._release.is_set():
+                    await asyncio.sleep(0.05)
+        finally:
+            await conn.close()
+
+    def __enter__(self) -> _TableLock:
+        self._thread.start()
+        if not self._locked.wait(30):
+            raise RuntimeError(f"could not lock {self.table}")
+        return self
+
+    def release(self) -> None:
+        self._release.set()
+        self._thread.join(30)
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+def test_an_upload_while_the_hash_lists_load_is_refused_then_goes_through(new_page, page_errors):
+    """The hash index answers "not ready" while it loads: the upload is refused with a
+    French explanation, nothing is posted; once loaded, the same photo goes through."""
+    url = postgres_url()
+    env = {**os.environ, "PAPOTE_DATABASE_URL": url}
+    subprocess.run([str(PAPOTE), "db", "upgrade"], env=env, check=True, capture_output=True)
+    with _TableLock(url, "hash_entries") as lock:  # the index's first load waits on it
+        server = ServerProcess({**ENV, "PAPOTE_DATABASE_URL": url}).start(timeout=120)
+        try:
+            page = new_page(url=server.url)
+            enter(page, unique_pseudo("Gaelle"), gender="femme")
+            picture = _file(encode(photo(seed=55)))
+            page.set_input_files("#image-input", files=[picture])
+            status = page.locator("#composer-status")
+            expect(status).to_contain_text("pas encore disponibles", timeout=UPLOAD_MS)
+            expect(status).to_contain_text("Réessaie dans quelques secondes")
+            expect(_figures(page)).to_have_count(0)
+            assert "hash lists loaded" not in server.logs()
+
+            lock.release()
+            deadline = time.monotonic() + 30
+            while "hash lists loaded" not in server.logs():
+                assert time.monotonic() < deadline, server.logs()
+                time.sleep(0.1)
+            page.set_input_files("#image-input", files=[picture])
+            expect(_figures(page)).to_have_count(1, timeout=UPLOAD_MS)
+            expect(_figures(page).locator("img")).to_have_attribute("src", BLOB)
+            assert page_errors.errors == []
+        finally:
+            server.stop()

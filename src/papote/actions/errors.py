@@ -87,6 +87,8 @@ MESSAGES_FR: dict[str, str] = {
     "PNG ou WebP.",
     "too_large": "Image trop lourde : 5 Mo et 40 millions de pixels au plus.",
     "media_blocked": "Cette image ne peut pas être partagée sur Papote.",
+    "media_not_ready": "Les photos ne sont pas encore disponibles : Papote finit de démarrer. "
+    "Réessaie dans quelques secondes.",
     "media_rate_limited": "Tu as envoyé beaucoup d'images en peu de temps. Patiente un peu "
     "avant d'en envoyer d'autres.",
     "unblur_forbidden": "Seules les personnes dont l'âge est vérifié peuvent voir en clair "

@@ -71,6 +71,12 @@ async def _check_rate(svc: Services, rule: str, user_id: str) -> None:
         raise ActionError("rate_limited", MESSAGES_FR["media_rate_limited"], status=429)
 
 
+def _not_ready() -> ActionError:
+    """The hash lists are still loading: an upload is refused, never let through unchecked."""
+    UPLOADS.labels("not_ready").inc()
+    return ActionError("unavailable", MESSAGES_FR["media_not_ready"], status=503)
+
+
 def _accepted(analysis: Analysis) -> Analysis:
     if analysis.refused is not None:
         UPLOADS.labels(analysis.refused).inc()
@@ -91,8 +97,7 @@ async def _lookup(svc: Services, analysis: Analysis) -> list[Match]:
             lambda: index.query(pdqs=prints.pdq_dihedral, md5=prints.md5)
         )
     except IndexNotReady:
-        UPLOADS.labels("not_ready").inc()
-        raise ActionError("unavailable", status=503) from None
+        raise _not_ready() from None
 
 
 def _row(media_id: str, user: User, analysis: Analysis, *, state: str, now: int) -> Media:
@@ -125,7 +130,7 @@ async def do_upload(svc: Services, user_id: str, data: bytes, *, ip_hash: str) -
     await _check_rate(svc, "media_day", user.id)
     media = runtime(svc)
     if not media.index.ready:  # checked before the work, and again by the query
-        raise ActionError("unavailable", status=503)
+        raise _not_ready()
     analysis = _accepted(await media.analyse(data))
     matches = await _lookup(svc, analysis)
     verdict = verdict_for(matches)

@@ -7,6 +7,10 @@ The blurred variant is served by default; the full image (``?view=full``) only w
 the viewer may see it in clear (docs/images.md): explicit images and images from a
 stranger unblur only for verified adults (``actions/media_policy.py``). An explicit
 image never reaches a person flagged as possibly a minor.
+
+Moderators see a reported image (``GET /api/v1/staff/media/{id}``) when a case they
+may open is about it or about a message that carries it: blurred by default, in clear
+when they choose, which the audit log records.
 """
 
 from __future__ import annotations
@@ -17,11 +21,14 @@ from papote.actions.errors import ActionError
 from papote.actions.media_policy import may_unblur
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
+from papote.actions.staff import StaffUser
 from papote.actions.views import image_blurred
 from papote.safety.media.content import media_type
+from papote.store import audit as audit_store
+from papote.store import cases as cases_store
 from papote.store import media as media_store
 from papote.store import messages, users
-from papote.store.models import Message, User
+from papote.store.models import AuditLog, Message, User
 
 MAX_ID = 40
 
@@ -80,4 +87,32 @@ async def do_fetch(svc: Services, viewer_id: str, media_id: str, *, full: bool) 
     data = await media_store.blob(svc.db, row.id, variant)
     if data is None:
         raise not_found
+    return ServedImage(data, variant)
+
+
+async def do_fetch_evidence(
+    svc: Services, staff: StaffUser, media_id: str, *, full: bool
+) -> ServedImage:
+    """A reported image for a moderator: only one kept as evidence, only through a
+    case of a queue they may open; seeing it in clear is written to the audit log."""
+    not_found = ActionError("not_found", status=404)
+    row = await media_store.get(svc.db, media_id) if len(media_id) <= MAX_ID else None
+    if row is None or row.state != "ready" or not row.evidence:
+        raise not_found
+    categories = await cases_store.categories_about_media(svc.db, row.id)
+    if not any(staff.may_see(category) for category in categories):
+        raise not_found
+    variant = "full" if full else "blurred"
+    data = await media_store.blob(svc.db, row.id, variant)
+    if data is None:
+        raise not_found
+    if full:
+        entry = AuditLog(
+            actor=f"staff:{staff.name}",
+            action="media.view",
+            target=f"media:{row.id}",
+            detail={"variant": "full"},
+            ts=svc.clock(),
+        )
+        await audit_store.append(svc.db, entry)
     return ServedImage(data, variant)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
@@ -54,13 +55,14 @@ class MediaRuntime:
         from papote.safety.media.analysis import init_worker
 
         return ProcessPoolExecutor(
-            max_workers=self.settings.media_workers,
+            max_workers=worker_count(self.settings.media_workers),
             mp_context=multiprocessing.get_context("spawn"),
             initializer=init_worker,
             initargs=(
                 self.settings.media_nudity_threshold,
                 self.settings.media_worker_nice,
                 self.explicit,
+                self.settings.media_worker_policy,
             ),
         )
 
@@ -98,6 +100,15 @@ class MediaRuntime:
         if self._pool is not None:
             pool, self._pool = self._pool, None
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+
+
+def worker_count(configured: int | None) -> int:
+    """The configured number of workers, or one per core this process may use but one:
+    a worker takes a whole core while it works, the server keeps one for chat."""
+    if configured is not None:
+        return configured
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, (cores or 1) - 1)
 
 
 def runtime(svc: Services) -> MediaRuntime:

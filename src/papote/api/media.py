@@ -7,9 +7,10 @@ from starlette.responses import JSONResponse, Response
 
 from papote.actions.errors import ActionError
 from papote.actions.media import do_protect, do_upload
-from papote.actions.media_access import do_fetch
+from papote.actions.media_access import ServedImage, do_fetch, do_fetch_evidence
 from papote.api.http import bearer_user_id, error_response, services
 from papote.api.net import client_ip_hash
+from papote.api.staff import NO_STORE, current_staff
 from papote.api.upload import read_upload
 
 # An image is served as data, never as a document that could run anything.
@@ -43,7 +44,24 @@ async def fetch(request: Request) -> Response:
         image = await do_fetch(svc, user_id, request.path_params["media_id"], full=full)
     except ActionError as exc:
         return error_response(exc)
-    headers = dict(IMAGE_HEADERS) | {"x-papote-variant": image.variant}
+    return _image(image)
+
+
+async def staff_fetch(request: Request) -> Response:
+    """``GET /api/v1/staff/media/{id}``: a reported image for a moderator, blurred, or
+    ``?view=full`` (audited)."""
+    svc = services(request)
+    try:
+        staff = await current_staff(request)
+        full = request.query_params.get("view") == "full"
+        image = await do_fetch_evidence(svc, staff, request.path_params["media_id"], full=full)
+    except ActionError as exc:
+        return error_response(exc, headers=NO_STORE)
+    return _image(image, NO_STORE)
+
+
+def _image(image: ServedImage, extra: dict[str, str] | None = None) -> Response:
+    headers = dict(IMAGE_HEADERS) | (extra or {}) | {"x-papote-variant": image.variant}
     return Response(image.data, media_type=image.media_type, headers=headers)
 
 

@@ -323,3 +323,14 @@ async def close_alike(
         await audit.append_in(s, entry)
         await s.commit()
     return closed
+
+
+async def categories_about_media(db: Database, media_id: str) -> set[str]:
+    """The categories of the cases, open or closed, about an image or a message that
+    carries it: which moderators may see it as evidence."""
+    carriers = select(Message.id).where(Message.media_id == media_id)
+    about = ((Case.subject_kind == "media") & (Case.subject_id == media_id)) | (
+        (Case.subject_kind == "message") & Case.subject_id.in_(carriers)
+    )
+    async with db.session() as s:
+        return set((await s.execute(select(Case.category).where(about).distinct())).scalars())

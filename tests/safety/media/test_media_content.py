@@ -6,7 +6,14 @@ import io
 
 import pytest
 from PIL import Image
-from tests.images import encode, jpeg_with_gps, photo, png_bomb
+from tests.images import (
+    encode,
+    jpeg_with_gps,
+    photo,
+    png_bomb,
+    rgb_icc_profile,
+    wide_gamut_to_srgb,
+)
 
 from papote.safety.media.content import ImageRefused, Limits, decode, orient, reencode, sniff
 
@@ -74,3 +81,67 @@ def test_transparency_is_kept_as_webp():
     clean = reencode(orient(decode(encode(see_through, "PNG"), LIMITS)), LIMITS)
     served = Image.open(io.BytesIO(clean.data))
     assert served.format == "WEBP" and served.mode == "RGBA"
+
+
+# A skin tone, inside sRGB's gamut whichever profile it is read in.
+SKIN = (200, 150, 120)
+
+
+@pytest.mark.parametrize("profile", ["Display P3", "Adobe RGB"])
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_an_icc_profile_is_applied_in_srgb_then_dropped(profile, fmt):
+    icc = rgb_icc_profile(profile)
+    lossless = {"quality": 100, "subsampling": 0} if fmt == "JPEG" else {}
+    if fmt == "WEBP":
+        lossless = {"lossless": True}
+    original = encode(Image.new("RGB", (300, 200), SKIN), fmt, icc_profile=icc, **lossless)
+    upright = orient(decode(original, LIMITS))
+    expected = wide_gamut_to_srgb(profile, SKIN)
+    assert max(abs(a - b) for a, b in zip(expected, SKIN, strict=True)) >= 8  # a real change
+    pixel = upright.getpixel((150, 100))
+    assert max(abs(a - b) for a, b in zip(pixel, expected, strict=True)) <= 1, (pixel, expected)
+    clean = reencode(upright, LIMITS)
+    served = Image.open(io.BytesIO(clean.data))
+    assert "icc_profile" not in served.info and icc not in clean.data
+    served_pixel = served.getpixel((150, 100))
+    assert max(abs(a - b) for a, b in zip(served_pixel, expected, strict=True)) <= 3
+
+
+def test_an_unreadable_icc_profile_leaves_the_pixels_as_they_are():
+    original = encode(Image.new("RGB", (64, 64), SKIN), "PNG", icc_profile=b"not a profile")
+    upright = orient(decode(original, LIMITS))
+    assert upright.getpixel((5, 5)) == SKIN
+    assert "icc_profile" not in Image.open(io.BytesIO(reencode(upright, LIMITS).data)).info
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_large_png_and_webp_are_reduced_at_decode_keeping_orientation(fmt):
+    # 5000x2600, shown turned (EXIF orientation 6): decoded reduced by 2, at least 2048
+    big = photo(seed=4, size=(5000, 2600))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    params = {"compress_level": 1} if fmt == "PNG" else {"quality": 90}
+    decoded = decode(encode(big, fmt, exif=exif, **params), LIMITS)
+    assert decoded.size == (2500, 1300)
+    upright = orient(decoded)
+    assert upright.size == (1300, 2500)
+    clean = reencode(upright, LIMITS)
+    assert (clean.width, clean.height) == (1065, 2048)
+    # the same picture as the full-size path gives: turned, scaled, colours kept
+    expected = big.transpose(Image.Transpose.ROTATE_270).resize((1065, 2048))
+    served = Image.open(io.BytesIO(clean.data)).convert("RGB")
+    diff = [abs(a - b) for a, b in zip(served.tobytes(), expected.tobytes(), strict=True)]
+    assert sum(diff) / len(diff) < 6
+
+
+def test_an_image_within_twice_the_limit_is_decoded_at_full_size():
+    decoded = decode(encode(photo(size=(4000, 1000)), "PNG"), LIMITS)
+    assert decoded.size == (4000, 1000)  # 4000 // 2048 = 1: nothing to gain
+
+
+def test_a_16_bit_grey_png_keeps_its_tones():
+    ramp = b"".join(int(x * 65535 / 255).to_bytes(2, "little") for x in range(256)) * 8
+    grey16 = Image.frombytes("I;16", (256, 8), ramp)
+    upright = orient(decode(encode(grey16, "PNG"), LIMITS))
+    assert upright.mode == "RGB"
+    assert [upright.getpixel((x, 4))[0] for x in (0, 64, 128, 255)] == [0, 64, 128, 255]

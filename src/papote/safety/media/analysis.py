@@ -33,19 +33,42 @@ _detector: NudityDetector | None = None
 
 
 def init_worker(
-    threshold: float, niceness: int = 5, explicit: frozenset[str] = EXPLICIT_CLASSES
+    threshold: float,
+    niceness: int = 5,
+    explicit: frozenset[str] = EXPLICIT_CLASSES,
+    policy: str = "idle",
 ) -> None:
-    """Process-pool initializer: load the nudity model once for this worker, and lower
-    the worker's priority so that on a busy machine the chat process wins the CPU. The
-    worker computes on one thread: OpenCV's pool would take the other cores from chat."""
+    """Process-pool initializer: load the nudity model once for this worker, and make
+    the worker give way to chat (:func:`yield_cpu`). The worker computes on one
+    thread: OpenCV's pool would take the other cores from chat."""
     global _detector
     _die_with_parent()
-    if niceness:
-        os.nice(niceness)
+    yield_cpu(policy, niceness)
     import cv2
 
     cv2.setNumThreads(1)
     _detector = NudityDetector(threshold, explicit)
+
+
+def yield_cpu(policy: str, niceness: int) -> str:
+    """Lower this process's claim on the CPU; returns the policy in force.
+
+    ``idle`` (Linux ``SCHED_IDLE``): the worker runs only on CPU time no ordinary
+    process of the server's wants, and a chat request that wakes up preempts it at
+    once, where a niced process keeps the core until the scheduler's next decision.
+    ``batch`` (``SCHED_BATCH``, with ``niceness``): never preempts on wake-up, a small
+    share. ``normal``: ``niceness`` only. An unprivileged process may always move to
+    these; where the system refuses (not Linux), niceness is the fallback."""
+    wanted = {"idle": "SCHED_IDLE", "batch": "SCHED_BATCH"}.get(policy)
+    if niceness:
+        os.nice(niceness)
+    if wanted is None or not hasattr(os, wanted):
+        return "normal"
+    try:
+        os.sched_setscheduler(0, getattr(os, wanted), os.sched_param(0))
+    except OSError:
+        return "normal"
+    return policy
 
 
 def _die_with_parent() -> None:

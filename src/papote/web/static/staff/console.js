@@ -139,11 +139,29 @@ function messageItem(m, subjectId) {
     h("span", {}, m.text), media);
 }
 
+// A reported image: its blurred variant first, the clear image only when the
+// moderator asks (the server writes that to the audit log).
+async function imageUrl(id, full) {
+  const response = await fetch(`${API}/media/${encodeURIComponent(id)}${full ? "?view=full" : ""}`,
+    { headers: { authorization: `Bearer ${state.token}` } });
+  if (!response.ok) throw new Error((await response.json().catch(() => ({}))).error?.message || "Image indisponible.");
+  return URL.createObjectURL(await response.blob());
+}
+
 function mediaBlock(media) {
-  const box = h("span", { class: "media", "aria-hidden": "true" }, ` [image ${media.id}]`);
+  const img = h("img", { class: "media", alt: "Image signalée, floutée" });
+  const note = h("span", { class: "muted" });
   const reveal = h("button", { type: "button", class: "btn" }, "Afficher l'image");
-  reveal.addEventListener("click", () => { box.classList.add("shown"); box.removeAttribute("aria-hidden"); reveal.remove(); });
-  return h("span", {}, reveal, box);
+  imageUrl(media.id, false).then((url) => { img.src = url; }, (err) => { note.textContent = err.message; });
+  reveal.addEventListener("click", async () => {
+    try {
+      img.src = await imageUrl(media.id, true);
+      img.classList.add("shown");
+      img.alt = "Image signalée";
+      reveal.remove();
+    } catch (err) { note.textContent = err.message; }
+  });
+  return h("span", { class: "media-box" }, img, reveal, note);
 }
 
 function renderCase(c) {
