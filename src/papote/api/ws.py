@@ -88,32 +88,42 @@ def protections(svc: Services) -> Protections:
 
 
 async def _await_hello(svc: Services, transport: Socket, guard: Protections) -> Any:
-    """Wait for a valid hello; answers errors to anything else. Returns do_hello's result."""
+    """Wait for a valid hello; answers errors to anything else. Returns do_hello's result.
+
+    Only the wait for the hello frame is timed: once it came, the hello is answered
+    however long the store takes (timing the answer too closed connections that had just
+    been welcomed when a reconnect storm slowed the store)."""
     prefix = guard.prefix_hash(transport.handshake)
     async with asyncio.timeout(HELLO_TIMEOUT_S):
-        while True:
-            raw = await transport.receive_text()
-            if raw is None:
-                await transport.send_text(error_frame("bad_frame"))
-                continue
-            frame, code, ref = _parse(guard, raw)
-            if frame is None:
-                await transport.send_text(error_frame(code or "bad_frame", ref))
-                continue
-            if frame["type"] != "hello":
-                await transport.send_text(error_frame("not_authenticated", ref))
-                continue
-            try:
-                opening = Opening(prefix, guard.queue_bounds, ref)
-                return await do_hello(svc, frame.get("token"), transport, opening)
-            except Exception as exc:
-                error = exc if isinstance(exc, ActionError) else unavailable(exc)
-                if error is None:
-                    raise
-                await transport.send_text(error_frame(error.code, ref, error.message))
-                # 1013 "try again later" when the store is down: the client reconnects
-                await transport.close(1013 if error.code == "unavailable" else 4001, error.code)
-                return None
+        frame, ref = await _hello_frame(transport, guard)
+    try:
+        opening = Opening(prefix, guard.queue_bounds, ref)
+        return await do_hello(svc, frame.get("token"), transport, opening)
+    except Exception as exc:
+        error = exc if isinstance(exc, ActionError) else unavailable(exc)
+        if error is None:
+            raise
+        await transport.send_text(error_frame(error.code, ref, error.message))
+        # 1013 "try again later" when the store is down: the client reconnects
+        await transport.close(1013 if error.code == "unavailable" else 4001, error.code)
+        return None
+
+
+async def _hello_frame(transport: Socket, guard: Protections) -> tuple[dict[str, Any], Any]:
+    """The first valid hello frame and its ref; anything else before it is answered."""
+    while True:
+        raw = await transport.receive_text()
+        if raw is None:
+            await transport.send_text(error_frame("bad_frame"))
+            continue
+        frame, code, ref = _parse(guard, raw)
+        if frame is None:
+            await transport.send_text(error_frame(code or "bad_frame", ref))
+            continue
+        if frame["type"] != "hello":
+            await transport.send_text(error_frame("not_authenticated", ref))
+            continue
+        return frame, ref
 
 
 async def gateway(websocket: WebSocket) -> None:
