@@ -13,6 +13,7 @@ from typing import Any
 from papote.actions.cases import case_detail, check_case, may_see, queue_of, sanction_json
 from papote.actions.errors import ActionError
 from papote.actions.notice_mail import send_decisions_soon
+from papote.actions.outbox import tell_person
 from papote.actions.release import deliver_again, tell_removed
 from papote.actions.reports import CATEGORIES
 from papote.actions.room_state import RoomMode, publish_room_state
@@ -42,8 +43,8 @@ MAX_NOTE = 2000
 ROOM_ACTIONS = ("close", "lock", "slow")
 ROOM_NOTICE_FR = {
     "close": "Ce salon est fermé par la modération pour le moment.",
-    "lock": "Ce salon est verrouillé par la modération : personne ne peut y écrire.",
-    "slow": "Mode lent dans ce salon : un message toutes les {s} secondes.",
+    "lock": "Ce salon est verrouillé par la modération\u00a0: personne ne peut y écrire.",
+    "slow": "Mode lent dans ce salon\u00a0: un message toutes les {s} secondes.",
 }
 
 
@@ -61,7 +62,7 @@ def _int_or_none(value: Any, name: str, low: int, high: int) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ActionError("bad_request", f"« {name} » : un entier de {low} à {high}, ou null.")
+        raise ActionError("bad_request", f"« {name} »\u00a0: un entier de {low} à {high}, ou null.")
     return value
 
 
@@ -70,18 +71,18 @@ def check_action(payload: Any, allowed: tuple[str, ...]) -> ActionRequest:
         raise ActionError("bad_request")
     action = payload.get("action")
     if action not in allowed:
-        raise ActionError("bad_request", f"« action » : {', '.join(allowed)}.")
+        raise ActionError("bad_request", f"« action »\u00a0: {', '.join(allowed)}.")
     reason = payload.get("reason")
     if reason not in CATEGORIES and reason != "other":
-        raise ActionError("bad_request", "« reason » : une catégorie de la charte.")
+        raise ActionError("bad_request", "« reason »\u00a0: une catégorie de la charte.")
     note = payload.get("note") or ""
     if not isinstance(note, str) or len(note) > MAX_NOTE:
-        raise ActionError("bad_request", f"« note » : {MAX_NOTE} caractères au plus.")
+        raise ActionError("bad_request", f"« note »\u00a0: {MAX_NOTE} caractères au plus.")
     duration = _int_or_none(payload.get("duration_s"), "duration_s", 60, MAX_DURATION_S)
     version = _int_or_none(payload.get("version"), "version", 0, 2**31)
     all_of_author = payload.get("all_of_author", False)
     if not isinstance(all_of_author, bool):
-        raise ActionError("bad_request", "« all_of_author » : true ou false.")
+        raise ActionError("bad_request", "« all_of_author »\u00a0: true ou false.")
     return ActionRequest(action, reason, duration, note, version, all_of_author)
 
 
@@ -92,7 +93,7 @@ async def do_case_action(
     case = await check_case(svc, staff, case_id)
     req = check_action(payload, PERSON_ACTIONS)
     if req.version is not None and req.version != case.version:
-        raise ActionError("conflict", "Le dossier a changé : rechargez-le.", status=409)
+        raise ActionError("conflict", "Le dossier a changé\u00a0: recharge-le.", status=409)
     if case.claimed_by not in (None, staff.name):
         raise ActionError("claimed", f"Dossier pris par {case.claimed_by}.", status=409)
     if case.state != "open":
@@ -189,7 +190,7 @@ async def _decide_alike(
         if states[message.id] == "delivered":
             await deliver_again(svc, message.id, was_held=True)
         else:
-            await tell_removed(svc, message)
+            await tell_removed(svc, message, req.reason)
     for case_id in closed:
         await tell_reporters(svc, case_id, req.action, req.reason, sanction)
     return closed
@@ -210,10 +211,7 @@ async def tell_reporters(
     text = outcome_for_reporter_fr(action, category)
     frame = NoticeEvent(text, level="info", key=f"report:{case_id}").encode()
     for reporter in await case_store.reporters_of(svc.db, case_id):  # chat sessions only
-        if svc.hub.is_online(reporter):
-            await svc.broker.publish(Envelope(f"user:{reporter}", frame))
-        else:
-            await notice_store.push_outbox(svc.db, reporter, frame, svc.clock())
+        await tell_person(svc, reporter, frame)
     until = sanction.until if sanction is not None else None
     decision = decision_fr(
         action,

@@ -138,7 +138,10 @@ function onNotice(frame) {
   const held = typeof frame.message_id === "string" ? findHeld(frame.message_id) : null;
   if (held) {
     const outcome = ["published", "removed"].includes(frame.outcome) ? frame.outcome : "reviewed";
-    Object.assign(held.message, { outcome, outcomeText: frame.text || "", held: outcome !== "published" });
+    // a removed message says which rule it broke (`reason`), else the notice's text
+    const why = outcome === "removed" && typeof frame.reason === "string" && frame.reason
+      ? t("msg.held.reason", { reason: frame.reason }) : frame.text || "";
+    Object.assign(held.message, { outcome, outcomeText: why, held: outcome !== "published" });
     showFate(held.conv, held.message);
     return;
   }
