@@ -187,7 +187,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         asyncio.create_task(maintenance.run_room_counts(svc), name="room-counts"),
         asyncio.create_task(maintenance.run_node_watch(svc), name="node-watch"),
         asyncio.create_task(media_runtime.run_hashlist_refresh(svc), name="hash-lists"),
-        asyncio.create_task(notice_mail.run_mail_retry(svc), name="notice-mail"),
+        asyncio.create_task(notice_mail.run_mail_outbox(svc), name="notice-mail"),
     ]
     # Start-up objects (postal data, rule automaton, modules) live as long as the process:
     # out of the collector's sight, the pauses during large fan-outs get shorter.

@@ -208,12 +208,26 @@ async def list_cases(
     }
 
 
-async def check_case(svc: Services, staff: StaffUser, case_id: Any) -> Case:
-    """The case, if it exists and this person may see it (404 either way otherwise)."""
-    case = await case_store.get(svc.db, case_id) if isinstance(case_id, str) else None
+def _visible(staff: StaffUser, case: Case | None) -> Case:
     if case is None or not may_see(staff, case):
         raise ActionError("not_found", "Ce dossier n'existe pas.", status=404)
     return case
+
+
+async def check_case(svc: Services, staff: StaffUser, case_id: Any) -> Case:
+    """The case, if it exists and this person may see it (404 either way otherwise)."""
+    return _visible(
+        staff, await case_store.get(svc.db, case_id) if isinstance(case_id, str) else None
+    )
+
+
+async def check_case_source(svc: Services, staff: StaffUser, case_id: Any) -> tuple[Case, str]:
+    """``check_case``, with where the case came from (``voluntary``, ``notice``,
+    ``trusted_flagger``: the EU transparency record's source) in the same round trip."""
+    found = await case_store.get_with_notices(svc.db, case_id) if isinstance(case_id, str) else None
+    case = _visible(staff, found[0] if found else None)
+    notices, trusted = (found[1], found[2]) if found else (0, 0)
+    return case, "trusted_flagger" if trusted else "notice" if notices else "voluntary"
 
 
 def message_json(m: Message) -> dict[str, Any]:

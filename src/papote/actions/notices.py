@@ -18,7 +18,7 @@ from typing import Any
 from papote.actions.cases import Filing, do_file
 from papote.actions.entry import pseudo_key
 from papote.actions.errors import ActionError
-from papote.actions.notice_mail import send_acknowledgement_soon
+from papote.actions.notice_mail import acknowledgement_mail, send_soon
 from papote.actions.reports import CATEGORIES, PRIORITY
 from papote.actions.services import Services
 from papote.store import messages, users
@@ -110,6 +110,6 @@ async def do_notice(
         svc, Filing(report, subject, escalated=flagger is not None, automated=False)
     )
     notice.case_id = case.id
-    await notice_store.add_notice(svc.db, notice)
-    send_acknowledgement_soon(svc, notice)
+    mail_id = await notice_store.add_notice(svc.db, notice, acknowledgement_mail(svc, notice))
+    send_soon(svc, [mail_id])
     return {"notice": {"id": notice.id, "received_at": now}}

@@ -10,9 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from papote.actions.cases import case_detail, check_case, may_see, queue_of, sanction_json
+from papote.actions.cases import (
+    case_detail,
+    check_case_source,
+    may_see,
+    queue_of,
+    sanction_json,
+)
 from papote.actions.errors import ActionError
-from papote.actions.notice_mail import send_decisions_soon
+from papote.actions.notice_mail import decision_mail, send_soon
 from papote.actions.outbox import tell_person
 from papote.actions.release import deliver_again, tell_removed
 from papote.actions.reports import CATEGORIES
@@ -90,7 +96,9 @@ async def do_case_action(
     svc: Services, staff: StaffUser, case_id: Any, payload: Any
 ) -> dict[str, Any]:
     """dismiss | warn | delete | mute | kick | ban | suspend, on the case's subject."""
-    case = await check_case(svc, staff, case_id)
+    # the case and where it came from in one round trip: the person waits for the
+    # decision's commit, and every query before it is time before their frame
+    case, source = await check_case_source(svc, staff, case_id)
     req = check_action(payload, PERSON_ACTIONS)
     if req.version is not None and req.version != case.version:
         raise ActionError("conflict", "Le dossier a changé\u00a0: recharge-le.", status=409)
@@ -115,7 +123,7 @@ async def do_case_action(
         case=case,
         duration_ms=duration * 1000 if duration else None,
         note=req.note,
-        source=await _source_of(svc, case.id),
+        source=source,
     )
     sanction = await do_sanction(svc, spec)
     await tell_reporters(svc, case.id, req.action, req.reason, sanction)
@@ -196,13 +204,6 @@ async def _decide_alike(
     return closed
 
 
-async def _source_of(svc: Services, case_id: str) -> str:
-    notices = await notice_store.notices_of_case(svc.db, case_id)
-    if any(n.trusted_flagger for n in notices):
-        return "trusted_flagger"
-    return "notice" if notices else "voluntary"
-
-
 async def tell_reporters(
     svc: Services, case_id: str, action: str, category: str, sanction: Sanction | None = None
 ) -> None:
@@ -219,8 +220,10 @@ async def tell_reporters(
         duration_ms=until - sanction.created_at if sanction and until else None,
         until=until,
     )
-    decided = await notice_store.decide_notices(svc.db, case_id, decision, svc.clock())
-    send_decisions_soon(svc, decided)
+    mail_ids = await notice_store.decide_notices(
+        svc.db, case_id, decision, svc.clock(), mail_for=lambda n: decision_mail(svc, n)
+    )
+    send_soon(svc, list(mail_ids))
 
 
 async def do_undo_sanction(
