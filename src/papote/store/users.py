@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete, select, update
@@ -78,28 +77,16 @@ async def end_session(db: Database, user_id: str, *, now: int) -> None:
         await s.commit()
 
 
-TOUCH_BATCH = 100  # sessions kept alive per transaction
-
-
 async def touch(db: Database, user_ids: Sequence[str], *, now: int) -> None:
-    """Keep these sessions alive, ``TOUCH_BATCH`` rows per transaction.
-
-    One UPDATE of every connected session held SQLite's one connection (and, on
-    PostgreSQL, the rows' locks) for hundreds of milliseconds on a busy disk, and a
-    moderator's action or a message arriving meanwhile waited behind it (the console
-    bench's slowest sanctions); in short transactions they pass in between.
-    """
-    ids = list(user_ids)
-    for start in range(0, len(ids), TOUCH_BATCH):
-        if start:
-            await asyncio.sleep(0)  # let a waiting request take the connection first
-        async with db.session() as s:
-            await s.execute(
-                update(User)
-                .where(User.id.in_(ids[start : start + TOUCH_BATCH]), User.ended_at.is_(None))
-                .values(last_seen=now)
-            )
-            await s.commit()
+    if not user_ids:
+        return
+    async with db.session() as s:
+        await s.execute(
+            update(User)
+            .where(User.id.in_(list(user_ids)), User.ended_at.is_(None))
+            .values(last_seen=now)
+        )
+        await s.commit()
 
 
 async def recently_seen(db: Database, *, since: int) -> list[User]:
