@@ -10,6 +10,7 @@ import email
 import re
 import sqlite3
 from email.message import Message
+from email.policy import default
 from pathlib import Path
 
 import httpx
@@ -30,7 +31,8 @@ class Inbox:
         self.mails: list[Message] = []
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd names it so
-        self.mails.append(email.message_from_bytes(envelope.original_content))
+        # the default policy decodes headers (a subject with a no-break space is encoded)
+        self.mails.append(email.message_from_bytes(envelope.original_content, policy=default))
         return "250 OK"
 
     async def wait(self, count: int, timeout: float = 10.0) -> list[Message]:
