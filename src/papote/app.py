@@ -12,7 +12,7 @@ import contextlib
 import gc
 import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +25,30 @@ from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
 from papote import logs, web
-from papote.actions import caps, maintenance, media_runtime, notice_mail, room_state
+from papote.actions import (
+    caps,
+    maintenance,
+    media_runtime,
+    notice_mail,
+    room_state,
+    room_watch,
+)
 from papote.actions.presence import cancel_timers, run_heartbeat
 from papote.actions.ratelimit import RateLimits
 from papote.actions.services import RoomInfo, Services
 from papote.actions.terms import reload_terms
-from papote.api import admin, age, http, media, metrics, openapi, public, staff, staff_cases
+from papote.api import (
+    admin,
+    age,
+    http,
+    media,
+    metrics,
+    openapi,
+    public,
+    staff,
+    staff_cases,
+    staff_stream,
+)
 from papote.api.headers import ResponseHeaders
 from papote.api.transport import AbortHook
 from papote.api.ws import gateway
@@ -119,6 +137,17 @@ def _private_data(data_dir: Path) -> None:
             path.chmod(0o600)
 
 
+def _delivery(svc: Services) -> Callable[[Envelope], Awaitable[None]]:
+    """The broker's handler: the hub delivers to this node's sockets, then the staff's
+    live views of a room learn that it changed (actions/room_watch.py)."""
+
+    async def deliver(envelope: Envelope) -> None:
+        await svc.hub.deliver(envelope)
+        room_watch.observe(svc, envelope)
+
+    return deliver
+
+
 async def notify_shutdown(svc: Services, after_ms: int = 1000) -> None:
     """Tell every local client to reconnect, then close their sockets (1012)."""
     frame = ReconnectEvent(after_ms).encode()
@@ -150,7 +179,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     if transport is not None:
         svc.extras[notice_mail.TRANSPORT] = transport
     app.state.services = svc
-    await svc.broker.start(svc.hub.deliver)
+    await svc.broker.start(_delivery(svc))
     await maintenance.sync_cluster(svc)
     tasks = [
         asyncio.create_task(run_heartbeat(svc), name="heartbeat"),
@@ -158,7 +187,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         asyncio.create_task(maintenance.run_room_counts(svc), name="room-counts"),
         asyncio.create_task(maintenance.run_node_watch(svc), name="node-watch"),
         asyncio.create_task(media_runtime.run_hashlist_refresh(svc), name="hash-lists"),
-        asyncio.create_task(notice_mail.run_mail_retry(svc), name="notice-mail"),
+        asyncio.create_task(notice_mail.run_mail_outbox(svc), name="notice-mail"),
     ]
     # Start-up objects (postal data, rule automaton, modules) live as long as the process:
     # out of the collector's sight, the pauses during large fan-outs get shorter.
@@ -218,6 +247,7 @@ def _staff_routes() -> list[Route]:
         Route(f"{base}/rooms/{{room_id}}/actions", staff_cases.room_action, methods=["POST"]),
         Route(f"{base}/rooms", staff_cases.list_rooms, methods=["GET"]),
         Route(f"{base}/rooms/{{room_id}}/live", staff_cases.watch_room, methods=["GET"]),
+        Route(f"{base}/rooms/{{room_id}}/stream", staff_stream.watch_room_stream, methods=["GET"]),
         Route(f"{base}/appeals", staff_cases.list_appeals, methods=["GET"]),
         Route(f"{base}/appeals/{{appeal_id}}", staff_cases.decide_appeal, methods=["POST"]),
     ]

@@ -137,7 +137,7 @@ class Settings(BaseSettings):
     smtp_password: str | None = Field(default=None, repr=False)
     smtp_from: str = "Papote <moderation@papote.invalid>"
     smtp_timeout_s: float = Field(default=20.0, gt=0)
-    smtp_retry_s: float = Field(default=300.0, ge=5)  # failed decision mails tried again
+    smtp_retry_s: float = Field(default=300.0, ge=5)  # first wait before a failed mail again
 
     age_issuers: str | None = None
     age_issuers_file: Path | None = None

@@ -111,7 +111,8 @@ def test_held_message_stays_in_place_greyed_and_its_fate_is_shown(new_page, page
     page.reload()
     expect(page.locator("#message-list .msg.held")).to_have_count(1)
 
-    # what became of it: a notice about that message (from the moderators' side)
+    # what became of it: a notice about that message, as an older server sends it (no
+    # `reason`: its text is shown; tests/e2e/test_held_outcome.py has real decisions)
     sockets[-1].send(
         json.dumps(
             {
@@ -125,7 +126,7 @@ def test_held_message_stays_in_place_greyed_and_its_fate_is_shown(new_page, page
         )
     )
     fate = page.locator(f"#message-list .msg[data-id='{held_id}'] .msg-held-state")
-    expect(fate).to_contain_text("Refusé par la modération")
+    expect(fate).to_contain_text("Retiré par la modération")
     expect(fate).to_contain_text("publicité")
     expect(page.locator("#notices .notice")).to_have_count(0)
     assert page_errors.errors == []

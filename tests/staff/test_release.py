@@ -78,6 +78,9 @@ async def test_a_held_message_acted_on_is_never_shown(server):
     assert r.status_code == 200, r.text
     fate = await a.wait_type("notice", message_id=held["message_id"])
     assert fate["outcome"] == "removed"
+    # the rule it broke, in words (docs/protocol.md), and no internal code
+    assert fate["reason"] == "l'interdiction du spam, article 5 des règles de Papote"
+    assert "spam" not in fate["text"] and "vous" not in fate["text"].lower()
     await b.settle()
     assert held["message_id"] not in [f["message"]["id"] for f in b.received("message")]
     history = await b.request({"type": "history", "room": "sport"})
@@ -107,4 +110,23 @@ async def test_an_undone_deletion_puts_the_message_back(server):
     detail = staff_get(server, mod, f"/cases/{case['id']}").json()["case"]
     assert detail["evidence"]["content"]["state"] == "delivered"
     for c in (a, b):
+        await c.close()
+
+
+async def test_the_fate_of_a_held_message_reaches_a_sender_who_was_away(server):
+    """Decided while the sender had no socket open: told at their next connection."""
+    word = _hold_term(server)
+    mod = login(server, add_staff(server))
+    a, b = await room_pair(server, "musique")
+    held = await _held(server, a, "musique", f"nouvel album {word} dispo ce soir")
+    await a.close()
+    case = case_for(server, mod, held["message_id"])
+    r = staff_post(
+        server, mod, f"/cases/{case['id']}/actions", {"action": "delete", "reason": "spam"}
+    )
+    assert r.status_code == 200, r.text
+    back = await Client.connect(server.ws_url, a.session)
+    fate = await back.wait_type("notice", message_id=held["message_id"])
+    assert fate["outcome"] == "removed" and fate["reason"].startswith("l'interdiction du spam")
+    for c in (back, b):
         await c.close()

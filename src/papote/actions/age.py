@@ -22,7 +22,8 @@ from papote.store import users
 from papote.store.age_locks import SqlAgeGateStore
 
 HELP_LINE_FR = (
-    " Besoin d'en parler ? Appelle le 3018 (gratuit, anonyme et confidentiel) ou va sur 3018.fr."
+    " Besoin d'en parler\u202f? Appelle le 3018 (gratuit, anonyme et confidentiel) "
+    "ou va sur 3018.fr."
 )
 NOT_CONFIGURED_FR = "La vérification d'âge n'est pas disponible sur ce serveur."
 
@@ -90,7 +91,7 @@ def do_issue_nonce(svc: Services, session_id: str) -> str:
 async def check_attestation(svc: Services, attestation: Any, nonce: Any, session_id: str) -> None:
     """Raise an ActionError (stable code, French message) unless the proof is valid."""
     if not isinstance(attestation, str) or not isinstance(nonce, str):
-        raise ActionError("bad_request", "Indiquez « attestation » et « nonce ».")
+        raise ActionError("bad_request", "Indique « attestation » et « nonce ».")
     try:
         await _assurance(svc).check(
             attestation, nonce=nonce, session_id=session_id, now=svc.clock()

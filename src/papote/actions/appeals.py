@@ -15,11 +15,11 @@ from papote import ids
 from papote.actions.cases import queue_of, sanction_json
 from papote.actions.entry_bans import browser_key
 from papote.actions.errors import ActionError
+from papote.actions.outbox import tell_person
 from papote.actions.sanctions import do_undo
 from papote.actions.services import Services
 from papote.actions.staff import StaffUser
 from papote.moderation.statements import APPEAL_WINDOW_MS, appeal_answer_fr
-from papote.realtime.broker import Envelope
 from papote.realtime.events import NoticeEvent
 from papote.store import notices as notice_store
 from papote.store import sanctions as sanction_store
@@ -140,7 +140,7 @@ async def do_decide_appeal(
         raise ActionError("not_found", "Ce recours n'existe pas.", status=404)
     decision = payload.get("decision") if isinstance(payload, dict) else None
     if decision not in ("uphold", "overturn"):
-        raise ActionError("bad_request", "« decision » : uphold ou overturn.")
+        raise ActionError("bad_request", "« decision »\u00a0: uphold ou overturn.")
     if sanction.decided_by == staff.name:
         raise ActionError(
             "same_moderator",
@@ -179,9 +179,7 @@ async def do_decide_appeal(
         await do_undo(svc, sanction.id, by=staff.name, note=appeal.answer, why="overturn")
     if sanction.user_id:
         frame = NoticeEvent(answer, level="info", key=f"appeal:{appeal.id}").encode()
-        # live if a socket is open now, and kept for the next connection as well: the
-        # directory may still list a banned session whose sockets are closing
-        if svc.hub.is_online(sanction.user_id):
-            await svc.broker.publish(Envelope(f"user:{sanction.user_id}", frame))
-        await notice_store.push_outbox(svc.db, sanction.user_id, frame, now)
+        # kept for the next connection as well: the directory may still list a banned
+        # session whose sockets are closing
+        await tell_person(svc, sanction.user_id, frame, keep=True)
     return {"appeal": appeal_json(appeal)}

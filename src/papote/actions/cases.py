@@ -166,7 +166,7 @@ def _page_size(value: str | None) -> int:
     if value is None:
         return PAGE_DEFAULT
     if not value.isdigit() or not 1 <= int(value) <= PAGE_MAX:
-        raise ActionError("bad_request", f"« limit » : un entier de 1 à {PAGE_MAX}.")
+        raise ActionError("bad_request", f"« limit »\u00a0: un entier de 1 à {PAGE_MAX}.")
     return int(value)
 
 
@@ -183,11 +183,11 @@ async def list_cases(
     (null on the last page). The console pages through the whole queue with it."""
     state = state or "open"
     if state not in ("open", "closed"):
-        raise ActionError("bad_request", "« state » : open ou closed.")
+        raise ActionError("bad_request", "« state »\u00a0: open ou closed.")
     size = _page_size(limit)
     cursor = case_store.QueueCursor.decode(after) if after else None
     if after and cursor is None:
-        raise ActionError("bad_request", "« after » : le curseur « next » d'une page.")
+        raise ActionError("bad_request", "« after »\u00a0: le curseur « next » d'une page.")
     hidden = hidden_categories(staff)
     next_cursor = None
     if pseudo:
@@ -208,12 +208,26 @@ async def list_cases(
     }
 
 
-async def check_case(svc: Services, staff: StaffUser, case_id: Any) -> Case:
-    """The case, if it exists and this person may see it (404 either way otherwise)."""
-    case = await case_store.get(svc.db, case_id) if isinstance(case_id, str) else None
+def _visible(staff: StaffUser, case: Case | None) -> Case:
     if case is None or not may_see(staff, case):
         raise ActionError("not_found", "Ce dossier n'existe pas.", status=404)
     return case
+
+
+async def check_case(svc: Services, staff: StaffUser, case_id: Any) -> Case:
+    """The case, if it exists and this person may see it (404 either way otherwise)."""
+    return _visible(
+        staff, await case_store.get(svc.db, case_id) if isinstance(case_id, str) else None
+    )
+
+
+async def check_case_source(svc: Services, staff: StaffUser, case_id: Any) -> tuple[Case, str]:
+    """``check_case``, with where the case came from (``voluntary``, ``notice``,
+    ``trusted_flagger``: the EU transparency record's source) in the same round trip."""
+    found = await case_store.get_with_notices(svc.db, case_id) if isinstance(case_id, str) else None
+    case = _visible(staff, found[0] if found else None)
+    notices, trusted = (found[1], found[2]) if found else (0, 0)
+    return case, "trusted_flagger" if trusted else "notice" if notices else "voluntary"
 
 
 def message_json(m: Message) -> dict[str, Any]:
@@ -340,7 +354,7 @@ async def do_claim(svc: Services, staff: StaffUser, case_id: Any, payload: Any) 
         version=case.version,
     )
     if updated is None:
-        raise ActionError("conflict", "Le dossier a changé : rechargez-le.", status=409)
+        raise ActionError("conflict", "Le dossier a changé\u00a0: recharge-le.", status=409)
     return {"case": case_json(updated, now)}
 
 
@@ -348,7 +362,7 @@ async def do_note(svc: Services, staff: StaffUser, case_id: Any, payload: Any) -
     case = await check_case(svc, staff, case_id)
     text = payload.get("text") if isinstance(payload, dict) else None
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_NOTE:
-        raise ActionError("bad_request", f"Note : 1 à {MAX_NOTE} caractères.")
+        raise ActionError("bad_request", f"Note\u00a0: 1 à {MAX_NOTE} caractères.")
     now = svc.clock()
     updated = await case_store.append_event(
         svc.db,

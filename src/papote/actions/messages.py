@@ -277,7 +277,7 @@ async def history(
         if any(m.media_id or m.veiled for m in rows):
             answered = await messages.has_written(svc.db, key, session.id)
     else:
-        raise ActionError("bad_frame", "Indiquez « room » ou « with ».")
+        raise ActionError("bad_frame", "Indique « room » ou « with ».")
     return [
         message_view(m, viewer=session.id, answered=answered).to_json()
         for m in rows

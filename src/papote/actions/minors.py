@@ -40,27 +40,27 @@ from papote.store.models import Message, Report, User
 MINOR_FLAG = "sender_possibly_minor"
 
 HELP_NOTICE_FR = (
-    "Papote est réservé aux adultes. Si tu as moins de 18 ans, quitte ce site : des "
+    "Papote est réservé aux adultes. Si tu as moins de 18 ans, quitte ce site\u00a0: des "
     "inconnus peuvent te vouloir du mal. Si quelqu'un te met mal à l'aise, te demande des "
-    "photos ou de garder un secret, parles-en : appelle le 3018 (gratuit, anonyme, "
+    "photos ou de garder un secret, parles-en\u00a0: appelle le 3018 (gratuit, anonyme, "
     "confidentiel) ou va sur 3018.fr. Si tu es majeur·e, tu peux prouver ton âge de façon "
     "anonyme depuis le menu « Mon compte »."
 )
 CONVERSATION_NOTICE_FR = (
-    "Sécurité : cette personne pourrait être mineure. Les conversations à caractère "
+    "Sécurité\u00a0: cette personne pourrait être mineure. Les conversations à caractère "
     "sexuel, les demandes de photos, de rendez-vous ou de contact ailleurs sont interdites "
-    "et signalées. En cas de doute, mettez fin à la conversation."
+    "et signalées. En cas de doute, mets fin à la conversation."
 )
 # what she sees in each of her private conversations (the adult sees CONVERSATION_NOTICE_FR)
 MINOR_CONVERSATION_NOTICE_FR = (
-    "Sécurité : dans cette conversation, personne n'a le droit de te parler de sexe, de te "
+    "Sécurité\u00a0: dans cette conversation, personne n'a le droit de te parler de sexe, de te "
     "demander des photos, ton âge, ton école, de garder un secret, de passer sur une autre "
     "appli ou de te rencontrer. Si ça arrive, ne réponds pas, bloque et signale. Tu peux en "
     "parler au 3018 (gratuit, anonyme) ou sur 3018.fr."
 )
 LEFT_ROOM_NOTICE_FR = (
-    "Tu as quitté le salon « {room} » : il est réservé aux adultes. Si tu as moins de 18 ans, "
-    "Papote n'est pas fait pour toi ; si quelqu'un te met mal à l'aise, appelle le 3018."
+    "Tu as quitté le salon « {room} »\u00a0: il est réservé aux adultes. Si tu as moins de 18 ans, "
+    "Papote n'est pas fait pour toi\u202f; si quelqu'un te met mal à l'aise, appelle le 3018."
 )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from papote.actions.cases import Filing, do_file
 from papote.actions.entry import pseudo_key
 from papote.actions.errors import ActionError
-from papote.actions.notice_mail import send_acknowledgement_soon
+from papote.actions.notice_mail import acknowledgement_mail, send_soon
 from papote.actions.reports import CATEGORIES, PRIORITY
 from papote.actions.services import Services
 from papote.store import messages, users
@@ -38,7 +38,7 @@ def _text(payload: dict[str, Any], name: str, limit: int, *, required: bool) -> 
             raise ActionError("bad_request", f"« {name} » est requis.")
         return None
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        raise ActionError("bad_request", f"« {name} » : du texte, {limit} caractères au plus.")
+        raise ActionError("bad_request", f"« {name} »\u00a0: du texte, {limit} caractères au plus.")
     return value.strip()
 
 
@@ -70,7 +70,7 @@ async def do_notice(
     url_or_id = _text(payload, "url_or_id", 500, required=True) or ""
     category = payload.get("category")
     if category not in CATEGORIES:
-        raise ActionError("bad_request", "« category » : une catégorie de la charte.")
+        raise ActionError("bad_request", "« category »\u00a0: une catégorie de la charte.")
     explanation = _text(payload, "explanation", MAX_EXPLANATION, required=True) or ""
     name = _text(payload, "name", 100, required=False)
     email = _text(payload, "email", 200, required=False)
@@ -110,6 +110,6 @@ async def do_notice(
         svc, Filing(report, subject, escalated=flagger is not None, automated=False)
     )
     notice.case_id = case.id
-    await notice_store.add_notice(svc.db, notice)
-    send_acknowledgement_soon(svc, notice)
+    mail_id = await notice_store.add_notice(svc.db, notice, acknowledgement_mail(svc, notice))
+    send_soon(svc, [mail_id])
     return {"notice": {"id": notice.id, "received_at": now}}

@@ -12,20 +12,26 @@ refused stays refused.
 
 from __future__ import annotations
 
+from papote.actions.outbox import tell_person
 from papote.actions.services import Services
 from papote.actions.views import message_view
+from papote.moderation.statements import rule_fr
 from papote.realtime.broker import Envelope
 from papote.realtime.events import MessageEvent, NoticeEvent
 from papote.store import messages, users
 from papote.store.models import Message
 
-PUBLISHED_FR = "Un modérateur a vérifié ton message : il est publié."
-RESTORED_FR = "Ton message a été rétabli : les autres le voient de nouveau."
-REMOVED_FR = "Ton message en attente de vérification n'a pas été publié."
+PUBLISHED_FR = "Un modérateur a vérifié ton message\u00a0: il est publié."
+RESTORED_FR = "Ton message a été rétabli\u00a0: les autres le voient de nouveau."
+REMOVED_FR = "Un modérateur a relu ton message\u00a0: il n'est pas publié."
 GIVEN_BACK = ("delivered", "held")  # states before a decision that undoing gives back
 
 
-async def _fate(svc: Services, message: Message, text: str, outcome: str) -> None:
+async def _fate(svc: Services, message: Message, text: str, outcome: str, reason: str = "") -> None:
+    """Told on the message itself: now if the sender is connected, and at their next
+    connection too (the directory lists a person for 15 s after their last socket
+    closed; their page keeps its held messages across reloads, and a second notice
+    about the same message changes nothing)."""
     other = message.recipient_id if message.dm_key else ""
     notice = NoticeEvent(
         text,
@@ -34,13 +40,14 @@ async def _fate(svc: Services, message: Message, text: str, outcome: str) -> Non
         dm=other or "",
         message_id=message.id,
         outcome=outcome,
+        reason=reason,
     )
-    await svc.broker.publish(Envelope(f"user:{message.sender_id}", notice.encode()))
+    await tell_person(svc, message.sender_id, notice.encode(), keep=True)
 
 
-async def tell_removed(svc: Services, message: Message) -> None:
-    """The sender of a held message learns it will not be published."""
-    await _fate(svc, message, REMOVED_FR, "removed")
+async def tell_removed(svc: Services, message: Message, category: str) -> None:
+    """The sender of a held message learns it will not be published, and why."""
+    await _fate(svc, message, REMOVED_FR, "removed", reason=rule_fr(category))
 
 
 async def deliver_again(svc: Services, message_id: str, *, was_held: bool) -> bool:

@@ -59,7 +59,7 @@ async def do_report(
     if reason not in CATEGORIES:
         raise ActionError("bad_frame", "Motif de signalement inconnu.")
     if (message_id is None) == (user_id is None):
-        raise ActionError("bad_frame", "Signalez soit un message, soit une personne.")
+        raise ActionError("bad_frame", "Signale soit un message, soit une personne.")
     if comment is not None and not isinstance(comment, str):
         raise ActionError("bad_frame")
     if not await svc.limits.hit("report", session.id):

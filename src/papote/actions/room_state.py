@@ -18,9 +18,11 @@ from papote.realtime.broker import Envelope
 from papote.store import sanctions as sanction_store
 
 ROOM_CLOSED_FR = "Ce salon est fermé par la modération pour le moment."
-ROOM_LOCKED_FR = "Ce salon est verrouillé par la modération : personne ne peut y écrire."
-SLOW_FR = "Mode lent : un message toutes les {s} secondes dans ce salon."
-KICKED_FR = "Tu as été retiré·e de ce salon par la modération ; tu pourras y revenir plus tard."
+ROOM_LOCKED_FR = "Ce salon est verrouillé par la modération\u00a0: personne ne peut y écrire."
+SLOW_FR = "Mode lent\u00a0: un message toutes les {s} secondes dans ce salon."
+KICKED_FR = (
+    "Tu as été retiré·e de ce salon par la modération\u202f; tu pourras y revenir plus tard."
+)
 
 
 @dataclass(frozen=True, slots=True)

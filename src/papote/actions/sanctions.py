@@ -17,6 +17,7 @@ from typing import Any
 
 from papote.actions.entry_bans import ban_keys, signal_rows
 from papote.actions.legal import on_legal_case
+from papote.actions.outbox import tell_person
 from papote.actions.release import GIVEN_BACK, deliver_again, tell_removed
 from papote.actions.room_state import publish_room_state
 from papote.actions.services import Services
@@ -34,10 +35,12 @@ PERSON_ACTIONS = ("dismiss", "warn", "delete", "mute", "kick", "ban", "suspend")
 SUSPENSION_MS = 30 * 86_400_000  # a suspension pending review lasts at most this long
 CLOSE_BANNED = 4003
 LIFTED_FR = {
-    "mute": "Ta mise en sourdine est levée : tu peux de nouveau écrire.",
-    "kick": "Ton exclusion du salon est levée : tu peux y revenir.",
+    "mute": "Ta mise en sourdine est levée\u00a0: tu peux de nouveau écrire.",
+    "kick": "Ton exclusion du salon est levée\u00a0: tu peux y revenir.",
     "warn": "L'avertissement que tu as reçu a été retiré.",
     "delete": "La suppression de ton message a été annulée.",
+    "ban": "Ton bannissement est levé\u00a0: tu peux de nouveau utiliser Papote.",
+    "suspend": "Ta suspension est levée\u00a0: tu peux de nouveau utiliser Papote.",
 }
 
 
@@ -72,7 +75,7 @@ def facts_fr(svc: Services, spec: SanctionSpec) -> str:
             else "dans une conversation privée"
         )
         text = message.text if len(message.text) <= 300 else message.text[:300] + "…"
-        return f"ton message envoyé {when_fr(message.ts)} {where} : « {text} »."
+        return f"ton message envoyé {when_fr(message.ts)} {where}\u00a0: « {text} »."
     if spec.case is not None and spec.case.reports:
         n = spec.case.reports
         return f"ton comportement sur Papote a fait l'objet de {n} signalement{'s' * (n > 1)}."
@@ -169,7 +172,7 @@ async def do_sanction(svc: Services, spec: SanctionSpec) -> Sanction:
         if spec.action == "dismiss":
             await deliver_again(svc, spec.message.id, was_held=True)
         else:
-            await tell_removed(svc, spec.message)
+            await tell_removed(svc, spec.message, spec.category)
     if spec.case is not None and spec.action != "dismiss":
         await on_legal_case(svc, spec.case, sanction)
     return sanction
@@ -199,10 +202,22 @@ async def remove_from_room(svc: Services, user_id: str, room_id: str) -> None:
 
 
 async def _take_effect(svc: Services, sanction: Sanction) -> None:
+    """The person's frame first (the decision is committed), then the rest: a kick's
+    room departures and a takedown each cost a database round trip that the sanctioned
+    person's screen need not wait for."""
+    await _reach_person(svc, sanction)
+    if sanction.message_id and sanction.action in ("delete", "ban", "suspend"):
+        await takedown(svc, sanction.message_id)
+    if sanction.user_id and sanction.action == "kick":
+        user_id = sanction.user_id
+        rooms = [sanction.room_id] if sanction.room_id else sorted(svc.hub.rooms_of_user(user_id))
+        for room_id in rooms:
+            await remove_from_room(svc, user_id, room_id)
+
+
+async def _reach_person(svc: Services, sanction: Sanction) -> None:
     user_id = sanction.user_id
     action = sanction.action
-    if sanction.message_id and action in ("delete", "ban", "suspend"):
-        await takedown(svc, sanction.message_id)
     if user_id is None or action == "dismiss":
         return
     if action in ("warn", "delete"):
@@ -216,9 +231,6 @@ async def _take_effect(svc: Services, sanction: Sanction) -> None:
             _sanction_frame(sanction, "mute"),
         )
     elif action == "kick":
-        rooms = [sanction.room_id] if sanction.room_id else sorted(svc.hub.rooms_of_user(user_id))
-        for room_id in rooms:
-            await remove_from_room(svc, user_id, room_id)
         await svc.broker.publish(Envelope(f"user:{user_id}", _sanction_frame(sanction, "kick")))
     elif action in ("ban", "suspend"):
         status = "banned" if action == "ban" else "suspended"
@@ -294,10 +306,16 @@ async def do_undo(
     if revoked is None:
         return None
     await _lift(svc, revoked)
+    given_back = False
     if give_back and revoked.message_id:
-        await deliver_again(
+        given_back = await deliver_again(
             svc, revoked.message_id, was_held=revoked.message_state_before == "held"
         )
+    # The person is told, in their notices: live if connected, else at their next
+    # connection. An appeal's answer already says it (actions/appeals.py), and a message
+    # given back is told on the message itself (actions/release.py).
+    if why != "overturn" and not (given_back and revoked.action == "delete"):
+        await _tell_lifted(svc, revoked)
     return revoked
 
 
@@ -312,10 +330,17 @@ async def _lift(svc: Services, sanction: Sanction) -> None:
         await _session_fields(svc, user_id, {"muted_until": 0})
     elif sanction.action in ("ban", "suspend"):
         await _session_fields(svc, user_id, {"status": "active"})
+
+
+async def _tell_lifted(svc: Services, sanction: Sanction) -> None:
     text = LIFTED_FR.get(sanction.action)
-    if text:
-        frame = NoticeEvent(text, level="info", key=f"lifted:{sanction.id}").encode()
-        await svc.broker.publish(Envelope(f"user:{user_id}", frame))
+    if sanction.user_id is None or text is None:
+        return
+    frame = NoticeEvent(text, level="info", key=f"lifted:{sanction.id}").encode()
+    # kept for their next connection as well: a banned person's sockets were closed, and
+    # the directory lists anyone for 15 s after their last socket (the page shows one
+    # notice per key, so a second copy changes nothing)
+    await tell_person(svc, sanction.user_id, frame, keep=True)
 
 
 async def muted_until(svc: Services, user_id: str) -> int:

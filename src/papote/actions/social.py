@@ -55,7 +55,7 @@ def check_prefs(current: dict[str, Any], changes: Any) -> dict[str, Any]:
     prefs = full_prefs(current)
     for key, value in changes.items():
         if not _valid_pref(key, value):
-            raise ActionError("bad_frame", f"Préférence invalide : {key}.")
+            raise ActionError("bad_frame", f"Préférence invalide\u00a0: {key}.")
         prefs[key] = [g for g in GENDERS if g in value] if key == "genders" else value
     if prefs["age_min"] > prefs["age_max"]:
         raise ActionError("bad_frame", "L'âge minimum dépasse l'âge maximum.")

@@ -59,11 +59,13 @@ def _token_hash(token: str) -> str:
 
 def check_new_account(name: str, role: str, password: str) -> None:
     if not NAME.match(name):
-        raise ActionError("bad_request", "Nom : 2 à 40 caractères, minuscules, chiffres, _ . -")
+        raise ActionError(
+            "bad_request", "Nom\u00a0: 2 à 40 caractères, minuscules, chiffres, _ . -"
+        )
     if role not in ROLES:
-        raise ActionError("bad_request", "Rôle : moderator ou admin.")
+        raise ActionError("bad_request", "Rôle\u00a0: moderator ou admin.")
     if len(password) < MIN_PASSWORD:
-        raise ActionError("bad_request", f"Mot de passe : {MIN_PASSWORD} caractères au moins.")
+        raise ActionError("bad_request", f"Mot de passe\u00a0: {MIN_PASSWORD} caractères au moins.")
 
 
 async def do_add_account(

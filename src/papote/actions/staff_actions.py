@@ -10,9 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from papote.actions.cases import case_detail, check_case, may_see, queue_of, sanction_json
+from papote.actions.cases import (
+    case_detail,
+    check_case_source,
+    may_see,
+    queue_of,
+    sanction_json,
+)
 from papote.actions.errors import ActionError
-from papote.actions.notice_mail import send_decisions_soon
+from papote.actions.notice_mail import decision_mail, send_soon
+from papote.actions.outbox import tell_person
 from papote.actions.release import deliver_again, tell_removed
 from papote.actions.reports import CATEGORIES
 from papote.actions.room_state import RoomMode, publish_room_state
@@ -42,8 +49,8 @@ MAX_NOTE = 2000
 ROOM_ACTIONS = ("close", "lock", "slow")
 ROOM_NOTICE_FR = {
     "close": "Ce salon est fermé par la modération pour le moment.",
-    "lock": "Ce salon est verrouillé par la modération : personne ne peut y écrire.",
-    "slow": "Mode lent dans ce salon : un message toutes les {s} secondes.",
+    "lock": "Ce salon est verrouillé par la modération\u00a0: personne ne peut y écrire.",
+    "slow": "Mode lent dans ce salon\u00a0: un message toutes les {s} secondes.",
 }
 
 
@@ -61,7 +68,7 @@ def _int_or_none(value: Any, name: str, low: int, high: int) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ActionError("bad_request", f"« {name} » : un entier de {low} à {high}, ou null.")
+        raise ActionError("bad_request", f"« {name} »\u00a0: un entier de {low} à {high}, ou null.")
     return value
 
 
@@ -70,18 +77,18 @@ def check_action(payload: Any, allowed: tuple[str, ...]) -> ActionRequest:
         raise ActionError("bad_request")
     action = payload.get("action")
     if action not in allowed:
-        raise ActionError("bad_request", f"« action » : {', '.join(allowed)}.")
+        raise ActionError("bad_request", f"« action »\u00a0: {', '.join(allowed)}.")
     reason = payload.get("reason")
     if reason not in CATEGORIES and reason != "other":
-        raise ActionError("bad_request", "« reason » : une catégorie de la charte.")
+        raise ActionError("bad_request", "« reason »\u00a0: une catégorie de la charte.")
     note = payload.get("note") or ""
     if not isinstance(note, str) or len(note) > MAX_NOTE:
-        raise ActionError("bad_request", f"« note » : {MAX_NOTE} caractères au plus.")
+        raise ActionError("bad_request", f"« note »\u00a0: {MAX_NOTE} caractères au plus.")
     duration = _int_or_none(payload.get("duration_s"), "duration_s", 60, MAX_DURATION_S)
     version = _int_or_none(payload.get("version"), "version", 0, 2**31)
     all_of_author = payload.get("all_of_author", False)
     if not isinstance(all_of_author, bool):
-        raise ActionError("bad_request", "« all_of_author » : true ou false.")
+        raise ActionError("bad_request", "« all_of_author »\u00a0: true ou false.")
     return ActionRequest(action, reason, duration, note, version, all_of_author)
 
 
@@ -89,10 +96,12 @@ async def do_case_action(
     svc: Services, staff: StaffUser, case_id: Any, payload: Any
 ) -> dict[str, Any]:
     """dismiss | warn | delete | mute | kick | ban | suspend, on the case's subject."""
-    case = await check_case(svc, staff, case_id)
+    # the case and where it came from in one round trip: the person waits for the
+    # decision's commit, and every query before it is time before their frame
+    case, source = await check_case_source(svc, staff, case_id)
     req = check_action(payload, PERSON_ACTIONS)
     if req.version is not None and req.version != case.version:
-        raise ActionError("conflict", "Le dossier a changé : rechargez-le.", status=409)
+        raise ActionError("conflict", "Le dossier a changé\u00a0: recharge-le.", status=409)
     if case.claimed_by not in (None, staff.name):
         raise ActionError("claimed", f"Dossier pris par {case.claimed_by}.", status=409)
     if case.state != "open":
@@ -114,7 +123,7 @@ async def do_case_action(
         case=case,
         duration_ms=duration * 1000 if duration else None,
         note=req.note,
-        source=await _source_of(svc, case.id),
+        source=source,
     )
     sanction = await do_sanction(svc, spec)
     await tell_reporters(svc, case.id, req.action, req.reason, sanction)
@@ -189,17 +198,10 @@ async def _decide_alike(
         if states[message.id] == "delivered":
             await deliver_again(svc, message.id, was_held=True)
         else:
-            await tell_removed(svc, message)
+            await tell_removed(svc, message, req.reason)
     for case_id in closed:
         await tell_reporters(svc, case_id, req.action, req.reason, sanction)
     return closed
-
-
-async def _source_of(svc: Services, case_id: str) -> str:
-    notices = await notice_store.notices_of_case(svc.db, case_id)
-    if any(n.trusted_flagger for n in notices):
-        return "trusted_flagger"
-    return "notice" if notices else "voluntary"
 
 
 async def tell_reporters(
@@ -210,10 +212,7 @@ async def tell_reporters(
     text = outcome_for_reporter_fr(action, category)
     frame = NoticeEvent(text, level="info", key=f"report:{case_id}").encode()
     for reporter in await case_store.reporters_of(svc.db, case_id):  # chat sessions only
-        if svc.hub.is_online(reporter):
-            await svc.broker.publish(Envelope(f"user:{reporter}", frame))
-        else:
-            await notice_store.push_outbox(svc.db, reporter, frame, svc.clock())
+        await tell_person(svc, reporter, frame)
     until = sanction.until if sanction is not None else None
     decision = decision_fr(
         action,
@@ -221,8 +220,10 @@ async def tell_reporters(
         duration_ms=until - sanction.created_at if sanction and until else None,
         until=until,
     )
-    decided = await notice_store.decide_notices(svc.db, case_id, decision, svc.clock())
-    send_decisions_soon(svc, decided)
+    mail_ids = await notice_store.decide_notices(
+        svc.db, case_id, decision, svc.clock(), mail_for=lambda n: decision_mail(svc, n)
+    )
+    send_soon(svc, list(mail_ids))
 
 
 async def do_undo_sanction(

@@ -112,7 +112,7 @@ async def _who(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
 
 async def _typing(svc: Services, c: Caller, f: dict[str, Any]) -> Reply:
     if f.get("room") is None and f.get("to") is None:
-        raise ActionError("bad_frame", "Indiquez « room » ou « to ».")
+        raise ActionError("bad_frame", "Indique « room » ou « to ».")
     await typing.do_typing(svc, c.session, room_id=f.get("room"), to=f.get("to"))
     return None
 

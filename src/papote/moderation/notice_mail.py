@@ -12,7 +12,7 @@ from papote.moderation.statements import category_fr, duration_fr, rule_fr, when
 # What was done about the content, said to the person who notified it.
 _OUTCOME_FR: dict[str, str] = {
     "dismiss": "après examen, nous n'avons relevé ni contenu illicite ni infraction aux "
-    "règles de Papote : aucune mesure n'a été prise.",
+    "règles de Papote\u00a0: aucune mesure n'a été prise.",
     "warn": "son auteur a reçu un avertissement.",
     "delete": "le contenu a été supprimé de Papote.",
     "mute": "son auteur ne peut plus écrire sur Papote {duration}.",
@@ -22,8 +22,9 @@ _OUTCOME_FR: dict[str, str] = {
     "à titre conservatoire, le temps d'un examen complet.",
 }
 FOOTER_FR = (
-    "En cas de danger immédiat, appelle le 17 (ou le 112) ; pour un enfant en danger, le 119.\n"
-    "Ce message est envoyé automatiquement : n'y réponds pas.\n"
+    "En cas de danger immédiat, appelle le 17 (ou le 112)\u202f; "
+    "pour un enfant en danger, le 119.\n"
+    "Ce message est envoyé automatiquement\u00a0: n'y réponds pas.\n"
     "— L'équipe de modération de Papote"
 )
 
@@ -45,19 +46,19 @@ def _hello(facts: NoticeFacts) -> str:
 
 def _what(facts: NoticeFacts) -> str:
     shown = facts.url_or_id if len(facts.url_or_id) <= 200 else facts.url_or_id[:200] + "…"
-    return f"« {shown} », signalé pour : {category_fr(facts.category)}"
+    return f"« {shown} », signalé pour\u00a0: {category_fr(facts.category)}"
 
 
 def acknowledgement_fr(facts: NoticeFacts) -> tuple[str, str]:
     """(subject, body) of the receipt sent as soon as the notice is stored."""
-    subject = f"Papote : ton signalement {facts.notice_id} est bien reçu"
+    subject = f"Papote\u00a0: ton signalement {facts.notice_id} est bien reçu"
     body = "\n\n".join(
         [
             _hello(facts),
-            f"Nous avons bien reçu ton signalement du {when_fr(facts.received_at)[3:]} :\n"
+            f"Nous avons bien reçu ton signalement du {when_fr(facts.received_at)[3:]}\u00a0:\n"
             f"{_what(facts)}.",
             f"Sa référence est {facts.notice_id}. Une personne de l'équipe de modération "
-            "va l'examiner ; tu recevras sa décision à cette adresse.",
+            "va l'examiner\u202f; tu recevras sa décision à cette adresse.",
             FOOTER_FR,
         ]
     )
@@ -76,23 +77,23 @@ def decision_fr(
     text = _OUTCOME_FR.get(action, "une mesure a été prise.").format(duration=duration)
     text = text[0].upper() + text[1:]
     if action != "dismiss":
-        text += f"\nRègle en cause : {rule_fr(category)} (page « Règles » de Papote)."
+        text += f"\nRègle en cause\u00a0: {rule_fr(category)} (page « Règles » de Papote)."
     return text
 
 
 def decision_mail_fr(facts: NoticeFacts, *, decided_at: int, decision: str) -> tuple[str, str]:
     """(subject, body) of the decision (``decision`` from ``decision_fr``)."""
-    subject = f"Papote : décision sur ton signalement {facts.notice_id}"
+    subject = f"Papote\u00a0: décision sur ton signalement {facts.notice_id}"
     body = "\n\n".join(
         [
             _hello(facts),
-            f"Tu nous as signalé le {when_fr(facts.received_at)[3:]} un contenu de Papote :\n"
+            f"Tu nous as signalé le {when_fr(facts.received_at)[3:]} un contenu de Papote\u00a0:\n"
             f"{_what(facts)}.",
             "Une personne de l'équipe de modération l'a examiné et a décidé le "
-            f"{when_fr(decided_at)[3:]} :\n{decision}\n"
+            f"{when_fr(decided_at)[3:]}\u00a0:\n{decision}\n"
             "Cette décision a été prise par une personne, pas de manière automatique.",
             "Si tu n'es pas d'accord, tu peux envoyer un nouveau signalement sur la page "
-            "« Signaler un contenu » de Papote (/signaler) en expliquant pourquoi : une autre "
+            "« Signaler un contenu » de Papote (/signaler) en expliquant pourquoi\u00a0: une autre "
             "personne de l'équipe le réexaminera. Tu peux aussi saisir un organisme de "
             "règlement extrajudiciaire des litiges certifié (article 21 du règlement sur "
             "les services numériques) ou la justice.",

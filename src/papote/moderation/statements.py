@@ -155,18 +155,18 @@ def statement_fr(decision: Decision) -> str:
     head = " ".join(head.split()).replace(" .", ".").replace(" ,", ",")
     who = (
         "Cette décision a été prise automatiquement par le système de modération de Papote, "
-        "sans intervention humaine ; un modérateur l'examinera."
+        "sans intervention humaine\u202f; un modérateur l'examinera."
         if decision.automated
         else "Cette décision a été prise par un modérateur de Papote."
     )
-    rule = f"Règle enfreinte : {rule_fr(decision.category)} (page « Règles »)."
+    rule = f"Règle enfreinte\u00a0: {rule_fr(decision.category)} (page « Règles »)."
     appeal = (
-        "Recours : si tu penses que c'est une erreur, tu peux contester cette décision "
+        "Recours\u00a0: si tu penses que c'est une erreur, tu peux contester cette décision "
         "pendant six mois sur la page « Contester une décision » de Papote (/recours), "
-        "depuis ce navigateur ; une autre personne de l'équipe la réexaminera et te "
+        "depuis ce navigateur\u202f; une autre personne de l'équipe la réexaminera et te "
         "répondra."
     )
-    facts = f"Ce qui t'est reproché : {decision.facts}" if decision.facts else ""
+    facts = f"Ce qui t'est reproché\u00a0: {decision.facts}" if decision.facts else ""
     return "\n".join(p for p in (head, facts, rule, who, appeal) if p)
 
 
@@ -230,10 +230,10 @@ def outcome_for_reporter_fr(action: str, category: str) -> str:
     if action == "dismiss":
         return (
             "Merci pour ton signalement. Un modérateur l'a examiné et n'a pas relevé "
-            "d'infraction aux règles de Papote ; aucune mesure n'a été prise."
+            "d'infraction aux règles de Papote\u202f; aucune mesure n'a été prise."
         )
     return (
-        "Merci pour ton signalement. Un modérateur l'a examiné et a pris une mesure : "
+        "Merci pour ton signalement. Un modérateur l'a examiné et a pris une mesure\u00a0: "
         f"la règle enfreinte est {rule_fr(category)}."
     )
 
@@ -241,11 +241,11 @@ def outcome_for_reporter_fr(action: str, category: str) -> str:
 def appeal_answer_fr(overturned: bool) -> str:
     if overturned:
         return (
-            "Ta contestation a été examinée par une autre personne de l'équipe de modération : "
-            "elle t'a donné raison. La sanction est levée."
+            "Ta contestation a été examinée par une autre personne de l'équipe de "
+            "modération\u00a0: elle t'a donné raison. La sanction est levée."
         )
     return (
-        "Ta contestation a été examinée par une autre personne de l'équipe de modération : "
+        "Ta contestation a été examinée par une autre personne de l'équipe de modération\u00a0: "
         "la décision est maintenue. Tu peux aussi saisir un organisme de règlement "
         "extrajudiciaire des litiges certifié (article 21 du règlement sur les services "
         "numériques) ou la justice."

@@ -116,14 +116,14 @@ def to_html(data: dict[str, Any]) -> str:
         "<title>Papote — rapport de transparence</title></head><body><main>",
         f"<h1>Rapport de transparence du {html.escape(period['since'])} "
         f"au {html.escape(period['until'])}</h1>",
-        f"<p>Notifications reçues (article 16) : {data['notices']['total']}, dont "
+        f"<p>Notifications reçues (article 16)\u00a0: {data['notices']['total']}, dont "
         f"{data['notices']['trusted_flaggers']} de signaleurs de confiance. "
         f"Signalements d'utilisateurs : {data['user_reports']['total']}.</p>",
         _table("Notifications par catégorie", data["notices"]["by_category"], CATEGORY_FR),
         _table("Décisions par type", actions["by_type"], ACTION_FR),
-        f"<p>Décisions automatisées : {actions['automated']} ; décisions humaines : "
-        f"{actions['human']} ; annulées depuis : {actions['undone']}.</p>",
-        f"<p>Délai médian entre l'ouverture d'un dossier et la décision : "
+        f"<p>Décisions automatisées\u00a0: {actions['automated']}\u202f; décisions humaines\u00a0: "
+        f"{actions['human']}\u202f; annulées depuis\u00a0: {actions['undone']}.</p>",
+        f"<p>Délai médian entre l'ouverture d'un dossier et la décision\u00a0: "
         f"{'—' if delay is None else f'{delay} s'}.</p>",
         _table(
             "Recours par issue",

@@ -134,9 +134,10 @@ class NoticeEvent(Event):
     key: str = ""
     dm: str = ""  # the other participant, when the notice concerns one private conversation
     # What became of the sender's held message (docs/protocol.md): its id, and
-    # "published" or "removed".
+    # "published" or "removed"; for a removed one, the rule it broke, in words.
     message_id: str = ""
     outcome: str = ""
+    reason: str = ""
 
     def frame(self) -> dict[str, Any]:
         frame: dict[str, Any] = {
@@ -150,6 +151,8 @@ class NoticeEvent(Event):
         if self.message_id:
             frame["message_id"] = self.message_id
             frame["outcome"] = self.outcome
+            if self.reason:
+                frame["reason"] = self.reason
         return frame
 
 

@@ -81,31 +81,30 @@ class AgeFailure(StrEnum):
 MESSAGES_FR: dict[AgeFailure, str] = {
     AgeFailure.INVALID_ATTESTATION: (
         "L'attestation de majorité est illisible ou incomplète. "
-        "Recommencez la vérification auprès du prestataire."
+        "Recommence la vérification auprès du prestataire."
     ),
     AgeFailure.EXPIRED: (
-        "L'attestation de majorité a expiré. Recommencez la vérification : "
+        "L'attestation de majorité a expiré. Recommence la vérification\u00a0: "
         "elle ne prend que quelques minutes."
     ),
     AgeFailure.REPLAYED: (
         "Cette attestation de majorité a déjà été utilisée. "
-        "Chaque attestation ne sert qu'une seule fois : demandez-en une nouvelle."
+        "Chaque attestation ne sert qu'une seule fois\u00a0: demandes-en une nouvelle."
     ),
     AgeFailure.UNKNOWN_ISSUER: (
         "Cette attestation vient d'un prestataire que Papote ne reconnaît pas. "
-        "Choisissez un des prestataires proposés."
+        "Choisis un des prestataires proposés."
     ),
     AgeFailure.BAD_SIGNATURE: (
         "La signature de l'attestation de majorité n'est pas valide. "
-        "Recommencez la vérification auprès du prestataire."
+        "Recommence la vérification auprès du prestataire."
     ),
     AgeFailure.WRONG_NONCE: (
         "Cette attestation de majorité a été demandée pour une autre session. "
-        "Recommencez la vérification depuis cette page."
+        "Recommence la vérification depuis cette page."
     ),
     AgeFailure.NOT_ADULT: (
-        "Le prestataire n'a pas confirmé que vous avez 18 ans ou plus. "
-        "Papote est réservé aux adultes."
+        "Le prestataire n'a pas confirmé que tu as 18 ans ou plus. Papote est réservé aux adultes."
     ),
 }
 

@@ -44,31 +44,32 @@ _MS_FLOOR = 10**12  # 2001-09-09 in milliseconds: anything below is seconds by m
 
 UNDERAGE_MESSAGE_FR = (
     "Papote est réservé aux personnes de 18 ans et plus, alors tu ne peux pas entrer ici. "
-    "Ce n'est pas une punition : des adultes inconnus ne sont pas de bonne compagnie pour toi "
+    "Ce n'est pas une punition\u00a0: des adultes inconnus ne sont pas de bonne compagnie pour toi "
     "en ligne. Si quelque chose t'inquiète, si quelqu'un te met mal à l'aise, te demande des "
     "photos ou te menace, tu n'y es pour rien et tu peux en parler, gratuitement et sans "
     "donner ton nom."
 )
 LOCKED_MESSAGE_FR = (
     "Un âge de moins de 18 ans a été indiqué récemment depuis ce navigateur ou cet appareil, "
-    "alors l'entrée sur Papote reste fermée : changer l'âge ne suffit pas. Si tu as 18 ans ou "
-    "plus, tu peux le prouver de façon anonyme avec une attestation de majorité : Papote "
+    "alors l'entrée sur Papote reste fermée\u00a0: changer l'âge ne suffit pas. Si tu as 18 ans ou "
+    "plus, tu peux le prouver de façon anonyme avec une attestation de majorité\u00a0: Papote "
     "n'apprendra rien d'autre que « plus de 18 ans »."
 )
 INVALID_AGE_MESSAGE_FR = "Indique ton âge en années, avec des chiffres."
 HELP_3018_FR = (
-    "3018 : le numéro national, gratuit, anonyme et confidentiel pour les jeunes confrontés "
+    "3018\u00a0: le numéro national, gratuit, anonyme et confidentiel pour les jeunes confrontés "
     "à une violence en ligne (harcèlement, chantage, photos intimes, rencontre qui fait peur), "
     "géré par l'association e-Enfance. Appelle le 3018, écris sur le tchat de 3018.fr ou "
     "utilise l'application 3018."
 )
 HELP_119_FR = (
-    "119 – Allô Enfance en Danger : si tu es en danger ou si quelqu'un te fait du mal, "
+    "119 – Allô Enfance en Danger\u00a0: si tu es en danger ou si quelqu'un te fait du mal, "
     "appelle le 119, gratuit, 24 h sur 24 et 7 jours sur 7, ou écris sur allo119.gouv.fr."
 )
 HELP_SPACES_FR = (
-    "Pour discuter et poser tes questions entre jeunes, avec des professionnels qui veillent : "
-    "Fil Santé Jeunes (filsantejeunes.com, ou le 0 800 235 236, gratuit et anonyme) a des "
+    "Pour discuter et poser tes questions entre jeunes, avec des professionnels qui "
+    "veillent\u00a0: Fil Santé Jeunes (filsantejeunes.com, "
+    "ou le 0 800 235 236, gratuit et anonyme) a des "
     "forums et un tchat faits pour ton âge."
 )
 

@@ -23,14 +23,14 @@ CATEGORY_LABELS: dict[Category, str] = {
 _WARN_TEXT: dict[Category, str] = {
     Category.PERSONAL_DATA: (
         "Tu t'apprêtes à partager des coordonnées. Tout le monde pourra les voir et les garder. "
-        "Veux-tu vraiment l'envoyer ?"
+        "Veux-tu vraiment l'envoyer\u202f?"
     ),
     Category.HARASSMENT: (
-        "Ce message risque de blesser la personne qui le lira. Veux-tu le reformuler ?"
+        "Ce message risque de blesser la personne qui le lira. Veux-tu le reformuler\u202f?"
     ),
     Category.SEXUAL_CONTENT: (
         "Ce message est explicite et la personne n'a peut-être pas envie de le recevoir. "
-        "Veux-tu vraiment l'envoyer ?"
+        "Veux-tu vraiment l'envoyer\u202f?"
     ),
 }
 
@@ -41,7 +41,7 @@ def explanation(action: Action, category: Category) -> str | None:
         return _WARN_TEXT.get(
             category,
             f"Ce message pourrait enfreindre la charte de Papote ({label}). "
-            "Veux-tu vraiment l'envoyer ou le reformuler ?",
+            "Veux-tu vraiment l'envoyer ou le reformuler\u202f?",
         )
     if action is Action.HOLD:
         return (

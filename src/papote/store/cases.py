@@ -16,7 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from papote.store import audit
 from papote.store.db import Database
-from papote.store.models import AuditLog, Case, CaseEvent, Message, Report, Sanction, User
+from papote.store.models import (
+    AuditLog,
+    Case,
+    CaseEvent,
+    Message,
+    Notice,
+    Report,
+    Sanction,
+    User,
+)
 
 
 def new_id(prefix: str) -> str:
@@ -160,6 +169,20 @@ async def count_open(db: Database, hidden: Sequence[str] = ()) -> int:
 async def get(db: Database, case_id: str) -> Case | None:
     async with db.session() as s:
         return await s.get(Case, case_id)
+
+
+async def get_with_notices(db: Database, case_id: str) -> tuple[Case, int, int] | None:
+    """The case, with how many public notices it holds and how many of them came from
+    trusted flaggers, in one round trip (what a decision's transparency record needs)."""
+    notices = select(func.count()).where(Notice.case_id == case_id).scalar_subquery()
+    trusted = (
+        select(func.count())
+        .where(Notice.case_id == case_id, Notice.trusted_flagger.is_not(None))
+        .scalar_subquery()
+    )
+    async with db.session() as s:
+        row = (await s.execute(select(Case, notices, trusted).where(Case.id == case_id))).first()
+        return (row[0], int(row[1]), int(row[2])) if row is not None else None
 
 
 async def events(db: Database, case_id: str) -> list[CaseEvent]:

@@ -462,6 +462,28 @@ class Notice(Base):
     __table_args__ = (Index("ix_notices_case", "case_id"),)
 
 
+class MailOut(Base):
+    """An e-mail to send (a notice's acknowledgement or decision, actions/notice_mail.py):
+    written in the same transaction as what it tells, tried at once, then again with a
+    growing delay until the mail server takes it; deleted once sent or given up (the
+    address is personal data). ``leased_until`` keeps two nodes from sending it twice."""
+
+    __tablename__ = "mail_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(12))  # acknowledgement | decision
+    notice_id: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    to_addr: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[int] = mapped_column(BigInteger)
+    leased_until: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    __table_args__ = (Index("ix_mail_outbox_due", "next_try_at"),)
+
+
 class Outbox(Base):
     """Frames for a person who is not connected now (a reporter told the outcome, an
     appeal decided): delivered at their next connection, then deleted."""

@@ -3,17 +3,24 @@ people who are not connected."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, or_, select, update
+from collections.abc import Callable
+
+from sqlalchemy import delete, select
 
 from papote.store import audit
 from papote.store.db import Database
-from papote.store.models import Appeal, AuditLog, CaseEvent, Notice, Outbox
+from papote.store.models import Appeal, AuditLog, CaseEvent, MailOut, Notice, Outbox
 
 
-async def add_notice(db: Database, notice: Notice) -> None:
+async def add_notice(db: Database, notice: Notice, mail: MailOut | None = None) -> int | None:
+    """Store a notice, with the e-mail acknowledging it if any (its outbox id)."""
     async with db.session() as s:
         s.add(notice)
+        if mail is not None:
+            s.add(mail)
+            await s.flush()
         await s.commit()
+        return mail.id if mail is not None else None
 
 
 async def notices_of_case(db: Database, case_id: str) -> list[Notice]:
@@ -22,7 +29,15 @@ async def notices_of_case(db: Database, case_id: str) -> list[Notice]:
         return list(rows.scalars())
 
 
-async def decide_notices(db: Database, case_id: str, decision: str, now: int) -> list[Notice]:
+async def decide_notices(
+    db: Database,
+    case_id: str,
+    decision: str,
+    now: int,
+    mail_for: Callable[[Notice], MailOut | None] = lambda _: None,
+) -> list[int]:
+    """Write the decision on the case's notices, with the e-mails telling their authors
+    (``mail_for``), in one transaction; the outbox ids of those e-mails."""
     async with db.session() as s:
         rows = list(
             (
@@ -31,48 +46,22 @@ async def decide_notices(db: Database, case_id: str, decision: str, now: int) ->
                 )
             ).scalars()
         )
+        mails = []
         for notice in rows:
             notice.decision = decision
             notice.decided_at = now
+            mail = mail_for(notice)
+            if mail is not None:
+                s.add(mail)
+                mails.append(mail)
+        await s.flush()
         await s.commit()
-        return rows
+        return [m.id for m in mails]
 
 
 async def get_notice(db: Database, notice_id: str) -> Notice | None:
     async with db.session() as s:
         return await s.get(Notice, notice_id)
-
-
-async def record_mail(db: Database, notice_id: str, *, sent_at: int | None) -> None:
-    """One try at e-mailing a notice's decision: delivered at ``sent_at``, or failed."""
-    values: dict[str, object] = {"email_attempts": Notice.email_attempts + 1}
-    if sent_at is not None:
-        values["emailed_at"] = sent_at
-    async with db.session() as s:
-        await s.execute(update(Notice).where(Notice.id == notice_id).values(**values))
-        await s.commit()
-
-
-async def mails_due(
-    db: Database, *, max_attempts: int, untried_before: int, limit: int = 100
-) -> list[Notice]:
-    """Decided notices with an address whose decision has not reached it yet: tried and
-    failed, or never tried though decided before ``untried_before`` (a node stopped
-    before its first try); a decision just taken is left to its first try."""
-    async with db.session() as s:
-        rows = await s.execute(
-            select(Notice)
-            .where(
-                Notice.email.is_not(None),
-                Notice.decided_at.is_not(None),
-                Notice.emailed_at.is_(None),
-                Notice.email_attempts < max_attempts,
-                or_(Notice.email_attempts > 0, Notice.decided_at < untried_before),
-            )
-            .order_by(Notice.decided_at)
-            .limit(limit)
-        )
-        return list(rows.scalars())
 
 
 async def add_appeal(db: Database, appeal: Appeal, event: CaseEvent, entry: AuditLog) -> None:

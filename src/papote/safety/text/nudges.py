@@ -19,20 +19,20 @@ FIRST_CONTACT = Nudge(
 )
 MEETING = Nudge(
     "meeting",
-    "Un rendez-vous se prépare ? Retrouvez-vous dans un lieu public, prévenez un·e proche "
-    "de l'heure et du lieu, et gardez votre téléphone chargé.",
+    "Un rendez-vous se prépare\u202f? Choisis un lieu public pour la rencontre, "
+    "préviens un·e proche de l'heure et du lieu, et garde ton téléphone chargé.",
     NoticeTarget.BOTH,
 )
 MONEY = Nudge(
     "money",
-    "Attention : n'envoie jamais d'argent, de coupon (PCS, Transcash, Paysafecard, Neosurf) "
+    "Attention\u00a0: n'envoie jamais d'argent, de coupon (PCS, Transcash, Paysafecard, Neosurf) "
     "ni de code reçu par SMS à quelqu'un rencontré en ligne. En cas de doute, signale.",
     NoticeTarget.BOTH,
     level="warning",
 )
 OTHER_APP = Nudge(
     "other_app",
-    "Passer sur une autre application ? Là-bas, Papote ne peut plus te protéger. "
+    "Passer sur une autre application\u202f? Là-bas, Papote ne peut plus te protéger. "
     "Ici, tu peux bloquer et signaler à tout moment.",
     NoticeTarget.BOTH,
 )
@@ -46,9 +46,10 @@ FOR_MINORS: dict[str, str] = {
     "meeting": "Ne va jamais seul·e retrouver quelqu'un rencontré en ligne, même s'il a "
     "l'air gentil. Parles-en d'abord à un adulte de confiance. " + _HELP,
     "money": "Si quelqu'un te propose de l'argent, des cadeaux ou du crédit, ou t'en "
-    "demande, c'est un piège : ne réponds pas, bloque et signale. " + _HELP,
-    "other_app": "On te propose de continuer sur Snap, Insta ou une autre appli ? Refuse : "
-    "c'est souvent pour t'isoler, et là-bas personne ne te protège. Bloque et signale. " + _HELP,
+    "demande, c'est un piège\u00a0: ne réponds pas, bloque et signale. " + _HELP,
+    "other_app": "On te propose de continuer sur Snap, Insta ou une autre appli\u202f? "
+    "Refuse\u00a0: c'est souvent pour t'isoler, et là-bas personne ne te protège. "
+    "Bloque et signale. " + _HELP,
 }
 
 # which names (concepts, features) call for which notice, in private messages

@@ -133,12 +133,24 @@ function onPresence(frame) {
   }
 }
 
+// Fates of held messages told before the page restored its conversations (the outbox
+// is sent right after `welcome`): applied once they are back.
+let restoring = false;
+const earlyFates = [];
+
 function onNotice(frame) {
   // What became of a held message: shown on the message itself.
   const held = typeof frame.message_id === "string" ? findHeld(frame.message_id) : null;
+  if (!held && restoring && typeof frame.message_id === "string") {
+    earlyFates.push(frame);
+    return;
+  }
   if (held) {
     const outcome = ["published", "removed"].includes(frame.outcome) ? frame.outcome : "reviewed";
-    Object.assign(held.message, { outcome, outcomeText: frame.text || "", held: outcome !== "published" });
+    // a removed message says which rule it broke (`reason`), else the notice's text
+    const why = outcome === "removed" && typeof frame.reason === "string" && frame.reason
+      ? t("msg.held.reason", { reason: frame.reason }) : frame.text || "";
+    Object.assign(held.message, { outcome, outcomeText: why, held: outcome !== "published" });
     showFate(held.conv, held.message);
     return;
   }
@@ -212,7 +224,13 @@ async function onWelcome(frame) {
   if (!welcomed) {
     welcomed = true;
     fillRegions(state.me.region);
-    if (!(await restoreConversations())) await openRoom("general");
+    restoring = true;
+    try {
+      if (!(await restoreConversations())) await openRoom("general");
+    } finally {
+      restoring = false;
+      for (const frame of earlyFates.splice(0)) onNotice(frame);
+    }
     if (window.matchMedia("(min-width: 761px)").matches) focusComposer();
     else $("#conv-title").focus({ preventScroll: true });
   } else {

@@ -24,13 +24,13 @@ const ACTION_NAMES = Object.fromEntries([...ACTIONS.map(([value, label]) => [val
   ["room_close", "salon fermé"], ["room_lock", "salon verrouillé"], ["room_slow", "mode lent"]]);
 const label = (map, key) => map[key] || key;
 
-const ROOM_REFRESH_MS = 2000;
+const ROOM_RETRY_MS = 2000; // a live view whose stream broke opens it again after this
 const STATES = { held: "en attente", removed: "retiré" };
 const MODES = { open: "ouvert", slow: "mode lent", locked: "verrouillé", closed: "fermé" };
 
 const state = { token: sessionStorage.getItem("papote.staff") || "", me: null, cases: [],
   selected: 0, view: "login", current: null, queueState: "open", timer: null, search: "",
-  next: null, open: 0, room: null, roomLast: null, roomSanction: null };
+  next: null, open: 0, room: null, roomSanction: null, roomStream: null };
 
 function status(text) { $("#status").textContent = text; }
 
@@ -52,7 +52,7 @@ function show(view) {
   $("#nav").hidden = view === "login";
   clearInterval(state.timer);
   if (view === "queue") state.timer = setInterval(loadQueue, REFRESH_MS);
-  if (view === "rooms") state.timer = setInterval(refreshRoom, ROOM_REFRESH_MS);
+  if (view !== "rooms") stopRoomStream();
 }
 
 function timeLeft(ms) {
@@ -133,7 +133,7 @@ function li(...children) { return h("li", {}, ...children); }
 
 function messageItem(m, subjectId) {
   const media = m.media ? mediaBlock(m.media) : null;
-  return h("li", { class: m.id === subjectId ? "subject" : "" },
+  return h("li", { class: m.id === subjectId ? "subject" : "", "data-id": m.id },
     h("strong", {}, m.from?.pseudo || "?"), " ", h("span", { class: "muted" }, when(m.ts)), " ",
     m.state !== "delivered" ? h("span", { class: "state" }, `[${STATES[m.state] || m.state}] `) : null,
     h("span", {}, m.text), media);
@@ -289,38 +289,94 @@ async function loadRooms() {
 }
 
 async function watchRoom(id) {
-  state.room = id; state.roomLast = null;  // null: opening the view (the server audits it)
+  state.room = id;
   clear($("#room-feed"));
-  await refreshRoom();
+  streamRoom(id);
 }
 
-async function refreshRoom() {
-  if (!state.room) return;
-  const after = state.roomLast === null ? "" : `?after=${encodeURIComponent(state.roomLast)}`;
+// The room's live view is pushed by the server (server-sent events, read with fetch so
+// that the staff token stays in a header): the view first, then what changes.
+async function streamRoom(id) {
+  stopRoomStream();
+  const control = new AbortController();
+  state.roomStream = control;
   try {
-    const data = await api("GET", `/rooms/${encodeURIComponent(state.room)}/live${after}`);
-    if (data.room.id !== state.room) return;
-    const feed = $("#room-feed");
-    for (const m of data.messages) feed.append(messageItem(m, null));
-    while (feed.children.length > 200) feed.firstChild.remove();
-    if (data.messages.length) feed.lastChild.scrollIntoView?.({ block: "nearest" });
-    state.roomLast = data.last;
-    $("#room-live-title").textContent = `Messages de « ${data.room.name} »`;
-    $("#room-mode").textContent = `État : ${MODES[data.room.mode] || data.room.mode}` +
-      (data.room.until ? ` jusqu'au ${when(data.room.until)}` : "");
-    state.roomSanction = data.room.sanction_id;
-    $("#room-reopen").hidden = !state.roomSanction;
-    $("#room-count").textContent = String(data.room.member_count);
-    const members = $("#room-members");
-    clear(members);
-    for (const u of data.members) {
-      const search = h("button", { type: "button", class: "btn ghost" }, u.pseudo);
-      search.addEventListener("click", () => {
-        state.search = u.pseudo; $("#search").value = u.pseudo; show("queue"); loadQueue();
-      });
-      members.append(li(search, ` ${u.age} ans, ${u.city}`));
+    const response = await fetch(`${API}/rooms/${encodeURIComponent(id)}/stream`, {
+      headers: { authorization: `Bearer ${state.token}`, accept: "text/event-stream" },
+      signal: control.signal,
+    });
+    if (response.status === 401) { logout(); return; }
+    if (!response.ok) {
+      const data = await response.json().catch(() => ({}));
+      throw new Error(data.error?.message || "Erreur");
     }
-  } catch (err) { status(err.message); }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+        roomEvent(id, buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
+      }
+    }
+  } catch (err) {
+    if (control.signal.aborted) return;
+    status(err.message);
+  }
+  // the stream ended (a restart, the network): opened again while the view is shown
+  setTimeout(() => { if (state.roomStream === control && state.view === "rooms") streamRoom(id); },
+    ROOM_RETRY_MS);
+}
+
+function stopRoomStream() {
+  state.roomStream?.abort();
+  state.roomStream = null;
+}
+
+/** One server-sent event: `room` (the view, or what is new) or `removed` (a message). */
+function roomEvent(id, block) {
+  let name = "message";
+  let data = "";
+  for (const line of block.split("\n")) {
+    if (line.startsWith("event: ")) name = line.slice(7);
+    else if (line.startsWith("data: ")) data += line.slice(6);
+  }
+  if (!data || state.room !== id) return; // a keep-alive comment, or another room's
+  const payload = JSON.parse(data);
+  if (name === "room") renderRoom(payload);
+  if (name === "removed") {
+    const item = $("#room-feed").querySelector(`li[data-id="${CSS.escape(payload.id)}"]`);
+    if (item && !item.querySelector(".state")) {
+      item.querySelector(".muted").after(" ", h("span", { class: "state" }, `[${STATES.removed}]`));
+    }
+  }
+}
+
+function renderRoom(data) {
+  if (data.room.id !== state.room) return;
+  const feed = $("#room-feed");
+  const shown = new Set([...feed.children].map((li) => li.dataset.id));
+  const fresh = data.messages.filter((m) => !shown.has(m.id));
+  for (const m of fresh) feed.append(messageItem(m, null));
+  while (feed.children.length > 200) feed.firstChild.remove();
+  if (fresh.length) feed.lastChild.scrollIntoView?.({ block: "nearest" });
+  $("#room-live-title").textContent = `Messages de « ${data.room.name} »`;
+  $("#room-mode").textContent = `État : ${MODES[data.room.mode] || data.room.mode}` +
+    (data.room.until ? ` jusqu'au ${when(data.room.until)}` : "");
+  state.roomSanction = data.room.sanction_id;
+  $("#room-reopen").hidden = !state.roomSanction;
+  $("#room-count").textContent = String(data.room.member_count);
+  const members = $("#room-members");
+  clear(members);
+  for (const u of data.members) {
+    const search = h("button", { type: "button", class: "btn ghost" }, u.pseudo);
+    search.addEventListener("click", () => {
+      state.search = u.pseudo; $("#search").value = u.pseudo; show("queue"); loadQueue();
+    });
+    members.append(li(search, ` ${u.age} ans, ${u.city}`));
+  }
 }
 
 async function roomAction(action) {
@@ -328,8 +384,7 @@ async function roomAction(action) {
   try {
     await api("POST", `/rooms/${encodeURIComponent(state.room)}/actions`, body);
     $("#room-error").textContent = "";
-    status("Mesure appliquée au salon.");
-    await refreshRoom();
+    status("Mesure appliquée au salon."); // the stream brings the room's new state
   } catch (err) { $("#room-error").textContent = err.message; }
 }
 
@@ -338,7 +393,6 @@ async function reopenRoom() {
   try {
     await api("POST", `/sanctions/${encodeURIComponent(state.roomSanction)}/undo`, {});
     status("Salon rouvert.");
-    await refreshRoom();
   } catch (err) { $("#room-error").textContent = err.message; }
 }
 
