@@ -16,6 +16,7 @@ from papote.safety.conversation_model import (
 from papote.safety.engine import ModerationEngine
 from papote.safety.memory import MemoryEntry
 from papote.safety.training.data import LABELS
+from papote.safety.verdict import Action, Category
 
 N = len(LABELS)
 
@@ -137,3 +138,36 @@ def test_the_train_command_fits_the_conversation_model_out_of_source(
     conversation = ConversationModel.load(out / "conv-v1.json")
     engine = ModerationEngine(ModerationEngine.load(with_model=False)._base, model, conversation)
     assert engine.conversation is conversation
+
+
+def _room(sender: Participant, text: str, ts: int) -> MessageContext:
+    return MessageContext(text, "room", sender, room="general", conversation="room:g", ts=ts)
+
+
+def test_short_lines_are_not_held_for_what_their_sender_said_before(
+    engine: ModerationEngine,
+) -> None:
+    """ "m3" scores high for sexual content on one n-gram; neither it nor "m4" after it is
+    held: three words or fewer give too little, alone or after the sender's past."""
+    a = Participant(id="a", age=30)
+    history: list[MemoryEntry] = []
+    for i in range(7):
+        assessed = engine.assess(_room(a, f"m{i}", 1_000 + i), history, {})
+        assert assessed.verdict.action is Action.ALLOW, (i, assessed.verdict.rule)
+        history.append(assessed.entry)
+
+
+def test_an_ordinary_line_after_a_refused_threat_is_not_held(engine: ModerationEngine) -> None:
+    a = Participant(id="a", age=30)
+    threat = engine.assess(_room(a, "je vais te détruire toi, je sais où tu habites", 1), (), {})
+    assert threat.verdict.action >= Action.HOLD
+    after = engine.assess(_room(a, "Message témoin numéro 3, tout va bien.", 2), [threat.entry], {})
+    assert after.verdict.action is Action.ALLOW, after.verdict.rule
+
+
+def test_spam_needs_its_evidence_or_a_very_high_score(engine: ModerationEngine) -> None:
+    a = Participant(id="a", age=30)
+    greeting = engine.judge(_room(a, "bonjour, je suis nouveau ici", 1))
+    assert greeting.action is Action.ALLOW, greeting.rule
+    bot = engine.judge(_room(a, "bonjour je suis nouvelle ici, ajoute moi sur snap lucie_92", 2))
+    assert bot.action >= Action.HOLD and bot.categories[0] is Category.SPAM

@@ -268,7 +268,6 @@ def test_the_model_lets_crever_de_chaud_pass():
     assert engine.judge(ctx, []).action is Action.ALLOW
 
 
-@pytest.mark.xfail(strict=True, reason="text-v4 holds it as spam (known false positive)")
 def test_the_model_lets_an_invitation_alone_pass():
     from papote.safety.context import MessageContext, Participant
     from papote.safety.engine import ModerationEngine

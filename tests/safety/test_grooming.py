@@ -247,11 +247,10 @@ def test_a_plan_is_followed_for_half_an_hour_after_its_last_stopped_step(
         return assessment.verdict
 
     follow_up = "venez à partir de minuit"
-    # alone, no plan (text-v4 holds it as spam, a known false positive: test_engine.py)
-    assert Category.SEXUAL_VIOLENCE not in assess(follow_up, 1_000, {}).categories
+    assert assess(follow_up, 1_000, {}).action is Action.ALLOW  # alone, ordinary
     facts: dict[str, str] = {}
     step = assess("je lui mets un somnifère dans son thé ce soir", 1_000, facts)
     assert step.category is Category.SEXUAL_VIOLENCE
     assert assess(follow_up, 1_000 + 20 * 60_000, facts).category is Category.SEXUAL_VIOLENCE
     # each stopped step renews the half hour; 31 minutes after the last one, it is over
-    assert Category.SEXUAL_VIOLENCE not in assess(follow_up, 1_000 + 51 * 60_000, facts).categories
+    assert assess(follow_up, 1_000 + 51 * 60_000, facts).action is Action.ALLOW

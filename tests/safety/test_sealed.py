@@ -26,7 +26,7 @@ SEALED = Path(__file__).resolve().parents[1] / "corpus" / "sealed"
 # s1 0.714 / 0.681 / 6.1%; conversations 0.632 / 0.685 / 5.1%; forum 0.699 / 1.0 (5) /
 # 1.1%; hate 0.675 / - / 12.2%. Fourth round (2026-12-02), rules + text-v4 + the
 # conversation model conv-v1 as served (continuation only for the gravest categories, the
-# grooming bar towards people with no sign of a minor): s1 0.753 / 0.719 / 5.9%;
+# grooming bar towards people with no sign of a minor): s1 0.749 / 0.716 / 5.9%;
 # conversations 0.798 / 0.781 / 5.6%; forum 0.728 / 1.0 (5) / 1.1%; hate 0.703 / - /
 # 13.3% (docs/moderation.md, "Figures").
 FLOORS: dict[str, tuple[float, float, float]] = {

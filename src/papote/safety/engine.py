@@ -33,16 +33,17 @@ from papote.safety.conversation import (
     last_question,
     sender_minor_signal,
 )
-from papote.safety.conversation_model import DEFAULT_VERSION as CONVERSATION_VERSION
-from papote.safety.conversation_model import MODELS_DIR as CONVERSATION_MODELS
 from papote.safety.conversation_model import (
+    CONTINUED,
     ConversationModel,
     ConversationModelError,
     conversation_features,
     worth_reading,
 )
+from papote.safety.conversation_model import DEFAULT_VERSION as CONVERSATION_VERSION
+from papote.safety.conversation_model import MODELS_DIR as CONVERSATION_MODELS
 from papote.safety.explanations import explanation
-from papote.safety.learned import TextModel, context_allows
+from papote.safety.learned import SHORT_WORDS, SPAM_EVIDENCE, TextModel, context_allows
 from papote.safety.learned import join as join_model
 from papote.safety.memory import ConversationMemory, MemoryEntry
 from papote.safety.pipeline import SafetyPipeline
@@ -219,7 +220,7 @@ class ModerationEngine:
             if self.conversation is not None and history:
                 found = _with_conversation(
                     found,
-                    self._conversation_verdicts(ctx, scores, history, names, recipient_age),
+                    self._conversation_verdicts(ctx, text, scores, history, names, recipient_age),
                 )
             if found and excused:  # a rule heard the harmful reading and knew why not
                 found = [v for v in found if v.categories[0] not in excused]
@@ -279,6 +280,7 @@ class ModerationEngine:
     def _conversation_verdicts(
         self,
         ctx: MessageContext,
+        text: NormalisedText,
         scores: Sequence[float],
         history: Sequence[MemoryEntry],
         names: set[str],
@@ -303,6 +305,9 @@ class ModerationEngine:
             recipient_age=recipient_age,
         )
         rule = f"model:{self.conversation.version}:"
+        # a message of three words or fewer ("m4", "ok") gives too little to hold it on for
+        # what its sender said before, outside the harms told over several messages
+        short = len(text.words.split()) <= SHORT_WORDS
         # as for the text model: grooming towards someone with no sign of being a minor
         # needs the act threshold, until this sender named a minor age or class before
         strict_grooming = (
@@ -315,7 +320,8 @@ class ModerationEngine:
                     explanation(f.action, f.category))
             for f in self.conversation.found(features)
             if context_allows(f.category, names, recipient_age)
-            and not (strict_grooming and f.category is Category.GROOMING and not f.past_act)
+            and (f.category in CONTINUED or not short)
+            and (f.past_act or not _strict_bar(f.category, strict_grooming, names))
         ]  # fmt: skip
 
     @staticmethod
@@ -405,6 +411,13 @@ def _rule_verdict(rule: Rule) -> Verdict:
         verdict = Verdict(rule.action, (rule.category,), rule.severity, rule.id, explained)
         _VERDICTS[key] = verdict
     return verdict
+
+
+def _strict_bar(category: Category, strict_grooming: bool, names: set[str]) -> bool:
+    """Whether a conversation-model verdict needs its category's act threshold."""
+    if category is Category.GROOMING:
+        return strict_grooming
+    return category is Category.SPAM and names.isdisjoint(SPAM_EVIDENCE)
 
 
 def _with_conversation(found: list[Verdict], conversation: list[Verdict]) -> list[Verdict]:

@@ -49,6 +49,26 @@ _CONSENTED = frozenset({"@adult_room", "@recipient_explicit"})
 # what an adult does to a minor: a possible minor's own words ("g 15 ans et toi") talk
 # about minors without being it; the rules still judge them
 _ADULT_SIDE = frozenset({Category.CHILD_SAFETY, Category.GROOMING})
+# spam is advertising: a link, a handle, a phone number, an address to write to, the same
+# text again and again. Without one of these, a greeting ("bonjour, je suis nouveau ici")
+# reads like the bots' openings the model learned: only the act threshold counts
+SPAM_EVIDENCE = frozenset(
+    {
+        "$link",
+        "$handle",
+        "$phone",
+        "$email",
+        "$repeat",
+        "$burst",
+        "$adult_link",
+        "$invite_link",
+        "$link_farm",
+        "$many_links",
+        "$shortener",
+        "$suspicious_link",
+        "$premium_phone",
+    }
+)
 SENDER_MINOR = "@sender_minor"
 RECIPIENT_MINOR = "@recipient_minor"
 # a conversation under suspicion: the category's alert threshold replaces its review one
@@ -223,7 +243,11 @@ class TextModel:
             logits,
             strict=True,
         ):
-            strict_bar = short or (no_minor_seen and policy.category is Category.GROOMING)
+            strict_bar = (
+                short
+                or (no_minor_seen and policy.category is Category.GROOMING)
+                or (policy.category is Category.SPAM and names.isdisjoint(SPAM_EVIDENCE))
+            )
             if logit < review_logit or (strict_bar and logit < act_logit):
                 suspicion = _SUSPICION.get(policy.category)
                 if logit < alert_logit or suspicion is None or suspicion.isdisjoint(names):
