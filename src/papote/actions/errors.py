@@ -85,9 +85,9 @@ MESSAGES_FR: dict[str, str] = {
     # images (docs/images.md)
     "unsupported_media": "Ce fichier n'est pas une image acceptée\u00a0: envoie une photo JPEG, "
     "PNG ou WebP.",
-    "too_large": "Image trop lourde : 5 Mo et 40 millions de pixels au plus.",
+    "too_large": "Image trop lourde\u00a0: 5 Mo et 40 millions de pixels au plus.",
     "media_blocked": "Cette image ne peut pas être partagée sur Papote.",
-    "media_not_ready": "Les photos ne sont pas encore disponibles : Papote finit de démarrer. "
+    "media_not_ready": "Les photos ne sont pas encore disponibles\u00a0: Papote finit de démarrer. "
     "Réessaie dans quelques secondes.",
     "media_rate_limited": "Tu as envoyé beaucoup d'images en peu de temps. Patiente un peu "
     "avant d'en envoyer d'autres.",
