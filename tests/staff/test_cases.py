@@ -42,9 +42,17 @@ async def say(client: Client, room: str, text: str) -> dict[str, Any]:
 
 
 def case_for(server, token: str, subject_id: str, state: str = "open") -> dict[str, Any]:
-    cases = staff_get(server, token, f"/cases?state={state}").json()["cases"]
-    found = [c for c in cases if c["subject"]["id"] == subject_id]
-    assert len(found) == 1, cases
+    """The one case on ``subject_id``, looked for through every page of the queue (a
+    server shared by several tests holds more than a page)."""
+    found: list[dict[str, Any]] = []
+    query = f"/cases?state={state}"
+    while True:
+        page = staff_get(server, token, query).json()
+        found += [c for c in page["cases"] if c["subject"]["id"] == subject_id]
+        if not page.get("next"):
+            break
+        query = f"/cases?state={state}&after={page['next']}"
+    assert len(found) == 1, (subject_id, found)
     return found[0]
 
 
