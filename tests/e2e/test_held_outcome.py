@@ -68,6 +68,11 @@ def test_a_moderators_decision_on_a_held_message_is_shown_in_place(
     expect(fate).to_contain_text("motif")
     expect(fate).to_contain_text("interdiction du spam, article 5 des règles")
     expect(page.locator(f"#message-list .msg[data-id='{removed_id}']")).to_have_class(HELD)
+    # the newest message and its fate stay in view, above the composer, notice or not
+    last = page.locator(f"#message-list .msg[data-id='{removed_id}']").bounding_box()
+    shown = page.locator("#message-list").bounding_box()
+    assert last and shown and last["y"] >= shown["y"] - 1
+    assert last["y"] + last["height"] <= shown["y"] + shown["height"] + 1, (last, shown)
     screenshot(page, f"held-outcomes-{'phone' if phone else 'desktop'}.png")
     assert run_axe(page) == []
     assert page_errors.errors == []

@@ -124,6 +124,11 @@ export class MessageView {
     this.pending = [];
     this.scheduled = false;
     this.onOlder = onOlder;
+    // Whoever reads the newest message keeps it in view when the list shrinks (a notice
+    // opens above it, the phone keyboard) or a message grows (a held message's fate).
+    this.atBottom = true;
+    list.addEventListener("scroll", () => { this.atBottom = this._nearBottom(); }, { passive: true });
+    new ResizeObserver(() => { if (this.atBottom) this.stickToBottom(); }).observe(list);
   }
 
   _nearBottom() {
@@ -166,7 +171,10 @@ export class MessageView {
   /** Redraw one message in place (a held message whose fate is known). */
   replace(message) {
     const old = this.list.querySelector(`.msg[data-id="${CSS.escape(message.id)}"]`);
-    if (old) old.replaceWith(renderMessage(message, this.meId));
+    if (!old) return;
+    const stick = this.atBottom || this._nearBottom();
+    old.replaceWith(renderMessage(message, this.meId));
+    if (stick) this.stickToBottom();
   }
 
   /** Keep the newest message in view (the phone keyboard opened, the list shrank). */
