@@ -12,6 +12,7 @@ import sqlite3
 from email.message import Message
 from email.policy import default
 from pathlib import Path
+from typing import Any
 
 import httpx
 from aiosmtpd.controller import Controller
@@ -43,14 +44,8 @@ class Inbox:
         raise AssertionError(f"{len(self.mails)} mails, {count} expected")
 
 
-def _body(mail: Message) -> str:
-    part = mail.get_payload(decode=True)
-    assert isinstance(part, bytes)
-    return part.decode(mail.get_content_charset() or "utf-8")
-
-
-async def test_the_author_of_a_notice_gets_the_receipt_then_the_decision(fresh_server):
-    inbox = Inbox()
+def _mail_server(inbox: Any, fresh_server: Any, **extra: str) -> Controller:
+    """A real SMTP server on a free port, and the node's settings pointing at it."""
     port = free_port()
     smtp = Controller(inbox, hostname="127.0.0.1", port=port)
     smtp.start()
@@ -59,10 +54,22 @@ async def test_the_author_of_a_notice_gets_the_receipt_then_the_decision(fresh_s
             "PAPOTE_SMTP_HOST": "127.0.0.1",
             "PAPOTE_SMTP_PORT": str(port),
             "PAPOTE_SMTP_SECURITY": "none",
-            "PAPOTE_SMTP_FROM": "Papote <moderation@papote.test>",
             "PAPOTE_SMTP_RETRY_S": "5",
+            **extra,
         }
     )
+    return smtp
+
+
+def _body(mail: Message) -> str:
+    part = mail.get_payload(decode=True)
+    assert isinstance(part, bytes)
+    return part.decode(mail.get_content_charset() or "utf-8")
+
+
+async def test_the_author_of_a_notice_gets_the_receipt_then_the_decision(fresh_server):
+    inbox = Inbox()
+    smtp = _mail_server(inbox, fresh_server, PAPOTE_SMTP_FROM="Papote <moderation@papote.test>")
     server = fresh_server.start()
     mod = login(server, add_staff(server))
     a, b = await room_pair(server)
@@ -96,7 +103,7 @@ async def test_the_author_of_a_notice_gets_the_receipt_then_the_decision(fresh_s
     assert acted.status_code == 200, acted.text
     await asyncio.sleep(1.0)
     assert len(inbox.mails) == 1
-    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp = Controller(inbox, hostname="127.0.0.1", port=smtp.port)
     smtp.start()
     try:
         _, decision = await inbox.wait(2, timeout=15)
@@ -139,17 +146,7 @@ async def test_a_refused_acknowledgement_is_sent_again_even_after_a_restart(fres
     """The receipt is queued with the notice; the mail server refuses it, the node
     restarts, and the receipt still arrives, once."""
     inbox = RefusingFirst(refuse=1)
-    port = free_port()
-    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
-    smtp.start()
-    fresh_server.env.update(
-        {
-            "PAPOTE_SMTP_HOST": "127.0.0.1",
-            "PAPOTE_SMTP_PORT": str(port),
-            "PAPOTE_SMTP_SECURITY": "none",
-            "PAPOTE_SMTP_RETRY_S": "5",
-        }
-    )
+    smtp = _mail_server(inbox, fresh_server)
     server = fresh_server.start()
     try:
         a, b = await room_pair(server)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,7 @@ PAPOTE_ENV = {**RELAXED_LIMITS, "PAPOTE_ENV": "prod", "PAPOTE_LOG_LEVEL": "WARNI
 
 
 @dataclass
-class Subject:
+class Subject(ABC):
     name: str
     dialect: str
     port: int
@@ -49,8 +50,9 @@ class Subject:
     def rss_kib(self) -> int:
         return sum(process_rss_kib(p) for p in self.pids)
 
+    @abstractmethod
     def stop(self) -> None:
-        raise NotImplementedError
+        """Stop the subject's processes (each kind of subject knows how)."""
 
 
 @dataclass
