@@ -14,8 +14,18 @@ _refs = itertools.count(1)
 _pseudos = itertools.count(1)
 
 
+_CONSONANTS = "bcdfghjklmnpqrstvwxz"
+
+
 def unique_pseudo(prefix: str = "t") -> str:
-    return f"{prefix}{next(_pseudos)}_{id(object()) % 10000}"[:20]
+    """A pseudo no one else holds. Written in consonants, not digits: digits read as
+    leetspeak ("t3_5..."), and the pseudo filter judged some of them as words."""
+    n = next(_pseudos) * 10_000 + id(object()) % 10_000
+    letters = ""
+    while n:
+        n, r = divmod(n, len(_CONSONANTS))
+        letters += _CONSONANTS[r]
+    return f"{prefix}_{letters}"[:20]
 
 
 async def enter(
