@@ -8,6 +8,7 @@ import pytest
 
 from papote.safety.context import MessageContext, Participant
 from papote.safety.conversation_model import (
+    DEFAULT_VERSION as CONVERSATION_VERSION,
     ConversationModel,
     ConversationModelError,
     conversation_features,
@@ -127,7 +128,7 @@ def test_the_train_command_fits_the_conversation_model_out_of_source(
         capture_output=True, text=True, timeout=600, check=True,
     )  # fmt: skip
     assert "conversation model, out of source" in proc.stdout
-    artefact = json.loads((out / "conv-v1.json").read_text())
+    artefact = json.loads((out / f"{CONVERSATION_VERSION}.json").read_text())
     assert artefact["text_model"] == "text-test"
     assert artefact["training"]["held_out_sources"] == ["team_v1", "writer_m"]
     assert 0 < artefact["training"]["read"] <= artefact["training"]["messages"]
@@ -135,7 +136,7 @@ def test_the_train_command_fits_the_conversation_model_out_of_source(
     alone = artefact["evaluation"]["out_of_source_text_model_alone"]
     assert either["harmful_flagged"] >= alone["harmful_flagged"]
     model = TextModel.load(out / "text-test.json")
-    conversation = ConversationModel.load(out / "conv-v1.json")
+    conversation = ConversationModel.load(out / f"{CONVERSATION_VERSION}.json")
     engine = ModerationEngine(ModerationEngine.load(with_model=False)._base, model, conversation)
     assert engine.conversation is conversation
 

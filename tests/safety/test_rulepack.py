@@ -69,8 +69,20 @@ rules:
         ),
         ("category: hate\nrules:\n  - id: x\n    when: ['@room']\n", "needs a concept"),
         ("category: hate\npatterns:\n  p: '('\n", "pattern"),
+        ("category: hate\nrules:\n  - id: x\n    terms: [abc]\n    confirm: yes please\n", "true or false"),
     ],
 )
 def test_bad_packs_are_refused(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(RulePackError, match=message):
         ModerationEngine.load(_pack(tmp_path, text))
+
+
+def test_the_shipped_rules_the_model_must_confirm() -> None:
+    """``confirm: true`` is read from the packs; exact evidence is never marked."""
+    rules = {r.id: r for r in ModerationEngine.load(with_model=False)._base.rules}
+    marked = {rule_id for rule_id, rule in rules.items() if rule.confirm}
+    assert {"personal_data.in_room", "sexual_content.room_explicit", "hate.slur"} <= marked
+    exact = ("child_safety.abuse_material", "child_safety.pedo_seeking", "drugs.sale",
+             "sexual_violence.drugging", "ncii.sextortion")  # fmt: skip
+    assert not marked & set(exact)
+    assert not any(rule_id.startswith("grooming.") for rule_id in marked)

@@ -38,7 +38,7 @@ from papote.safety.verdict import Action, Category
 Floats = npt.NDArray[np.float64]
 FORMAT = "papote-conversation-model/1"
 MODELS_DIR = Path(__file__).parent / "models"
-DEFAULT_VERSION = "conv-v1"
+DEFAULT_VERSION = "conv-v2"
 FLAGGED_AT = 0.5  # an earlier message the text model scored this high in some category
 MAX_TURNS = 10  # earlier messages of the sender counted (the memory keeps 20 in all)
 AGE_GAP_SCALE = 20.0

@@ -101,6 +101,8 @@ class ModerationEngine:
         if missing:
             raise RulePackError(f"grooming stages without a concept: {sorted(missing)}")
         self._base = ruleset
+        # rules whose verdict the text model must confirm (``confirm: true`` in a pack)
+        self._confirm = frozenset(r.id for r in ruleset.rules if r.confirm)
         self._spam = SpamTracker()
         warm_up()
 
@@ -211,12 +213,15 @@ class ModerationEngine:
             if grooming is not None:
                 verdicts.append(grooming)
         seconded: tuple[str, ...] = ()  # model verdicts on categories a rule already judged
+        unconfirmed: tuple[str, ...] = ()  # rules the model did not confirm
         scores: tuple[float, ...] = ()
         if self.model is not None:  # the learned model: what the rules cannot list
             recipient_age = ctx.recipient.age if dm and ctx.recipient is not None else None
             previous = _previous(self.model, history)
             found = self.model.verdicts(text, previous, names, recipient_age)
             scores = self.model.probabilities(text, previous)
+            if verdicts and self._confirm:
+                verdicts, unconfirmed = self.model.confirmed(verdicts, scores, self._confirm)
             if self.conversation is not None and history:
                 found = _with_conversation(
                     found,
@@ -250,7 +255,11 @@ class ModerationEngine:
                 frozenset(flags),
                 tuple(
                     dict.fromkeys(
-                        [*(v.rule for v in sorted(verdicts, key=_severity) if v.rule), *seconded]
+                        [
+                            *(v.rule for v in sorted(verdicts, key=_severity) if v.rule),
+                            *seconded,
+                            *unconfirmed,
+                        ]
                     )
                 ),
             )

@@ -78,6 +78,10 @@ class Rule:
     min_distinct: Mapping[str, int] = field(default_factory=dict)
     # the terms of the concepts of 'when' lie within this many words of each other (0: anywhere)
     within: int = 0
+    # a word or a shape that is often innocent (a phone number in a room, an explicit word,
+    # an insult between friends): with the text model on, the verdict stands only when
+    # the model's score for the category confirms it (safety/learned.py, ``confirmed``)
+    confirm: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +161,14 @@ def _parse_rule(raw: Mapping[str, Any], category: Category, ruleset: RuleSet, sr
         unless=frozenset(unless),
         min_distinct=dict(raw.get("min_distinct") or {}),
         within=_within(raw.get("within", 0), rule_id),
+        confirm=_flag(raw.get("confirm", False), "confirm", rule_id),
     )
+
+
+def _flag(value: Any, key: str, rule_id: str) -> bool:
+    if not isinstance(value, bool):
+        raise RulePackError(f"{rule_id}: '{key}' is true or false")
+    return value
 
 
 def _within(value: Any, rule_id: str) -> int:

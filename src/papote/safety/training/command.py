@@ -4,7 +4,7 @@ Reproducible: the data is read in sorted order, the splits come from a stable ha
 each line's place, the augmentation and the solver use ``--seed``. Needs the ``train``
 extra (scikit-learn): ``uv sync --extra train``. See docs/moderation.md.
 
-    papote moderation train          # data/moderation -> safety/models/text-v4.*, conv-v1.json
+    papote moderation train          # data/moderation -> safety/models/text-v5.*, conv-v2.json
     papote moderation train --sample 300 --out /tmp/m   # a quick run (tests)
     papote moderation compare                    # candidates on validation and cross-source
 """
@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
+import multiprocessing
+import os
 import random
 import time
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -74,30 +78,52 @@ def write_split_files(examples: Sequence[Example], root: Path, out: Path) -> Non
             (out / split / f"{source}.jsonl").write_bytes(b"\n".join(lines) + b"\n")
 
 
+# the examples the out-of-source workers read (inherited by fork, not pickled per task)
+_EXAMPLES: list[Example] = []
+
+
+def _scored_without(source: str, args: argparse.Namespace) -> npt.NDArray[np.float64]:
+    """The scores of ``source``'s examples by a model fitted without its author."""
+    rest = [e for e in _EXAMPLES if e.source != source and e.split != "test"]
+    held = [e for e in _EXAMPLES if e.source == source]
+    fitted = fit(
+        rest,
+        c=args.c,
+        context=args.context,
+        copies=args.fold_copies,
+        seed=args.seed,
+        analyzer=sized_features(args.char_sizes),
+    )
+    return fitted.predict(docs_of(held, args.context))
+
+
 def out_of_source(
     examples: Sequence[Example], args: argparse.Namespace
 ) -> dict[str, tuple[list[Example], npt.NDArray[np.float64]]]:
     """Per sizeable source: its examples and their scores by a model fitted on the other
-    sources' train and validation lines only, as if its author were a stranger."""
+    sources' train and validation lines only, as if its author were a stranger. The fits
+    are independent: ``--jobs`` runs them in parallel (same results)."""
     out: dict[str, tuple[list[Example], npt.NDArray[np.float64]]] = {}
     sources = Counter(e.source for e in examples)
-    if len([n for n in sources.values() if n >= MIN_CROSS_SOURCE]) < 2:
+    wanted = [s for s, n in sorted(sources.items()) if n >= MIN_CROSS_SOURCE]
+    if len(wanted) < 2:
         return out
-    for source, n in sorted(sources.items()):
-        if n < MIN_CROSS_SOURCE:
-            continue
-        rest = [e for e in examples if e.source != source and e.split != "test"]
-        held = [e for e in examples if e.source == source]
-        fitted = fit(
-            rest,
-            c=args.c,
-            context=args.context,
-            copies=args.fold_copies,
-            seed=args.seed,
-            analyzer=sized_features(args.char_sizes),
-        )
-        out[source] = (held, fitted.predict(docs_of(held, args.context)))
-        print(f"  out of source: {source} ({len(held)} examples) scored", flush=True)
+    _EXAMPLES[:] = examples
+    try:
+        if args.jobs > 1:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(args.jobs, mp_context=context) as pool:
+                scores = pool.map(_scored_without, wanted, itertools.repeat(args))
+                for source, p in zip(wanted, scores, strict=True):
+                    out[source] = ([e for e in examples if e.source == source], p)
+                    print(f"  out of source: {source} ({len(p)} examples) scored", flush=True)
+        else:
+            for source in wanted:
+                p = _scored_without(source, args)
+                out[source] = ([e for e in examples if e.source == source], p)
+                print(f"  out of source: {source} ({len(p)} examples) scored", flush=True)
+    finally:
+        _EXAMPLES.clear()
     return out
 
 
@@ -260,6 +286,12 @@ def main(argv: Sequence[str]) -> int:
         help="choose thresholds on the validation split, not on out-of-source scores (quick)",
     )
     t.add_argument("--sample", type=int, default=0, help="use only N examples (quick runs)")
+    t.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="out-of-source fits run in parallel (same results; memory: ~2 GB each)",
+    )
     t.add_argument("--splits", type=Path, help="write validation/test lines here (JSONL)")
     args = parser.parse_args(list(argv))
     args.argv = list(argv)
