@@ -9,6 +9,8 @@ import pytest
 from papote.safety.context import MessageContext, Participant
 from papote.safety.conversation_model import (
     DEFAULT_VERSION as CONVERSATION_VERSION,
+)
+from papote.safety.conversation_model import (
     ConversationModel,
     ConversationModelError,
     conversation_features,

@@ -144,13 +144,20 @@ def test_model_verdicts_name_the_model_version_beside_the_rules() -> None:
     ]
     texts = [r["text"] for r in rows if "text" in r and r["label"] != "benign"]
     model_tag = f"model:{DEFAULT_VERSION}:"
+    confirm = {rule.id for rule in rules_only._base.rules if rule.confirm}
     helped = 0
     for text in texts:
         with_model = engine.judge(_room(text))
         alone = rules_only.judge(_room(text))
-        # the model only adds: never a softer verdict than the rules alone
-        assert with_model.action >= alone.action, text
-        assert set(alone.evidence) <= set(with_model.evidence), text
+        # the model only adds, but for the rules it must confirm (confirm: true): never a
+        # softer verdict than the rules alone otherwise
+        if with_model.action < alone.action:
+            assert set(alone.evidence) <= confirm, text
+            continue
+        # every rule is still named: as evidence, or as a rule the model did not confirm
+        unconfirmed = f"model:{DEFAULT_VERSION}:unconfirmed:"
+        for rule in alone.evidence:
+            assert {rule, unconfirmed + rule} & set(with_model.evidence), (text, rule)
         if any(e.startswith(model_tag) for e in with_model.evidence):
             helped += 1
             assert with_model.rule is not None

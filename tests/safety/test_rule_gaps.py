@@ -22,7 +22,7 @@ _SENDER = Participant(id="s", age=34)
 
 # fails today; strict: the suite says so when the model gets it right
 KNOWN_MODEL_FALSE_POSITIVE = pytest.mark.xfail(
-    strict=True, reason="text-v4 holds it (known false positive of the model, docs/moderation.md)"
+    strict=True, reason="text-v5 holds it (known false positive of the model, docs/moderation.md)"
 )
 
 
@@ -95,7 +95,7 @@ GROUP_OK = [
     ),
     "j'ai des cafards dans ma cuisine, au secours",
     "les musulmans font le ramadan en ce moment",
-    pytest.param("les femmes sont aussi fortes que les hommes", marks=KNOWN_MODEL_FALSE_POSITIVE),
+    "les femmes sont aussi fortes que les hommes",
     "c'est pas raciste de dire que j'aime la cuisine marocaine",
     "les enfants passent un par un au tableau",
     "je supporte pas les gens qui parlent fort au cinéma",
@@ -241,20 +241,18 @@ VIOLENCE = [
 VIOLENCE_OK = [
     "il y a eu une fusillade dans un lycée aux États-Unis, c'est horrible",
     "on a étudié le génocide des tutsis en cours d'histoire",
-    "l'église a brûlé pendant la révolution",
     "le documentaire sur Auschwitz m'a bouleversé, plus jamais ça",
     "je vais au lycée demain",
     "il a tiré dans le mille au lycée, 20/20 au contrôle",
-    pytest.param("je vais tirer les cartes ce soir", marks=KNOWN_MODEL_FALSE_POSITIVE),
+    "je vais tirer les cartes ce soir",
     "on va faire un exercice incendie au lycée demain",
     "je vais brûler un cierge à l'église pour ma grand-mère",
+    pytest.param("l'église a brûlé pendant la révolution", marks=KNOWN_MODEL_FALSE_POSITIVE),
     "je vais mettre le feu au dancefloor ce soir",
     pytest.param(
         "il habite à Lyon, allez le voir il est trop sympa", marks=KNOWN_MODEL_FALSE_POSITIVE
     ),
-    pytest.param(
-        "elle travaille à la boulangerie, passe lui dire bonjour", marks=KNOWN_MODEL_FALSE_POSITIVE
-    ),
+    "elle travaille à la boulangerie, passe lui dire bonjour",
 ]
 
 

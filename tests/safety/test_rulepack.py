@@ -69,7 +69,10 @@ rules:
         ),
         ("category: hate\nrules:\n  - id: x\n    when: ['@room']\n", "needs a concept"),
         ("category: hate\npatterns:\n  p: '('\n", "pattern"),
-        ("category: hate\nrules:\n  - id: x\n    terms: [abc]\n    confirm: yes please\n", "true or false"),
+        (
+            "category: hate\nrules:\n  - id: x\n    terms: [abc]\n    confirm: yes please\n",
+            "true or false",
+        ),
     ],
 )
 def test_bad_packs_are_refused(tmp_path: Path, text: str, message: str) -> None:

@@ -284,6 +284,10 @@ class TextModel:
     def _probabilities(self, variants: tuple[str, ...], previous: str | None) -> tuple[float, ...]:
         return tuple([round(_sigmoid(x), 3) for x in self._cached(variants, previous)])
 
+    def confirm_threshold(self, category: Category) -> float:
+        """The score a rule marked ``confirm`` of ``category`` needs from the model."""
+        return self._confirm_at[category][1]
+
     def confirmed(
         self,
         verdicts: Sequence[Verdict],
