@@ -3,7 +3,8 @@ browser, entry signals on their address prefix and device, room states; and undo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, or_, select, update
@@ -41,7 +42,15 @@ class SanctionWrite:
     room_state: RoomState | None = None
 
 
-async def apply(db: Database, write: SanctionWrite) -> Case | None:
+async def apply(
+    db: Database,
+    write: SanctionWrite,
+    flushed: Callable[[], Awaitable[None]] | None = None,
+) -> Case | None:
+    """Write the decision in one transaction. With ``flushed``: once every row is
+    flushed (constraints checked, audit chain extended), the commit is started and
+    ``flushed`` runs while it is under way (the durable fsync is then not in front of
+    the caller's work); the commit is awaited in any case and its failure raised."""
     sanction = write.sanction
     async with db.session() as s:
         case = await s.get(Case, sanction.case_id) if sanction.case_id else None
@@ -66,8 +75,15 @@ async def apply(db: Database, write: SanctionWrite) -> Case | None:
             await s.merge(signal)
         if write.room_state is not None:
             await s.merge(write.room_state)
-        await audit.append_in(s, write.entry)
-        await s.commit()
+        await audit.append_in(s, write.entry)  # flushes
+        if flushed is None:
+            await s.commit()
+            return case
+        commit = asyncio.ensure_future(s.commit())
+        try:
+            await flushed()
+        finally:
+            await commit
     return case
 
 
