@@ -50,7 +50,9 @@ async def apply(
     """Write the decision in one transaction. With ``flushed``: once every row is
     flushed (constraints checked, audit chain extended), the commit is started and
     ``flushed`` runs while it is under way (the durable fsync is then not in front of
-    the caller's work); the commit is awaited in any case and its failure raised."""
+    the caller's work); the commit is awaited in any case and its failure raised.
+    ``flushed`` must not use the database: this session holds SQLite's one connection
+    until the commit is done."""
     sanction = write.sanction
     async with db.session() as s:
         case = await s.get(Case, sanction.case_id) if sanction.case_id else None
