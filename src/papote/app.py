@@ -32,6 +32,7 @@ from papote.actions import (
     notice_mail,
     room_state,
     room_watch,
+    sanction_ends,
 )
 from papote.actions.presence import cancel_timers, run_heartbeat
 from papote.actions.ratelimit import RateLimits
@@ -188,6 +189,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         asyncio.create_task(maintenance.run_node_watch(svc), name="node-watch"),
         asyncio.create_task(media_runtime.run_hashlist_refresh(svc), name="hash-lists"),
         asyncio.create_task(notice_mail.run_mail_outbox(svc), name="notice-mail"),
+        asyncio.create_task(sanction_ends.run_sanction_ends(svc), name="sanction-ends"),
     ]
     # Start-up objects (postal data, rule automaton, modules) live as long as the process:
     # out of the collector's sight, the pauses during large fan-outs get shorter.

@@ -56,6 +56,10 @@ class Settings(BaseSettings):
 
     history_retention_days: int = Field(default=30, ge=1)
     purge_interval_s: int = Field(default=3600, ge=10)
+    # how often each node looks for temporary sanctions that ran out (their end is told)
+    sanction_end_check_s: float = Field(default=5.0, gt=0)
+    # the shortest mute, kick or ban staff may give (tests shorten it to see the end)
+    min_sanction_s: int = Field(default=60, ge=1)
     resume_grace_s: int = Field(default=120, ge=5)  # a token outlives its last connection
     presence_linger_s: float = Field(default=15.0, ge=0)  # offline is announced after this
     presence_batch_s: float = Field(default=1.0, ge=0, le=10)  # presence diffs gathered this long

@@ -39,6 +39,9 @@ MESSAGES_FR: dict[str, str] = {
     "unauthorized": "Session inconnue ou expirée. Reconnecte-toi.",
     "not_found": "Introuvable.",
     "method_not_allowed": "Méthode non permise.",
+    "not_recorded": "La décision n'a pas pu être enregistrée\u00a0: elle a été annulée aussitôt "
+    "et la personne a été prévenue de la levée. Rien n'a changé dans le dossier\u202f; réessaie "
+    "dans un instant.",
     "bad_credentials": "Nom, mot de passe ou code à usage unique incorrect.",
     "internal": "Une erreur interne est survenue. Réessaie dans un instant.",
     "unavailable": "Le service est momentanément indisponible\u00a0: rien n'a été enregistré. "

@@ -7,6 +7,7 @@ from __future__ import annotations
 from papote.actions.services import Services
 from papote.realtime.broker import Envelope
 from papote.store import notices as notice_store
+from papote.store import sanctions as sanction_store
 
 
 async def tell_person(svc: Services, user_id: str, frame: str, *, keep: bool = False) -> None:
@@ -18,3 +19,12 @@ async def tell_person(svc: Services, user_id: str, frame: str, *, keep: bool = F
         await svc.broker.publish(Envelope(f"user:{user_id}", frame))
     if keep or not online:
         await notice_store.push_outbox(svc.db, user_id, frame, svc.clock())
+
+
+async def earlier_sessions(svc: Services, user_id: str, browser_key: str) -> list[str]:
+    """The other sessions this browser entered with, not connected now."""
+    return [
+        u
+        for u in await sanction_store.users_of_browser(svc.db, browser_key)
+        if u != user_id and not svc.hub.is_online(u)
+    ]

@@ -12,10 +12,12 @@ who share them. Every sanction can be undone (``do_undo``), by staff or by an ap
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from papote.actions.entry_bans import ban_keys, signal_rows
+from papote.actions.errors import ActionError
 from papote.actions.legal import on_legal_case
 from papote.actions.outbox import tell_person
 from papote.actions.release import GIVEN_BACK, deliver_again, tell_removed
@@ -31,6 +33,7 @@ from papote.store.cases import new_id
 from papote.store.models import AuditLog, Case, CaseEvent, Message, Sanction
 from papote.store.sanctions import SanctionWrite, UndoWrite
 
+log = logging.getLogger(__name__)
 PERSON_ACTIONS = ("dismiss", "warn", "delete", "mute", "kick", "ban", "suspend")
 SUSPENSION_MS = 30 * 86_400_000  # a suspension pending review lasts at most this long
 CLOSE_BANNED = 4003
@@ -166,8 +169,8 @@ async def do_sanction(svc: Services, spec: SanctionSpec) -> Sanction:
         write.user_status = "banned" if spec.action == "ban" else "suspended"
         write.bans = await ban_keys(svc, spec.user_id, sanction)
         write.signals = await signal_rows(svc, spec.user_id, now)
-    await sanction_store.apply(svc.db, write)
-    await _take_effect(svc, sanction)
+    await _record_and_reach(svc, write)
+    await _after_commit(svc, sanction)
     if held and spec.message is not None:
         if spec.action == "dismiss":
             await deliver_again(svc, spec.message.id, was_held=True)
@@ -201,11 +204,54 @@ async def remove_from_room(svc: Services, user_id: str, room_id: str) -> None:
     )
 
 
-async def _take_effect(svc: Services, sanction: Sanction) -> None:
-    """The person's frame first (the decision is committed), then the rest: a kick's
-    room departures and a takedown each cost a database round trip that the sanctioned
-    person's screen need not wait for."""
-    await _reach_person(svc, sanction)
+async def _record_and_reach(svc: Services, write: SanctionWrite) -> None:
+    """Store the decision and reach the person while its commit is under way.
+
+    The person's frame and the enforcement on every node (``_reach_person``) are
+    published once the transaction's rows are flushed and its commit started, so the
+    durable commit (an fsync with SQLite's ``synchronous=FULL``) is not in front of the
+    frame. The commit is then awaited: if it fails, what was published is reversed on
+    every node (the sanction lifted, the person told) and the moderator gets
+    ``not_recorded``; no sanction stands without its record, statement and audit entry.
+    """
+    sanction = write.sanction
+    if sanction.user_id is None or sanction.action not in PERSON_ACTIONS[1:]:
+        await sanction_store.apply(svc.db, write)  # nobody's screen waits for it
+        return
+    reached = False
+
+    async def reach() -> None:
+        nonlocal reached
+        reached = True
+        await _reach_person(svc, sanction)
+
+    try:
+        await sanction_store.apply(svc.db, write, reach)
+    except Exception as exc:
+        log.error(
+            "sanction %s (%s on %s) not recorded, reversing it: %r",
+            sanction.id,
+            sanction.action,
+            sanction.user_id,
+            exc,
+        )
+        await _reverse_unrecorded(svc, sanction)
+        raise ActionError("not_recorded", status=503) from exc
+
+
+async def _reverse_unrecorded(svc: Services, sanction: Sanction) -> None:
+    """A published sanction whose commit failed: lifted everywhere, the person told.
+    Each step is tried even if another fails (the database may be the broken part)."""
+    for step in (_lift, _tell_lifted):
+        try:
+            await step(svc, sanction)
+        except Exception:
+            log.exception("reversing unrecorded sanction %s: %s failed", sanction.id, step)
+
+
+async def _after_commit(svc: Services, sanction: Sanction) -> None:
+    """What follows the person's frame once the decision is committed: a kick's room
+    departures and a takedown each cost a database round trip."""
     if sanction.message_id and sanction.action in ("delete", "ban", "suspend"):
         await takedown(svc, sanction.message_id)
     if sanction.user_id and sanction.action == "kick":
@@ -326,8 +372,13 @@ async def _lift(svc: Services, sanction: Sanction) -> None:
         return
     if user_id is None:
         return
-    if sanction.action == "mute":
-        await _session_fields(svc, user_id, {"muted_until": 0})
+    if sanction.action == "mute":  # another mute may still run
+        try:
+            still = await muted_until(svc, user_id)
+        except Exception:
+            log.exception("lifting mute %s: its other mutes unread", sanction.id)
+            still = 0
+        await _session_fields(svc, user_id, {"muted_until": still})
     elif sanction.action in ("ban", "suspend"):
         await _session_fields(svc, user_id, {"status": "active"})
 

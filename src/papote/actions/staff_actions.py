@@ -72,7 +72,7 @@ def _int_or_none(value: Any, name: str, low: int, high: int) -> int | None:
     return value
 
 
-def check_action(payload: Any, allowed: tuple[str, ...]) -> ActionRequest:
+def check_action(payload: Any, allowed: tuple[str, ...], min_duration_s: int = 60) -> ActionRequest:
     if not isinstance(payload, dict):
         raise ActionError("bad_request")
     action = payload.get("action")
@@ -84,7 +84,7 @@ def check_action(payload: Any, allowed: tuple[str, ...]) -> ActionRequest:
     note = payload.get("note") or ""
     if not isinstance(note, str) or len(note) > MAX_NOTE:
         raise ActionError("bad_request", f"« note »\u00a0: {MAX_NOTE} caractères au plus.")
-    duration = _int_or_none(payload.get("duration_s"), "duration_s", 60, MAX_DURATION_S)
+    duration = _int_or_none(payload.get("duration_s"), "duration_s", min_duration_s, MAX_DURATION_S)
     version = _int_or_none(payload.get("version"), "version", 0, 2**31)
     all_of_author = payload.get("all_of_author", False)
     if not isinstance(all_of_author, bool):
@@ -99,7 +99,7 @@ async def do_case_action(
     # the case and where it came from in one round trip: the person waits for the
     # decision's commit, and every query before it is time before their frame
     case, source = await check_case_source(svc, staff, case_id)
-    req = check_action(payload, PERSON_ACTIONS)
+    req = check_action(payload, PERSON_ACTIONS, svc.settings.min_sanction_s)
     if req.version is not None and req.version != case.version:
         raise ActionError("conflict", "Le dossier a changé\u00a0: recharge-le.", status=409)
     if case.claimed_by not in (None, staff.name):
@@ -250,7 +250,7 @@ async def do_room_action(
     room = svc.rooms.get(room_id) if isinstance(room_id, str) else None
     if room is None:
         raise ActionError("not_found", "Ce salon n'existe pas.", status=404)
-    req = check_action(payload, ROOM_ACTIONS)
+    req = check_action(payload, ROOM_ACTIONS, svc.settings.min_sanction_s)
     slow_s = _int_or_none(payload.get("slow_s"), "slow_s", 5, 3600) or 30
     now = svc.clock()
     until = now + req.duration_s * 1000 if req.duration_s else None

@@ -24,6 +24,7 @@ from papote.actions.entry_bans import (
     recent_ban_signal,
 )
 from papote.actions.errors import MESSAGES_FR, ActionError, unavailable
+from papote.actions.sanction_ends import carry_to_new_session
 from papote.actions.services import Services
 from papote.actions.views import own_user, room_json
 from papote.api.guard import check_state_change
@@ -141,6 +142,7 @@ async def create_session(request: Request) -> Response:
         if key is not None:
             signals = {h: request.headers.get(h, "") for h in SIGNAL_HEADERS}
             await do_remember_browser(svc, user.id, key, client_ip(request), signals)
+            await carry_to_new_session(svc, user.id, key)  # told while the old one was away
     except ActionError as exc:
         response = error_response(exc)
     else:

@@ -386,10 +386,13 @@ class Sanction(Base):
     # The message's state when the decision was taken (delivered, held, removed): undoing
     # the decision gives back what it took, and only that.
     message_state_before: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    # When a temporary sanction ran out and the person was told (actions/sanction_ends.py).
+    ended_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     __table_args__ = (
         Index("ix_sanctions_user", "user_id", "created_at"),
         Index("ix_sanctions_created", "created_at"),
+        Index("ix_sanctions_until", "until"),
     )
 
 

@@ -3,9 +3,9 @@ people who are not connected."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from papote.store import audit
 from papote.store.db import Database
@@ -123,6 +123,18 @@ async def push_outbox(db: Database, user_id: str, frame: str, now: int) -> None:
     async with db.session() as s:
         s.add(Outbox(user_id=user_id, frame=frame, created_at=now))
         await s.commit()
+
+
+async def move_outbox(db: Database, from_ids: Sequence[str], to_id: str) -> int:
+    """Give the frames kept for earlier sessions to a new one (the same browser)."""
+    if not from_ids:
+        return 0
+    async with db.session() as s:
+        done = await s.execute(
+            update(Outbox).where(Outbox.user_id.in_(list(from_ids))).values(user_id=to_id)
+        )
+        await s.commit()
+        return int(done.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def pop_outbox(db: Database, user_id: str) -> list[str]:

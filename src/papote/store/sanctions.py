@@ -3,10 +3,11 @@ browser, entry signals on their address prefix and device, room states; and undo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select, true, update
 
 from papote.store import audit
 from papote.store.cases import record_decision
@@ -41,7 +42,17 @@ class SanctionWrite:
     room_state: RoomState | None = None
 
 
-async def apply(db: Database, write: SanctionWrite) -> Case | None:
+async def apply(
+    db: Database,
+    write: SanctionWrite,
+    flushed: Callable[[], Awaitable[None]] | None = None,
+) -> Case | None:
+    """Write the decision in one transaction. With ``flushed``: once every row is
+    flushed (constraints checked, audit chain extended), the commit is started and
+    ``flushed`` runs while it is under way (the durable fsync is then not in front of
+    the caller's work); the commit is awaited in any case and its failure raised.
+    ``flushed`` must not use the database: this session holds SQLite's one connection
+    until the commit is done."""
     sanction = write.sanction
     async with db.session() as s:
         case = await s.get(Case, sanction.case_id) if sanction.case_id else None
@@ -66,8 +77,15 @@ async def apply(db: Database, write: SanctionWrite) -> Case | None:
             await s.merge(signal)
         if write.room_state is not None:
             await s.merge(write.room_state)
-        await audit.append_in(s, write.entry)
-        await s.commit()
+        await audit.append_in(s, write.entry)  # flushes
+        if flushed is None:
+            await s.commit()
+            return case
+        commit = asyncio.ensure_future(s.commit())
+        try:
+            await flushed()
+        finally:
+            await commit
     return case
 
 
@@ -141,6 +159,53 @@ async def active_of_user(db: Database, user_id: str, now: int) -> list[Sanction]
             )
         )
         return list(rows.scalars())
+
+
+ENDING = ("mute", "ban", "suspend")  # the temporary sanctions whose end is told
+
+
+async def ended_due(
+    db: Database, now: int, *, user_ids: Sequence[str] | None = None, limit: int = 200
+) -> list[Sanction]:
+    """Temporary sanctions that ran out (not undone) and whose end was not told yet."""
+    mine = Sanction.user_id.in_(list(user_ids)) if user_ids is not None else true()
+    async with db.session() as s:
+        rows = await s.execute(
+            select(Sanction)
+            .where(
+                mine,
+                Sanction.until.is_not(None),
+                Sanction.until <= now,
+                Sanction.ended_at.is_(None),
+                Sanction.revoked_at.is_(None),
+                Sanction.action.in_(ENDING),
+            )
+            .order_by(Sanction.until)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
+
+async def claim_end(db: Database, sanction: Sanction, now: int, *, reactivate: bool) -> bool:
+    """Mark the end told; True for the one node that marked it. With ``reactivate`` the
+    session becomes active again (a ban or suspension over, none other running)."""
+    async with db.session() as s:
+        done = await s.execute(
+            update(Sanction)
+            .where(Sanction.id == sanction.id, Sanction.ended_at.is_(None))
+            .values(ended_at=now)
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            await s.rollback()
+            return False
+        if reactivate and sanction.user_id:
+            await s.execute(
+                update(User)
+                .where(User.id == sanction.user_id, User.status.in_(["banned", "suspended"]))
+                .values(status="active")
+            )
+        await s.commit()
+        return True
 
 
 async def latest_of_users(db: Database, user_ids: Sequence[str]) -> Sanction | None:
