@@ -29,17 +29,17 @@ SEALED = Path(__file__).resolve().parents[1] / "corpus" / "sealed"
 # grooming bar towards people with no sign of a minor): s1 0.749 / 0.716 / 5.9%;
 # conversations 0.798 / 0.781 / 5.6%; forum 0.728 / 1.0 (5) / 1.1%; hate 0.703 / - /
 # 13.3% (docs/moderation.md, "Figures"). Fifth round (2026-12-02), rules + text-v5 + conv-v2
-# with the rules the model must confirm: s1 0.764 / 0.705 / 1.2%; conversations 0.798 /
-# 0.822 / 4.7%; forum 0.711 / 1.0 (5) / 0.0%; hate 0.699 / - / 9.7%; and the fresh s3
-# sets, written apart this round: chat 0.770 / 0.764 / 2.3% (text-v4 + conv-v1 before:
-# 0.711 / 0.657 / 8.5%), conversations 0.694 / 0.798 / 2.5% (before: 0.670 / 0.768 / 4.0%).
+# with the rules the model must confirm: s1 0.761 / 0.705 / 1.8%; conversations 0.798 /
+# 0.822 / 5.6%; forum 0.705 / 1.0 (5) / 0.0%; hate 0.727 / - / 10.7%; and the fresh s3
+# sets, written apart this round: chat 0.767 / 0.764 / 2.9% (text-v4 + conv-v1 before:
+# 0.711 / 0.657 / 8.5%), conversations 0.692 / 0.798 / 3.0% (before: 0.670 / 0.768 / 4.0%).
 FLOORS: dict[str, tuple[float, float, float]] = {
-    "s1-heldout_chat.jsonl.gz": (0.74, 0.68, 0.03),
-    "s2-conversations.jsonl.gz": (0.77, 0.79, 0.065),
-    "s2-forum_toxicity.jsonl.gz": (0.69, 0.60, 0.02),
-    "s2-hate_functional.jsonl.gz": (0.67, 0.0, 0.12),
-    "s3-chat.jsonl.gz": (0.75, 0.74, 0.04),
-    "s3-conversations.jsonl.gz": (0.67, 0.77, 0.045),
+    "s1-heldout_chat.jsonl.gz": (0.74, 0.68, 0.035),
+    "s2-conversations.jsonl.gz": (0.77, 0.79, 0.07),
+    "s2-forum_toxicity.jsonl.gz": (0.68, 0.60, 0.02),
+    "s2-hate_functional.jsonl.gz": (0.70, 0.0, 0.13),
+    "s3-chat.jsonl.gz": (0.745, 0.74, 0.045),
+    "s3-conversations.jsonl.gz": (0.67, 0.77, 0.05),
 }
 # issue 8: recall >= 0.85, child safety/grooming/sexual violence stopped >= 0.9, benign <= 5%
 TARGETS = (0.85, 0.9, 0.05)
