@@ -178,9 +178,14 @@ async def remember_browser(db: Database, row: SessionBrowser) -> None:
     """Durable before it returns, with the entries of the same moment (batch.py)."""
 
     async def commit(batch: Sequence[SessionBrowser]) -> None:
+        rows = {one.user_id: one for one in batch}  # the last of a session wins
         async with db.session() as s:
-            for one in batch:
-                await s.merge(one)
+            query = select(SessionBrowser).where(SessionBrowser.user_id.in_(rows))
+            for known in (await s.execute(query)).scalars():  # one query, not one per row
+                new = rows.pop(known.user_id)
+                known.browser_key, known.device_key = new.browser_key, new.device_key
+                known.prefix_key, known.created_at = new.prefix_key, new.created_at
+            s.add_all(rows.values())
             await s.commit()
 
     await db.group_commit("session_browsers", commit).add(row)
