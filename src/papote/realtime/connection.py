@@ -140,6 +140,13 @@ class Connection:
         self._ready.set()
         return True
 
+    def push_many(self, frames: list[str], wire: bytes) -> bool:
+        """Queue several frames whose bytes, joined, are ``wire`` (a batch built once for
+        many recipients): one item on the raw path, frame by frame otherwise."""
+        if self._raw is not None:
+            return self.push("", wire) if frames else True
+        return all(self.push(frame) for frame in frames)
+
     def close_soon(self, code: int = 1000, reason: str = "", *, abort: bool = False) -> None:
         """Close after the frames already queued have been sent; with ``abort`` (an
         abusive client), drop the socket right after the close frame instead of
