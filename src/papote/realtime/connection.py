@@ -75,6 +75,32 @@ def frame_bytes(frame: str) -> int:
 
 
 class Connection:
+    # thousands live at once: no per-instance dict
+    __slots__ = (
+        "transport",
+        "user_id",
+        "seat",
+        "opened",
+        "closed",
+        "_dropped",
+        "queued_bytes",
+        "_queue_max",
+        "_queue_bytes",
+        "_stall_s",
+        "_loop",
+        "_hangup",
+        "_raw",
+        "_pending",
+        "_flush_due",
+        "_written",
+        "_stall_timer",
+        "_drained_mark",
+        "_writer",
+        "_items",
+        "_ready",
+        "__weakref__",
+    )
+
     def __init__(
         self,
         transport: Transport,
