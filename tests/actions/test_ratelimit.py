@@ -25,8 +25,11 @@ async def _pattern(storage: MemoryStorage) -> list[bool]:
 
 
 async def test_the_same_counts_as_limits_own_storage() -> None:
-    theirs, ours = await asyncio.gather(_pattern(MemoryStorage()), _pattern(SweptMemoryStorage()))
+    storage = MemoryStorage()
+    theirs, ours = await asyncio.gather(_pattern(storage), _pattern(SweptMemoryStorage()))
     assert ours == theirs == [True, True, True, False, True, False, True, True, True, False]
+    if storage.timer is not None:  # limits' own sweep must not outlive the test
+        storage.timer.cancel()
 
 
 async def test_the_sweep_makes_no_thread_hop_and_forgets_what_expired(monkeypatch) -> None:
