@@ -49,31 +49,27 @@ async def expire_stale(db: Database, *, now: int, idle_ms: int) -> list[str]:
 
 async def live_pseudo_owner(db: Database, pseudo_key: str) -> User | None:
     """Who holds a pseudo now; a moment's entries ask in one query (batch.py)."""
-
-    async def run(keys: Sequence[str]) -> list[User | None]:
-        async with db.session() as s:
-            result = await s.execute(
-                select(User).where(User.pseudo_key.in_(set(keys)), User.ended_at.is_(None))
-            )
-            found = {u.pseudo_key: u for u in result.scalars()}
-        return [found.get(k) for k in keys]
-
-    return await db.grouped("users_by_pseudo", run).add(pseudo_key)
+    return await _live_by(db, "pseudo_key", pseudo_key)
 
 
 async def by_token(db: Database, token_hash: str) -> User | None:
     """The live session of a token; a moment's lookups (a reconnect storm's hellos) go
     to the database in one query (batch.py)."""
+    return await _live_by(db, "token_hash", token_hash)
 
-    async def run(hashes: Sequence[str]) -> list[User | None]:
+
+async def _live_by(db: Database, field: str, value: str) -> User | None:
+    """The live session whose unique ``field`` is ``value``, asked with the others of
+    the moment."""
+
+    async def run(values: Sequence[str]) -> list[User | None]:
+        column = getattr(User, field)
         async with db.session() as s:
-            result = await s.execute(
-                select(User).where(User.token_hash.in_(set(hashes)), User.ended_at.is_(None))
-            )
-            found = {u.token_hash: u for u in result.scalars()}
-        return [found.get(h) for h in hashes]
+            query = select(User).where(column.in_(set(values)), User.ended_at.is_(None))
+            found = {getattr(u, field): u for u in (await s.execute(query)).scalars()}
+        return [found.get(v) for v in values]
 
-    return await db.grouped("users_by_token", run).add(token_hash)
+    return await db.grouped(f"live_users_by_{field}", run).add(value)
 
 
 async def by_id(db: Database, user_id: str) -> User | None:
