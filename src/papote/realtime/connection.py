@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import weakref
 from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
@@ -72,6 +73,41 @@ class QueueBounds:
 def frame_bytes(frame: str) -> int:
     """The UTF-8 size of a frame; O(1) for the usual all-ASCII frame."""
     return len(frame) if frame.isascii() else len(frame.encode())
+
+
+class _Due:
+    """The connections of one loop with frames to write: one callback per loop iteration
+    writes them all, instead of a ``call_soon`` per connection (a Handle each: in a
+    reconnect storm every arrival's ``member_joined`` reaches hundreds of members)."""
+
+    __slots__ = ("_conns", "_loop")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._conns: list[Connection] = []
+
+    def add(self, conn: Connection) -> None:
+        if not self._conns:
+            self._loop.call_soon(self._run)
+        self._conns.append(conn)
+
+    def _run(self) -> None:
+        conns, self._conns = self._conns, []
+        for conn in conns:
+            try:
+                conn._flush()
+            except Exception:  # one broken socket must not leave the others unwritten
+                log.exception("flush failed", extra={"user": conn.user_id})
+
+
+_DUE: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Due] = weakref.WeakKeyDictionary()
+
+
+def _due_on(loop: asyncio.AbstractEventLoop) -> _Due:
+    due = _DUE.get(loop)
+    if due is None:
+        due = _DUE[loop] = _Due(loop)
+    return due
 
 
 class Connection:
@@ -155,7 +191,7 @@ class Connection:
             self.queued_bytes += size
             if not self._flush_due:  # one write per connection per loop iteration
                 self._flush_due = True
-                self._loop.call_soon(self._flush)
+                _due_on(self._loop).add(self)
             return True
         size = frame_bytes(frame)
         if len(self._items) >= self._queue_max or self.queued_bytes + size > self._queue_bytes:
