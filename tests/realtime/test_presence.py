@@ -11,6 +11,7 @@ from papote.realtime.broker import Envelope
 from papote.realtime.connection import Connection
 from papote.realtime.hub import Hub
 from papote.realtime.presence import Watch
+from tests.realtime.test_connection import RawTransport
 from tests.realtime.test_hub import FakeTransport, user
 
 LYON = "Auvergne-Rhône-Alpes"
@@ -105,3 +106,53 @@ async def test_a_user_gone_from_the_node_is_forgotten() -> None:
     hub.detach(conn)
     await _connect(hub, "new")
     assert hub.presence.watchers_of(user("new"), "online") == set()
+
+
+async def test_a_storm_of_arrivals_reaches_each_watcher_in_one_push_in_order() -> None:
+    """A batch of arrivals: each change judged per list, each watcher one raw item with
+    the frames for them in the batch's order; nobody hears of themself; a private peer
+    in another region hears of their peer too; a narrower list hears only its own."""
+    hub = Hub(presence_batch_s=60.0)
+    streams = {}
+    for uid, region in (("old1", "Île-de-France"), ("old2", "Île-de-France"), ("lyon", LYON)):
+        transport = RawTransport()
+        hub.attach(Connection(transport, uid), set())
+        hub.directory[uid] = replace(user(uid), region=region)
+        streams[uid] = transport.stream
+    hub.presence.look_at("old2", Watch(region="Île-de-France", gender="femme"))
+    hub.presence.add_peer("lyon", "new3")
+    arrivals = [("new1", "homme"), ("new2", "femme"), ("new3", "homme")]
+    for uid, gender in arrivals:
+        transport = RawTransport()
+        hub.attach(Connection(transport, uid), set())
+        who = replace(user(uid), gender=gender)
+        control = {"op": "online", "node": "n", "user": who.to_json()}
+        await hub.deliver(Envelope("presence", sender=uid, control=control))
+        streams[uid] = transport.stream
+    hub.presence.flush()
+    await asyncio.sleep(0)
+
+    def heard(uid: str) -> list[str]:
+        assert len(streams[uid].writes) <= 1  # one write for the whole batch
+        data = b"".join(streams[uid].writes)
+        return [json.loads(f)["user"]["id"] for f in _texts(data)]
+
+    assert heard("old1") == ["new1", "new2", "new3"]
+    assert heard("old2") == ["new2"]
+    assert heard("lyon") == ["new3"]
+    assert heard("new1") == ["new2", "new3"]
+    assert heard("new3") == ["new1", "new2"]
+
+
+def _texts(data: bytes) -> list[str]:
+    """The payloads of unmasked server text frames laid end to end."""
+    out = []
+    while data:
+        size, at = data[1] & 0x7F, 2
+        if size == 126:
+            size, at = int.from_bytes(data[2:4], "big"), 4
+        elif size == 127:
+            size, at = int.from_bytes(data[2:10], "big"), 10
+        out.append(data[at : at + size].decode())
+        data = data[at + size :]
+    return out

@@ -7,14 +7,14 @@ import asyncio
 from collections.abc import Sequence
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from papote.settings import Settings
-from papote.store import messages
+from papote.store import messages, notices, rooms, sanctions, social, users
 from papote.store.batch import GroupCommit
 from papote.store.db import Database
 from papote.store.migrate import upgrade
-from papote.store.models import Message
+from papote.store.models import Message, RoomMember, Sanction, User
 
 
 async def test_items_of_one_moment_share_one_commit_and_wait_for_it() -> None:
@@ -109,3 +109,98 @@ async def test_batches_are_bounded(n: int) -> None:
     batch: GroupCommit[int] = GroupCommit("test", commit, max_items=256)
     await asyncio.gather(*(batch.add(i) for i in range(n)))
     assert sum(sizes) == n and max(sizes) <= 256
+
+
+def _user(i: int) -> User:
+    return User(
+        id=f"u{i:05d}",
+        pseudo=f"p{i}",
+        pseudo_key=f"p{i}",
+        token_hash=f"t{i}",
+        age=30,
+        gender="femme",
+        postal_code="75001",
+        city="Paris",
+        department="75",
+        region="Île-de-France",
+        created_at=1,
+        last_seen=1,
+    )
+
+
+async def test_a_storm_of_hellos_reads_in_one_query_per_kind(tmp_path) -> None:
+    """by_token, sanctions, blocks and the outbox: a moment's lookups in one SELECT each,
+    each caller with its own answer (revoked and expired sanctions left out by its own
+    clock; an outbox emptied once even if one person opens two sockets at once)."""
+    settings = Settings(data_dir=tmp_path)
+    upgrade(settings)
+    db = Database(settings.db_url)
+    for i in range(40):
+        await users.create_user(db, _user(i))
+    await social.block(db, "u00001", "u00002", now=1)
+    await notices.push_outbox(db, "u00003", "frame-a", 1)
+    await notices.push_outbox(db, "u00003", "frame-b", 2)
+    async with db.session() as s:
+        for sid, until, revoked in (("s1", None, None), ("s2", 500, None), ("s3", None, 9)):
+            s.add(
+                Sanction(
+                    id=sid,
+                    user_id="u00004",
+                    action="mute",
+                    category="spam",
+                    until=until,
+                    decided_by="test",
+                    created_at=1,
+                    revoked_at=revoked,
+                )
+            )
+        await s.commit()
+    selects: list[str] = []
+    event.listen(
+        db.engine.sync_engine,
+        "before_cursor_execute",
+        lambda _c, _cur, stmt, *_a: selects.append(stmt) if stmt.startswith("SELECT") else None,
+    )
+    found = await asyncio.gather(
+        *(users.by_token(db, f"t{i}") for i in range(40)), users.by_token(db, "nope")
+    )
+    assert [u.id if u else None for u in found] == [f"u{i:05d}" for i in range(40)] + [None]
+    blocked = await asyncio.gather(*(social.blocked_by(db, f"u{i:05d}") for i in range(40)))
+    assert blocked[1] == {"u00002"} and not any(b for i, b in enumerate(blocked) if i != 1)
+    popped = await asyncio.gather(
+        *(notices.pop_outbox(db, u) for u in ("u00003", "u00003", "u00005"))
+    )
+    assert popped == [["frame-a", "frame-b"], [], []]
+    assert await notices.pop_outbox(db, "u00003") == []
+    active = await asyncio.gather(
+        sanctions.active_of_user(db, "u00004", 100),
+        sanctions.active_of_user(db, "u00004", 600),
+        sanctions.active_of_user(db, "u00005", 100),
+    )
+    assert [sorted(s.id for s in a) for a in active] == [["s1", "s2"], ["s1"], []]
+    assert len(selects) == 5  # users, blocks, outbox twice (two moments), sanctions
+    await db.close()
+
+
+async def test_joins_of_a_moment_are_stored_in_one_transaction(tmp_path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    upgrade(settings)
+    db = Database(settings.db_url)
+    await rooms.add_member(db, "general", "u1", now=1)
+    commits = []
+    event.listen(db.engine.sync_engine, "commit", lambda conn: commits.append(1))
+    # a member already, twice in the same moment, and new ones: all stored once
+    await asyncio.gather(
+        *(rooms.add_member(db, "general", u, now=2) for u in ("u1", "u2", "u2", "u3")),
+        rooms.add_member(db, "paris", "u1", now=2),
+    )
+    assert len(commits) == 1
+    async with db.session() as s:
+        rows = await s.execute(select(RoomMember.room_id, RoomMember.user_id))
+        assert sorted(rows) == [
+            ("general", "u1"),
+            ("general", "u2"),
+            ("general", "u3"),
+            ("paris", "u1"),
+        ]
+    await db.close()

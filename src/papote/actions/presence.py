@@ -36,7 +36,7 @@ async def do_disconnect(svc: Services, conn: Connection) -> None:
     if remaining:
         return
     try:
-        await users.touch(svc.db, [conn.user_id], now=svc.clock())
+        await users.touch_grouped(svc.db, conn.user_id, now=svc.clock())
     except Exception:  # the store is down: going offline must not depend on it
         log.warning("presence: last_seen not saved", extra={"user": conn.user_id})
     if svc.settings.presence_linger_s <= 0:

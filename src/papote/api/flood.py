@@ -49,7 +49,7 @@ class FloodGuard:
         self._window_s = window_s
         self._sleep = sleep
         self._clock = clock
-        self._over: deque[float] = deque()
+        self._over: deque[float] | None = None  # made at the first excess (memory)
 
     async def admit(self, cost: int) -> Admission:
         """Charge a frame's cost; over the budget, slow down, then refuse or close."""
@@ -57,10 +57,13 @@ class FloodGuard:
             return Admission.OK
         OVER_BUDGET.inc()
         now = self._clock()
-        self._over.append(now)
-        while self._over and now - self._over[0] > self._window_s:
-            self._over.popleft()
-        if len(self._over) >= self._close_after:
+        over = self._over
+        if over is None:
+            over = self._over = deque()
+        over.append(now)
+        while over and now - over[0] > self._window_s:
+            over.popleft()
+        if len(over) >= self._close_after:
             FLOOD_CLOSED.inc()
             return Admission.CLOSE
         await self._sleep(self._fakelag_s)  # slow the flood down first

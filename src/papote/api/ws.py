@@ -193,6 +193,8 @@ async def _serve(
             strikes = 0
         if aftermath is not None:
             await aftermath()
+        # not kept while the socket idles: a join's reply lists the room (~8 KiB each)
+        reply = aftermath = frame = raw = None
 
 
 async def _dispatch(

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import weakref
 from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
@@ -74,7 +75,68 @@ def frame_bytes(frame: str) -> int:
     return len(frame) if frame.isascii() else len(frame.encode())
 
 
+class _Due:
+    """The connections of one loop with frames to write: one callback per loop iteration
+    writes them all, instead of a ``call_soon`` per connection (a Handle each: in a
+    reconnect storm every arrival's ``member_joined`` reaches hundreds of members)."""
+
+    __slots__ = ("_conns", "_loop")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._conns: list[Connection] = []
+
+    def add(self, conn: Connection) -> None:
+        if not self._conns:
+            self._loop.call_soon(self._run)
+        self._conns.append(conn)
+
+    def _run(self) -> None:
+        conns, self._conns = self._conns, []
+        for conn in conns:
+            try:
+                conn._flush()
+            except Exception:  # one broken socket must not leave the others unwritten
+                log.exception("flush failed", extra={"user": conn.user_id})
+
+
+_DUE: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Due] = weakref.WeakKeyDictionary()
+
+
+def _due_on(loop: asyncio.AbstractEventLoop) -> _Due:
+    due = _DUE.get(loop)
+    if due is None:
+        due = _DUE[loop] = _Due(loop)
+    return due
+
+
 class Connection:
+    # thousands live at once: no per-instance dict
+    __slots__ = (
+        "__weakref__",
+        "_drained_mark",
+        "_dropped",
+        "_flush_due",
+        "_hangup",
+        "_items",
+        "_loop",
+        "_pending",
+        "_queue_bytes",
+        "_queue_max",
+        "_raw",
+        "_ready",
+        "_stall_s",
+        "_stall_timer",
+        "_writer",
+        "_written",
+        "closed",
+        "opened",
+        "queued_bytes",
+        "seat",
+        "transport",
+        "user_id",
+    )
+
     def __init__(
         self,
         transport: Transport,
@@ -129,7 +191,7 @@ class Connection:
             self.queued_bytes += size
             if not self._flush_due:  # one write per connection per loop iteration
                 self._flush_due = True
-                self._loop.call_soon(self._flush)
+                _due_on(self._loop).add(self)
             return True
         size = frame_bytes(frame)
         if len(self._items) >= self._queue_max or self.queued_bytes + size > self._queue_bytes:
@@ -139,6 +201,13 @@ class Connection:
         self.queued_bytes += size
         self._ready.set()
         return True
+
+    def push_many(self, frames: list[str], wire: bytes) -> bool:
+        """Queue several frames whose bytes, joined, are ``wire`` (a batch built once for
+        many recipients): one item on the raw path, frame by frame otherwise."""
+        if self._raw is not None:
+            return self.push("", wire) if frames else True
+        return all(self.push(frame) for frame in frames)
 
     def close_soon(self, code: int = 1000, reason: str = "", *, abort: bool = False) -> None:
         """Close after the frames already queued have been sent; with ``abort`` (an

@@ -8,7 +8,7 @@ every recipient (Ergo's MessageCache habit). Reply frames to a request (``ack``,
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 import orjson
@@ -29,7 +29,16 @@ class PublicUser:
     verified_adult: bool
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # by hand, not dataclasses.asdict (a deep copy): a join lists every member
+        return {
+            "id": self.id,
+            "pseudo": self.pseudo,
+            "age": self.age,
+            "gender": self.gender,
+            "city": self.city,
+            "region": self.region,
+            "verified_adult": self.verified_adult,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,7 @@ class Hub:
         self.node_seen: dict[str, float] = {}  # node -> when it last said it is alive
         self.control_handlers: dict[str, ControlHandler] = {}
         self.presence = PresenceBatch(
-            self.send_local, self.conns.keys, self._region_of, self.is_member, presence_batch_s
+            self.send_batch, self.conns.keys, self._region_of, self.is_member, presence_batch_s
         )
 
     def _region_of(self, user_id: str) -> str | None:
@@ -75,6 +75,11 @@ class Hub:
     def send_local(self, user_id: str, frame: str, wire: bytes | None = None) -> None:
         for conn in tuple(self.conns.get(user_id, ())):
             conn.push(frame, wire)
+
+    def send_batch(self, user_id: str, frames: list[str], wire: bytes) -> None:
+        """Several frames in one push (``wire``: their bytes joined)."""
+        for conn in tuple(self.conns.get(user_id, ())):
+            conn.push_many(frames, wire)
 
     # -- cluster state -------------------------------------------------------
     def member_count(self, room_id: str) -> int:

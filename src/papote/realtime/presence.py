@@ -19,7 +19,8 @@ from papote.realtime.events import PresenceEvent, PublicUser
 from papote.realtime.wire import text_frame
 
 Status = Literal["online", "offline"]
-Send = Callable[[str, str, bytes], None]  # (local user id, frame, its bytes)
+# (local user id, the frames of one batch for them, their bytes joined)
+Send = Callable[[str, list[str], bytes], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,22 +120,67 @@ class PresenceBatch:
             self._timer = asyncio.get_running_loop().call_later(self.interval_s, self.flush)
 
     def flush(self) -> int:
-        """Send the pending changes to those who look at them; returns frames queued."""
+        """Send the pending changes to those who look at them; returns frames queued.
+
+        Each change is encoded once and judged once per distinct list (most people
+        watch their region's default list), and each watcher gets the batch's frames
+        for them in one push: in a reconnect storm a batch holds hundreds of arrivals
+        for thousands of watchers (docs/benchmarks.md)."""
         self._timer = None
         pending, self._pending = self._pending, {}
         if not pending:
             return 0
         self._sync()
+        changes = list(pending.values())
+        frames = [PresenceEvent(user, status).encode() for user, status in changes]
+        wires = [text_frame(frame) for frame in frames]
+        by_watch = self._by_watch()
+        heard: dict[Watch, list[int]] = {}
+        extra: dict[str, list[int]] = {}  # private peers, and watchers who changed
+        for i, (user, status) in enumerate(changes):
+            for key in (user.region, None):
+                for watch in by_watch.get(key, {}):
+                    in_room = watch.room is None or (
+                        status == "offline" or self._in_room(watch.room, user.id)
+                    )
+                    if watch.shows(user, in_room):
+                        heard.setdefault(watch, []).append(i)
+            for peer in self._peers.get(user.id, ()):
+                extra.setdefault(peer, []).append(i)
+        for user, _ in changes:  # nobody hears of themself: judged one by one below
+            if user.id in self._watch:
+                extra.setdefault(user.id, [])
         sent = 0
-        for user, status in pending.values():
-            frame = PresenceEvent(user, status).encode()
-            wire = text_frame(frame)
-            for target in self.watchers_of(user, status):
-                self._send(target, frame, wire)
-                sent += 1
+        for watch, shown in heard.items():
+            joined = b"".join(wires[i] for i in shown)
+            batch = [frames[i] for i in shown]
+            for target in by_watch[watch.region][watch]:
+                if target not in extra:
+                    self._send(target, batch, joined)
+                    sent += len(shown)
+        for target, more in extra.items():
+            own = set(more)
+            looks_at = self._watch.get(target)
+            if looks_at is not None:
+                own.update(heard.get(looks_at, ()))
+            own -= {i for i, (user, _) in enumerate(changes) if user.id == target}
+            if own:
+                shown = sorted(own)
+                self._send(target, [frames[i] for i in shown], b"".join(wires[i] for i in shown))
+                sent += len(shown)
+        for user, status in changes:
             if status == "offline":
                 self._peers.pop(user.id, None)
         return sent
+
+    def _by_watch(self) -> dict[str | None, dict[Watch, list[str]]]:
+        """Local watchers grouped by their list, under the list's region."""
+        groups: dict[str | None, dict[Watch, list[str]]] = {}
+        for region, watchers in self._by_region.items():
+            lists = groups[region] = {}
+            for watcher in watchers:
+                lists.setdefault(self._watch[watcher], []).append(watcher)
+        return groups
 
     def watchers_of(self, user: PublicUser, status: Status) -> set[str]:
         """The local users who hear of ``user``'s change: their list shows them, or

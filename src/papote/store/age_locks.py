@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 
 from papote.store.db import Database
+from papote.store.keyed import first_in_force
 from papote.store.models import AgeGateLock
 
 
@@ -24,11 +25,7 @@ class SqlAgeGateStore:
             await s.commit()
 
     async def is_locked(self, keys: Sequence[str], now: int) -> bool:
-        async with self._db.session() as s:
-            count = await s.execute(
-                select(func.count()).where(AgeGateLock.key.in_(list(keys)), AgeGateLock.until > now)
-            )
-            return bool(count.scalar_one())
+        return await first_in_force(self._db, AgeGateLock, keys, now) is not None
 
     async def unlock(self, keys: Sequence[str]) -> None:
         async with self._db.session() as s:

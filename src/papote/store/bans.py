@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
-
 from papote.store.db import Database
+from papote.store.keyed import first_in_force
 from papote.store.models import Ban
 
 
 async def active_ban(db: Database, keys: Sequence[str], now: int) -> Ban | None:
-    async with db.session() as s:
-        rows = await s.execute(
-            select(Ban).where(Ban.key.in_(list(keys)), or_(Ban.until.is_(None), Ban.until > now))
-        )
-        return rows.scalars().first()
+    return await first_in_force(db, Ban, keys, now)
 
 
 async def add(db: Database, ban: Ban) -> None:

@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from papote.store.batch import Commit, GroupCommit
+from papote.store.batch import Commit, GroupCommit, Grouped, Run
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -62,13 +63,21 @@ class Database:
         self.engine = create_engine(url)
         self.session = session_factory(self.engine)
         event.listen(self.engine.sync_engine, "before_cursor_execute", _count_statement)
-        self._batches: dict[str, GroupCommit[Any]] = {}
+        self._batches: dict[str, Grouped[Any, Any]] = {}
 
-    def group_commit(self, what: str, commit: Commit[T]) -> GroupCommit[T]:
+    def group_commit(self, what: str, commit: Commit[T]) -> Grouped[T, None]:
         """The group committer of one kind of write (batch.py), made on first use."""
         batch = self._batches.get(what)
         if batch is None:
             batch = self._batches[what] = GroupCommit(what, commit)
+        return batch
+
+    def grouped(self, what: str, run: Run[T, R]) -> Grouped[T, R]:
+        """The grouped caller of one kind of read (batch.py): a moment's lookups in one
+        query, each caller given its own answer. Made on first use."""
+        batch = self._batches.get(what)
+        if batch is None:
+            batch = self._batches[what] = Grouped(what, run)
         return batch
 
     @property

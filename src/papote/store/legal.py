@@ -12,9 +12,17 @@ from papote.store.models import AuditLog, ConnectionLog, EvidencePackage, LegalH
 
 
 async def log_connection(db: Database, ts: int, prefix_key: str, user_id: str) -> None:
-    async with db.session() as s:
-        s.add(ConnectionLog(ts=ts, prefix_key=prefix_key, user_id=user_id))
-        await s.commit()
+    """Durable before it returns, in one transaction with the connections of the same
+    moment (group commit, batch.py)."""
+
+    async def commit(batch: Sequence[ConnectionLog]) -> None:
+        async with db.session() as s:
+            s.add_all(batch)
+            await s.commit()
+
+    await db.group_commit("connection_log", commit).add(
+        ConnectionLog(ts=ts, prefix_key=prefix_key, user_id=user_id)
+    )
 
 
 async def connections_of(db: Database, user_id: str) -> list[ConnectionLog]:

@@ -138,13 +138,20 @@ async def move_outbox(db: Database, from_ids: Sequence[str], to_id: str) -> int:
 
 
 async def pop_outbox(db: Database, user_id: str) -> list[str]:
-    async with db.session() as s:
-        rows = list(
-            (
-                await s.execute(select(Outbox).where(Outbox.user_id == user_id).order_by(Outbox.id))
-            ).scalars()
-        )
-        if rows:
-            await s.execute(delete(Outbox).where(Outbox.id.in_([r.id for r in rows])))
-            await s.commit()
-        return [r.frame for r in rows]
+    """Take what waits for a person (read and deleted in one transaction). A moment's
+    hellos take theirs in one query (batch.py); two sockets of one person in the same
+    batch: the first gets the frames, once."""
+
+    async def run(user_ids: Sequence[str]) -> list[list[str]]:
+        frames: dict[str, list[str]] = {u: [] for u in user_ids}
+        async with db.session() as s:
+            query = select(Outbox).where(Outbox.user_id.in_(frames)).order_by(Outbox.id)
+            rows = list((await s.execute(query)).scalars())
+            if rows:
+                await s.execute(delete(Outbox).where(Outbox.id.in_([r.id for r in rows])))
+                await s.commit()
+        for row in rows:
+            frames[row.user_id].append(row.frame)
+        return [frames.pop(u, []) for u in user_ids]
+
+    return await db.grouped("outbox_pop", run).add(user_id)

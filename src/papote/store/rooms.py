@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -46,13 +46,31 @@ async def all_rooms(db: Database) -> list[Room]:
 
 
 async def add_member(db: Database, room_id: str, user_id: str, *, now: int) -> None:
-    async with db.session() as s:
-        if await s.get(RoomMember, (room_id, user_id)) is None:
-            s.add(RoomMember(room_id=room_id, user_id=user_id, joined_at=now))
+    """Durable before it returns, in one transaction with the joins of the same moment
+    (group commit, batch.py); joining twice is not an error."""
+
+    async def commit(batch: Sequence[RoomMember]) -> None:
+        wanted = {(m.room_id, m.user_id): m for m in batch}
+        async with db.session() as s:
+            users = {m.user_id for m in batch}
+            rows = await s.execute(
+                select(RoomMember.room_id, RoomMember.user_id).where(RoomMember.user_id.in_(users))
+            )
+            for room, user in rows:
+                wanted.pop((room, user), None)
+            if not wanted:
+                return
+            s.add_all(wanted.values())
             try:
                 await s.commit()
             except IntegrityError:
                 await s.rollback()
+                if len(batch) > 1:
+                    raise  # retried one by one (batch.py): the others are stored
+
+    await db.group_commit("room_members", commit).add(
+        RoomMember(room_id=room_id, user_id=user_id, joined_at=now)
+    )
 
 
 async def remove_member(db: Database, room_id: str, user_id: str) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import delete, or_, select, true, update
 from papote.store import audit
 from papote.store.cases import record_decision
 from papote.store.db import Database
+from papote.store.keyed import first_in_force
 from papote.store.models import (
     AuditLog,
     Ban,
@@ -150,15 +151,25 @@ async def revoke(db: Database, undo: UndoWrite) -> Sanction | None:
 
 
 async def active_of_user(db: Database, user_id: str, now: int) -> list[Sanction]:
-    async with db.session() as s:
-        rows = await s.execute(
-            select(Sanction).where(
-                Sanction.user_id == user_id,
-                Sanction.revoked_at.is_(None),
-                or_(Sanction.until.is_(None), Sanction.until > now),
+    """The sanctions in force on a session; a moment's questions (the hellos and joins of
+    a reconnect storm) go to the database in one query (batch.py)."""
+
+    async def run(asked: Sequence[tuple[str, int]]) -> list[list[Sanction]]:
+        async with db.session() as s:
+            rows = await s.execute(
+                select(Sanction).where(
+                    Sanction.user_id.in_({uid for uid, _ in asked}),
+                    Sanction.revoked_at.is_(None),
+                    or_(Sanction.until.is_(None), Sanction.until > min(t for _, t in asked)),
+                )
             )
-        )
-        return list(rows.scalars())
+            found = list(rows.scalars())
+        return [
+            [x for x in found if x.user_id == uid and (x.until is None or x.until > t)]
+            for uid, t in asked
+        ]
+
+    return await db.grouped("sanctions_active", run).add((user_id, now))
 
 
 ENDING = ("mute", "ban", "suspend")  # the temporary sanctions whose end is told
@@ -229,9 +240,20 @@ async def latest_of_users(db: Database, user_ids: Sequence[str]) -> Sanction | N
 
 
 async def remember_browser(db: Database, row: SessionBrowser) -> None:
-    async with db.session() as s:
-        await s.merge(row)
-        await s.commit()
+    """Durable before it returns, with the entries of the same moment (batch.py)."""
+
+    async def commit(batch: Sequence[SessionBrowser]) -> None:
+        rows = {one.user_id: one for one in batch}  # the last of a session wins
+        async with db.session() as s:
+            query = select(SessionBrowser).where(SessionBrowser.user_id.in_(rows))
+            for known in (await s.execute(query)).scalars():  # one query, not one per row
+                new = rows.pop(known.user_id)
+                known.browser_key, known.device_key = new.browser_key, new.device_key
+                known.prefix_key, known.created_at = new.prefix_key, new.created_at
+            s.add_all(rows.values())
+            await s.commit()
+
+    await db.group_commit("session_browsers", commit).add(row)
 
 
 async def browser_of(db: Database, user_id: str) -> SessionBrowser | None:
@@ -248,14 +270,7 @@ async def users_of_browser(db: Database, browser_key: str) -> list[str]:
 
 
 async def signal_active(db: Database, keys: Sequence[str], now: int) -> bool:
-    keys = [k for k in keys if k]
-    if not keys:
-        return False
-    async with db.session() as s:
-        found = await s.scalar(
-            select(EntrySignal.key).where(EntrySignal.key.in_(keys), EntrySignal.until > now)
-        )
-        return found is not None
+    return await first_in_force(db, EntrySignal, keys, now) is not None
 
 
 async def purge_browsers(db: Database, before: int, now: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -28,9 +30,19 @@ async def unblock(db: Database, blocker: str, blocked: str) -> None:
 
 
 async def blocked_by(db: Database, blocker: str) -> set[str]:
-    async with db.session() as s:
-        rows = await s.execute(select(Block.blocked_id).where(Block.blocker_id == blocker))
-        return {r[0] for r in rows}
+    """Whom a person blocks; a moment's hellos ask in one query (batch.py)."""
+
+    async def run(blockers: Sequence[str]) -> list[set[str]]:
+        found: dict[str, set[str]] = {b: set() for b in blockers}
+        async with db.session() as s:
+            rows = await s.execute(
+                select(Block.blocker_id, Block.blocked_id).where(Block.blocker_id.in_(found))
+            )
+            for who, whom in rows:
+                found[who].add(whom)
+        return [set(found[b]) for b in blockers]
+
+    return await db.grouped("blocked_by", run).add(blocker)
 
 
 async def either_blocks(db: Database, a: str, b: str) -> bool:

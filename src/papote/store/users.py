@@ -16,13 +16,19 @@ class PseudoTaken(Exception):
 
 
 async def create_user(db: Database, user: User) -> User:
-    """Insert a new session; the partial unique index enforces live-pseudo uniqueness."""
-    async with db.session() as s:
-        s.add(user)
-        try:
+    """Insert a new session; the partial unique index enforces live-pseudo uniqueness.
+    Durable before it returns, in one transaction with the entries of the same moment
+    (group commit, batch.py: a pseudo taken twice fails alone)."""
+
+    async def commit(batch: Sequence[User]) -> None:
+        async with db.session() as s:
+            s.add_all(batch)
             await s.commit()
-        except IntegrityError as exc:
-            raise PseudoTaken(user.pseudo) from exc
+
+    try:
+        await db.group_commit("users", commit).add(user)
+    except IntegrityError as exc:
+        raise PseudoTaken(user.pseudo) from exc
     return user
 
 
@@ -42,19 +48,28 @@ async def expire_stale(db: Database, *, now: int, idle_ms: int) -> list[str]:
 
 
 async def live_pseudo_owner(db: Database, pseudo_key: str) -> User | None:
-    async with db.session() as s:
-        result = await s.execute(
-            select(User).where(User.pseudo_key == pseudo_key, User.ended_at.is_(None))
-        )
-        return result.scalar_one_or_none()
+    """Who holds a pseudo now; a moment's entries ask in one query (batch.py)."""
+    return await _live_by(db, "pseudo_key", pseudo_key)
 
 
 async def by_token(db: Database, token_hash: str) -> User | None:
-    async with db.session() as s:
-        result = await s.execute(
-            select(User).where(User.token_hash == token_hash, User.ended_at.is_(None))
-        )
-        return result.scalar_one_or_none()
+    """The live session of a token; a moment's lookups (a reconnect storm's hellos) go
+    to the database in one query (batch.py)."""
+    return await _live_by(db, "token_hash", token_hash)
+
+
+async def _live_by(db: Database, field: str, value: str) -> User | None:
+    """The live session whose unique ``field`` is ``value``, asked with the others of
+    the moment."""
+
+    async def run(values: Sequence[str]) -> list[User | None]:
+        column = getattr(User, field)
+        async with db.session() as s:
+            query = select(User).where(column.in_(set(values)), User.ended_at.is_(None))
+            found = {getattr(u, field): u for u in (await s.execute(query)).scalars()}
+        return [found.get(v) for v in values]
+
+    return await db.grouped(f"live_users_by_{field}", run).add(value)
 
 
 async def by_id(db: Database, user_id: str) -> User | None:

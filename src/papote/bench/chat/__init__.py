@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--connections", type=int, default=10000, help="storm: connections")
     p.add_argument("--seconds", type=float, default=60.0, help="storm: over how long")
+    p.add_argument(
+        "--hold", type=float, default=0.0, help="storm: seconds idle after, then RSS measured"
+    )
     p.add_argument("--no-kill", dest="kill", action="store_false", help="two-nodes: no kill")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", default="var/bench", help="folder for the JSON and the plot")

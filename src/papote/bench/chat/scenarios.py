@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import random
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -129,8 +130,13 @@ def big_room(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
     return {"runs": runs, "ratios": _ratios(runs, args.members)}
 
 
+# A storm is people coming back with the tokens they hold (a restart): their entry is
+# set-up, and its time must not run out their tokens' grace before they connect.
+STORM_ENV = {"PAPOTE_RESUME_GRACE_S": "900"}
+
+
 def storm(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
-    subject = PapoteNode.start()
+    subject = PapoteNode.start(STORM_ENV)
     session = Session(subject, args.workers, args.seed)
     try:
         users = list(range(args.connections))
@@ -140,7 +146,13 @@ def storm(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
         rng = random.Random(args.seed)
         rate = args.connections / args.seconds
         progress(f"{entry['entered']} connections in {args.seconds} s ({rate:.0f}/s)")
+        rss0 = subject.rss_kib()
         connect = session.connect({i: [rng.choice(rooms)] for i in users}, rate=rate)
+        if args.hold > 0:
+            progress(f"the connections stay idle for {args.hold} s")
+            time.sleep(args.hold)
+            welcomed = max(1, connect["welcomed"])
+            connect["idle_rss_per_connection_kib"] = round((subject.rss_kib() - rss0) / welcomed, 1)
         progress("one message in each room, to check the connections are live")
         step = session.step(min(50.0, len(rooms) * 2.0), 2.0)
         tally = session.tally()
