@@ -337,7 +337,8 @@ async def test_dev_issuer_cli_end_to_end(tmp_path: Path) -> None:
     for trusted in (public, jwk):
         assurance = AgeAssurance(JwsAgeVerifier({"dev": trusted}, store), nonces)
         nonce = assurance.new_nonce("s", now)
-        issued = _cli("issue", "--key", str(private), "--issuer", "dev", "--nonce", nonce)
+        # "--nonce=" form: a base64url nonce may start with "-" (argparse would read an option)
+        issued = _cli("issue", "--key", str(private), "--issuer", "dev", f"--nonce={nonce}")
         assert issued.returncode == 0 and "DEVELOPMENT ISSUER" in issued.stderr
         result = await assurance.check(issued.stdout.strip(), nonce=nonce, session_id="s", now=now)
         assert result.issuer == "dev" and result.expires_at - result.issued_at == 600

@@ -145,7 +145,11 @@ def _parser() -> argparse.ArgumentParser:
     issue = sub.add_parser("issue", help="print a signed over-18 attestation")
     issue.add_argument("--key", required=True, help="private key PEM (Ed25519 or P-256)")
     issue.add_argument("--issuer", required=True, help="issuer id, as configured in Papote")
-    issue.add_argument("--nonce", required=True, help="the nonce Papote gave the session")
+    issue.add_argument(
+        "--nonce",
+        required=True,
+        help="the nonce Papote gave the session (write --nonce=VALUE: it may start with -)",
+    )
     issue.add_argument("--ttl", type=int, default=600, help="lifetime in seconds (600)")
     issue.add_argument("--not-adult", action="store_true", help='attest "over18": false')
     issue.set_defaults(run=_issue)
