@@ -42,16 +42,23 @@ def two_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_thresholds_are_chosen_on_lines_of_writers_the_model_never_saw(
     two_sources: Path, tmp_path: Path
 ) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "papote.cli", "moderation", "train", "--data", str(two_sources),
-         "--out", str(tmp_path), "--version", "text-test", "--copies", "0"],
-        capture_output=True, text=True, timeout=300, check=True,
-    )  # fmt: skip
-    assert "out of source: team_v1" in proc.stdout and "out of source: writer_d" in proc.stdout
-    assert "out of source, pooled (thresholds chosen here" in proc.stdout
-    report = json.loads((tmp_path / "text-test.json").read_text())["evaluation"]
+    reports = []
+    for jobs in ("2", "1"):  # the out-of-source fits in parallel or one by one: same model
+        out = tmp_path / f"jobs{jobs}"
+        proc = subprocess.run(
+            [sys.executable, "-m", "papote.cli", "moderation", "train", "--data",
+             str(two_sources), "--out", str(out), "--version", "text-test", "--copies", "0",
+             "--jobs", jobs],
+            capture_output=True, text=True, timeout=300, check=True,
+        )  # fmt: skip
+        assert "out of source: team_v1" in proc.stdout and "out of source: writer_d" in proc.stdout
+        assert "out of source, pooled (thresholds chosen here" in proc.stdout
+        meta = json.loads((out / "text-test.json").read_text())
+        reports.append((meta["thresholds"], meta["evaluation"]))
+    report = reports[0][1]
     assert report["thresholds_chosen_on"] == "out-of-source lines of 2 sources"
     assert set(report["cross_source"]) == {"team_v1", "writer_d"}
+    assert reports[0] == reports[1]
 
 
 def test_train_command_end_to_end_on_a_sample(sample_data: Path, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ extra (scikit-learn): ``uv sync --extra train``. See docs/moderation.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import itertools
 import multiprocessing
@@ -33,6 +34,7 @@ from papote.safety.text.features import CHAR_SIZES
 from papote.safety.training.conversation_fit import summary, train_conversation_model
 from papote.safety.training.data import LABELS, Example, load_sources
 from papote.safety.training.fit import (
+    Fitted,
     choose_thresholds,
     docs_of,
     export_arrays,
@@ -82,19 +84,23 @@ def write_split_files(examples: Sequence[Example], root: Path, out: Path) -> Non
 _EXAMPLES: list[Example] = []
 
 
+def _fit(examples: Sequence[Example], args: argparse.Namespace, copies: int) -> Fitted:
+    """The text model fitted on ``examples`` with the command's settings."""
+    return fit(
+        examples,
+        c=args.c,
+        context=args.context,
+        copies=copies,
+        seed=args.seed,
+        analyzer=sized_features(args.char_sizes),
+    )
+
+
 def _scored_without(source: str, args: argparse.Namespace) -> npt.NDArray[np.float64]:
     """The scores of ``source``'s examples by a model fitted without its author."""
     rest = [e for e in _EXAMPLES if e.source != source and e.split != "test"]
     held = [e for e in _EXAMPLES if e.source == source]
-    fitted = fit(
-        rest,
-        c=args.c,
-        context=args.context,
-        copies=args.fold_copies,
-        seed=args.seed,
-        analyzer=sized_features(args.char_sizes),
-    )
-    return fitted.predict(docs_of(held, args.context))
+    return _fit(rest, args, args.fold_copies).predict(docs_of(held, args.context))
 
 
 def out_of_source(
@@ -110,16 +116,15 @@ def out_of_source(
         return out
     _EXAMPLES[:] = examples
     try:
-        if args.jobs > 1:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(args.jobs, mp_context=context) as pool:
-                scores = pool.map(_scored_without, wanted, itertools.repeat(args))
-                for source, p in zip(wanted, scores, strict=True):
-                    out[source] = ([e for e in examples if e.source == source], p)
-                    print(f"  out of source: {source} ({len(p)} examples) scored", flush=True)
-        else:
-            for source in wanted:
-                p = _scored_without(source, args)
+        with (
+            ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("fork"))
+            if args.jobs > 1
+            else contextlib.nullcontext() as pool
+        ):
+            run = pool.map if pool is not None else map
+            for source, p in zip(
+                wanted, run(_scored_without, wanted, itertools.repeat(args)), strict=True
+            ):
                 out[source] = ([e for e in examples if e.source == source], p)
                 print(f"  out of source: {source} ({len(p)} examples) scored", flush=True)
     finally:
@@ -155,14 +160,7 @@ def train(args: argparse.Namespace) -> int:
     )
     print("labels: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
-    fitted = fit(
-        train_set,
-        c=args.c,
-        context=args.context,
-        copies=args.copies,
-        seed=args.seed,
-        analyzer=sized_features(args.char_sizes),
-    )
+    fitted = _fit(train_set, args, args.copies)
     p_val = fitted.predict(docs_of(validation, args.context))
     # Thresholds are chosen on out-of-source scores: each source's lines scored by a
     # model that never saw its author (the in-source validation split flatters the
