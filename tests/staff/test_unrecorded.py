@@ -57,6 +57,17 @@ def _act(server: ServerProcess, mod: str, case_id: str, action: str) -> Any:
     return staff_post(server, mod, f"/cases/{case_id}/actions", body)
 
 
+async def _act_refused(
+    server: ServerProcess, sql: asyncpg.Connection, mod: str, case_id: str, action: str
+) -> Any:
+    """The action while the database refuses to commit a sanction."""
+    await sql.execute(REFUSE)
+    try:
+        return _act(server, mod, case_id, action)
+    finally:
+        await sql.execute(ALLOW)
+
+
 async def _nothing_recorded(sql: asyncpg.Connection, sanction_id: str) -> None:
     assert await sql.fetchval("SELECT count(*) FROM sanctions WHERE id = $1", sanction_id) == 0
     audit = "SELECT count(*) FROM audit_log WHERE detail::text LIKE '%' || $1 || '%'"
@@ -66,11 +77,7 @@ async def _nothing_recorded(sql: asyncpg.Connection, sanction_id: str) -> None:
 async def test_a_mute_whose_commit_fails_is_lifted_and_told(pg_server, sql):
     mod = login(pg_server, add_staff(pg_server))
     a, b, case_id = await _reported(pg_server, mod, "je cherche un bon restaurant à Nantes")
-    await sql.execute(REFUSE)
-    try:
-        r = _act(pg_server, mod, case_id, "mute")
-    finally:
-        await sql.execute(ALLOW)
+    r = await _act_refused(pg_server, sql, mod, case_id, "mute")
     assert r.status_code == 503, r.text
     error = r.json()["error"]
     assert error["code"] == "not_recorded" and "annulée" in error["message"]
@@ -109,11 +116,7 @@ async def test_a_mute_whose_commit_fails_is_lifted_and_told(pg_server, sql):
 async def test_a_ban_whose_commit_fails_lets_the_person_back_in(pg_server, sql):
     mod = login(pg_server, add_staff(pg_server))
     a, b, case_id = await _reported(pg_server, mod, "qui a vu le match de rugby hier soir")
-    await sql.execute(REFUSE)
-    try:
-        r = _act(pg_server, mod, case_id, "ban")
-    finally:
-        await sql.execute(ALLOW)
+    r = await _act_refused(pg_server, sql, mod, case_id, "ban")
     assert r.status_code == 503 and r.json()["error"]["code"] == "not_recorded", r.text
     assert (await a.wait_type("sanction"))["action"] == "ban"
     assert await a.closed == 4003

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import fields, replace
 from typing import Any
 
@@ -122,13 +123,19 @@ async def purge_once(svc: Services) -> int:
     return removed
 
 
-async def run_purge(svc: Services) -> None:
+async def repeat(once: Callable[[], Awaitable[object]], every_s: float, what: str) -> None:
+    """Run ``once`` now and then every ``every_s`` seconds, for ever; a failure is logged
+    and the next round still runs."""
     while True:
         try:
-            await purge_once(svc)
+            await once()
         except Exception:
-            log.exception("purge failed")
-        await asyncio.sleep(svc.settings.purge_interval_s)
+            log.exception("%s failed", what)
+        await asyncio.sleep(every_s)
+
+
+async def run_purge(svc: Services) -> None:
+    await repeat(lambda: purge_once(svc), svc.settings.purge_interval_s, "purge")
 
 
 async def run_room_counts(svc: Services, every_s: float = 5.0) -> None:

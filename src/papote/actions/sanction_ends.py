@@ -11,17 +11,13 @@ connection, which a later session of the same browser inherits at entry
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
+from papote.actions.maintenance import repeat
 from papote.actions.outbox import earlier_sessions, tell_person
 from papote.actions.services import Services
 from papote.realtime.events import NoticeEvent
 from papote.store import notices as notice_store
 from papote.store import sanctions as sanction_store
 from papote.store.models import Sanction
-
-log = logging.getLogger(__name__)
 
 ENDED_FR = {
     "mute": "Ta mise en sourdine est terminée\u00a0: tu peux de nouveau écrire.",
@@ -76,9 +72,8 @@ async def carry_to_new_session(svc: Services, user_id: str, browser_key: str) ->
 
 
 async def run_sanction_ends(svc: Services) -> None:
-    while True:
-        try:
-            await end_due_once(svc)
-        except Exception:
-            log.exception("telling the ends of sanctions failed")
-        await asyncio.sleep(svc.settings.sanction_end_check_s)
+    await repeat(
+        lambda: end_due_once(svc),
+        svc.settings.sanction_end_check_s,
+        "telling the ends of sanctions",
+    )
