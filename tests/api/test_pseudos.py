@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import httpx
 import pytest
 
@@ -73,3 +75,24 @@ def test_insulting_or_sexual_pseudos_are_judged_by_the_engine(sqlite_server, pse
     r = post(sqlite_server, pseudo)
     assert r.status_code == 400, r.text
     assert r.json()["error"]["code"] == "pseudo_refused"
+
+
+def test_gibberish_pseudos_are_not_read_as_spam(sqlite_server):
+    """The learned model once held a third of "Page_hwgxgywh"-like names as spam: a name
+    advertises nothing without a handle, number or link, which only the rules find."""
+    draw = random.Random(8)
+    refused = []
+    for n in range(40):
+        suffix = "".join(draw.choice("bcfghjklmqrsvwxy") for _ in range(8))
+        pseudo = f"{['Page', 'Nour', 'Lea', 'Membre'][n % 4]}_{suffix}"[:20]
+        r = post(sqlite_server, pseudo)
+        if r.status_code != 201:
+            refused.append((pseudo, r.json()["error"]["code"]))
+    assert refused == []
+
+
+def test_an_insulting_pseudo_is_still_refused(sqlite_server):
+    for pseudo in ("NiqueTaMere", "salope69"):
+        r = post(sqlite_server, pseudo)
+        assert r.status_code == 400, r.text
+        assert r.json()["error"]["code"] == "pseudo_refused"

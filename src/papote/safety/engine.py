@@ -531,6 +531,20 @@ def install(pipeline: SafetyPipeline, engine: ModerationEngine, memory: Conversa
     async def judge_pseudo(ctx: EntryContext) -> Verdict:
         """A pseudo is read as a room message of its own: insults and sex stay out."""
         sender = Participant(id="entry", age=ctx.age)
-        return engine.judge(MessageContext(words_of(ctx.pseudo), "room", sender, room="entry"))
+        verdict = engine.judge(MessageContext(words_of(ctx.pseudo), "room", sender, room="entry"))
+        if _model_spam_only(verdict):
+            # The model reads spam as a message that advertises; a name advertises nothing
+            # without a handle, number or link, and those are the rules' evidence.
+            return ALLOW
+        return verdict
 
     pipeline.entries.register("pseudo", judge_pseudo)
+
+
+def _model_spam_only(verdict: Verdict) -> bool:
+    """True when only the learned model found spam, and nothing else was found."""
+    return (
+        verdict.categories == (Category.SPAM,)
+        and bool(verdict.evidence)
+        and all(item.startswith("model:") for item in verdict.evidence)
+    )
