@@ -15,7 +15,8 @@ from tests.wsclient import unique_pseudo
 
 FIELDS = ("pseudo", "age", "gender", "postal_code", "screen", "altcha", "attestation", "nonce")
 CODES = {  # every answer the entry documents (docs/protocol.md)
-    "invalid_pseudo", "pseudo_reserved", "pseudo_refused", "pseudo_taken", "invalid_age",
+    "invalid_pseudo", "pseudo_reserved", "pseudo_contact", "pseudo_refused", "pseudo_taken",
+    "invalid_age",
     "underage", "age_gate_locked", "invalid_gender", "invalid_postal_code", "bad_request",
     "challenge_required", "challenge_failed", "rate_limited", "banned", "invalid_attestation",
     "wrong_nonce", "expired", "replayed", "unknown_issuer", "bad_signature", "not_adult",

@@ -96,3 +96,20 @@ def test_an_insulting_pseudo_is_still_refused(sqlite_server):
         r = post(sqlite_server, pseudo)
         assert r.status_code == 400, r.text
         assert r.json()["error"]["code"] == "pseudo_refused"
+
+
+@pytest.mark.parametrize(
+    "pseudo",
+    ["jean0612345678", "Lola_Snap", "insta_lola92", "tg_bgdu93", "SebWhatsapp", "kik-mimi"],
+)
+def test_a_pseudo_that_gives_a_way_to_be_reached_elsewhere_is_refused(sqlite_server, pseudo):
+    r = post(sqlite_server, pseudo)
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["code"] == "pseudo_contact"
+    assert "Snap" in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("pseudo", ["Snapy", "Instable", "Seb1984", "Marie75011", "Kiki"])
+def test_names_near_a_network_or_with_a_year_are_fine(sqlite_server, pseudo):
+    r = post(sqlite_server, pseudo + "_" + unique_pseudo("")[-4:].replace("_", "x"))
+    assert r.status_code == 201, r.text

@@ -18,7 +18,7 @@ from papote.actions.services import Services
 from papote.actions.session import DEFAULT_DM_PREFS
 from papote.reference.places import Place
 from papote.safety.context import EntryContext
-from papote.safety.pseudonyms import is_reserved, pseudo_key
+from papote.safety.pseudonyms import advertises_contact, is_reserved, pseudo_key
 from papote.safety.verdict import Action, Category
 from papote.store import bans, browser_sessions, users
 from papote.store.models import User
@@ -59,6 +59,8 @@ def check_pseudo(value: Any) -> str:
         raise ActionError("invalid_pseudo")
     if is_reserved(pseudo):
         raise ActionError("pseudo_reserved")
+    if advertises_contact(pseudo):
+        raise ActionError("pseudo_contact")
     return pseudo
 
 

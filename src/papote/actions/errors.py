@@ -26,6 +26,8 @@ MESSAGES_FR: dict[str, str] = {
     "rate_limited": "Trop de tentatives en peu de temps. Patiente un instant puis réessaie.",
     "pseudo_reserved": "Ce pseudo est réservé à l'équipe de Papote ou lui ressemble trop. "
     "Choisis-en un autre.",
+    "pseudo_contact": "Un pseudo ne peut pas contenir de numéro de téléphone, d'adresse e-mail "
+    "ni de compte d'un autre réseau (Snap, Insta...). Choisis-en un autre.",
     "pseudo_refused": "Ce pseudo n'est pas accepté sur Papote (insulte ou contenu sexuel). "
     "Choisis-en un autre.",
     "challenge_required": "Beaucoup de personnes entrent en ce moment depuis ta connexion\u00a0: "

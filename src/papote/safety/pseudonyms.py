@@ -9,7 +9,10 @@ fonts once case is folded. The skeleton is the pseudo key of a live session: the
 database's unique index on it makes a look-alike ``pseudo_taken`` on every node.
 
 :func:`is_reserved` refuses the names of the service, its staff and its moderation,
-in any case, accent or look-alike form. See docs/security.md.
+in any case, accent or look-alike form. :func:`advertises_contact` refuses a pseudo that
+carries a way to be reached elsewhere (a phone number, an e-mail, a handle, a network's
+name), which everyone online would read: on Coco, "snap" pseudos drew people, minors
+among them, off the site. See docs/security.md.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ import unicodedata
 from functools import lru_cache
 
 from confusable_homoglyphs import confusables
+
+from papote.safety.text.detectors.personal_data import personal_data_features
+from papote.safety.text.normalise import normalise
 
 KEY_MAX = 40  # the column's width
 _MARKS = ("\u200e", "\u200f")
@@ -106,3 +112,32 @@ def is_reserved(pseudo: str) -> bool:
 def words_of(pseudo: str) -> str:
     """The pseudo as words, for the moderation engine: "GrosCon_69" -> "Gros Con 69"."""
     return re.sub(r"[_\-]+", " ", _CAMEL.sub(" ", pseudo)).strip()
+
+
+_CONTACT = frozenset({"$phone", "$premium_phone", "$email", "$handle"})
+# a network's name as a word of the pseudo ("Lola_Snap", "insta-seb"); "Snapy" is a name
+_NETWORK_WORDS = frozenset(
+    {
+        "snap",
+        "snapchat",
+        "insta",
+        "instagram",
+        "tiktok",
+        "telegram",
+        "whatsapp",
+        "discord",
+        "kik",
+        "skype",
+        "facebook",
+        "onlyfans",
+        "mym",
+    }
+)
+
+
+def advertises_contact(pseudo: str) -> bool:
+    """True when the pseudo gives a phone number, an e-mail or a handle, or names a network."""
+    folded = normalise(words_of(pseudo)).folded
+    if not _CONTACT.isdisjoint(personal_data_features(folded)):
+        return True
+    return not _NETWORK_WORDS.isdisjoint(re.split(r"[\s\d]+", folded))

@@ -12,6 +12,7 @@ const FIELD_OF_CODE = {
   invalid_pseudo: "pseudo",
   pseudo_taken: "pseudo",
   pseudo_reserved: "pseudo",
+  pseudo_contact: "pseudo",
   pseudo_refused: "pseudo",
   invalid_age: "age",
   underage: "age",

@@ -253,6 +253,7 @@ export const EN = {
 
 export const CODES_EN = {
   pseudo_reserved: "This nickname belongs to the Papote team or looks too much like it. Pick another one.",
+  pseudo_contact: "A nickname cannot contain a phone number, an e-mail address or an account on another network (Snap, Insta...). Pick another one.",
   pseudo_refused: "This nickname is not accepted on Papote (insult or sexual content). Pick another one.",
   challenge_required: "Many people are entering from your connection: your browser is running a quick automatic check.",
   challenge_failed: "The automatic check failed or expired. Please try again.",

@@ -256,6 +256,7 @@ export const FR = {
 // is shown for a code not listed here).
 export const CODES_FR = {
   pseudo_reserved: "Ce pseudo est réservé à l'équipe de Papote ou lui ressemble trop. Choisis-en un autre.",
+  pseudo_contact: "Un pseudo ne peut pas contenir de numéro de téléphone, d'adresse e-mail ni de compte d'un autre réseau (Snap, Insta...). Choisis-en un autre.",
   pseudo_refused: "Ce pseudo n'est pas accepté sur Papote (insulte ou contenu sexuel). Choisis-en un autre.",
   challenge_failed: "La vérification automatique n'a pas abouti ou a expiré. Réessaie.",
   invalid_pseudo: "Ce pseudo n'est pas valable : 3 à 20 lettres, chiffres, _ ou -.",
