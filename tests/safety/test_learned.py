@@ -180,3 +180,21 @@ def test_sexual_content_is_left_to_consenting_adults() -> None:
     )  # fmt: skip
     verdict = engine.judge(ctx)
     assert not any(e.startswith("model:") and "sexual_content" in e for e in verdict.evidence)
+
+
+def test_the_default_training_sources_are_the_served_models() -> None:
+    """data/moderation/ holds sources a candidate was trained on and that were not served
+    (writers ad and ae: text-v6, docs/moderation.md): by default the command trains on the
+    served model's sources again; `--sources all` takes every folder."""
+    from argparse import Namespace
+
+    from papote.safety.training.command import DATA_DIR, chosen_sources
+
+    meta = json.loads((MODELS_DIR / f"{DEFAULT_VERSION}.json").read_text())
+    served = chosen_sources(Namespace(sources=None, data=DATA_DIR))
+    assert served == sorted(meta["training"]["sources"])
+    folders = sorted(p.name for p in DATA_DIR.iterdir() if p.is_dir())
+    assert set(served) < set(folders)  # newer folders exist and are left out by default
+    assert chosen_sources(Namespace(sources=["all"], data=DATA_DIR)) is None
+    assert chosen_sources(Namespace(sources=["writer_d"], data=DATA_DIR)) == ["writer_d"]
+    assert chosen_sources(Namespace(sources=None, data=Path("/elsewhere"))) is None

@@ -4,7 +4,8 @@ Reproducible: the data is read in sorted order, the splits come from a stable ha
 each line's place, the augmentation and the solver use ``--seed``. Needs the ``train``
 extra (scikit-learn): ``uv sync --extra train``. See docs/moderation.md.
 
-    papote moderation train          # data/moderation -> safety/models/text-v5.*, conv-v2.json
+    papote moderation train          # the served text-v5.*, conv-v2.json again
+    papote moderation train --sources all --version text-v6 --out /tmp/v6  # every folder
     papote moderation train --sample 300 --out /tmp/m   # a quick run (tests)
     papote moderation compare                    # candidates on validation and cross-source
 """
@@ -146,9 +147,26 @@ def pooled(
     return chosen, np.vstack(rows)
 
 
+def served_sources() -> list[str]:
+    """The sources the shipped text model was trained on: data/moderation/ may hold newer
+    ones that a candidate was trained on and that were not served (docs/moderation.md)."""
+    meta = orjson.loads((MODELS_DIR / f"{DEFAULT_VERSION}.json").read_bytes())
+    return sorted(meta["training"]["sources"])
+
+
+def chosen_sources(args: argparse.Namespace) -> list[str] | None:
+    """``--sources all``: every folder; none given: the served model's, from its own data."""
+    if args.sources == ["all"]:
+        return None
+    if args.sources is None and args.data == DATA_DIR:
+        return served_sources()
+    named: list[str] | None = args.sources
+    return named
+
+
 def train(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    examples = harmful_or_benign(load_sources(args.data, args.sources))
+    examples = harmful_or_benign(load_sources(args.data, chosen_sources(args)))
     if args.sample:
         examples = random.Random(args.seed).sample(examples, min(args.sample, len(examples)))
         examples.sort(key=lambda e: e.group)
@@ -259,7 +277,12 @@ def main(argv: Sequence[str]) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train and export the text model")
     t.add_argument("--data", type=Path, default=DATA_DIR, help="folder of sources")
-    t.add_argument("--sources", nargs="*", help="only these sources (folder names)")
+    t.add_argument(
+        "--sources",
+        nargs="*",
+        help="only these sources (folder names); 'all' for every folder; default: the sources "
+        "of the served model when --data is data/moderation, else every folder",
+    )
     t.add_argument("--out", type=Path, default=MODELS_DIR, help="where the artefact goes")
     t.add_argument("--version", default=DEFAULT_VERSION)
     t.add_argument("--seed", type=int, default=7)
