@@ -33,13 +33,17 @@ SEALED = Path(__file__).resolve().parents[1] / "corpus" / "sealed"
 # 0.822 / 5.6%; forum 0.705 / 1.0 (5) / 0.0%; hate 0.727 / - / 10.7%; and the fresh s3
 # sets, written apart this round: chat 0.767 / 0.764 / 2.9% (text-v4 + conv-v1 before:
 # 0.711 / 0.657 / 8.5%), conversations 0.692 / 0.798 / 3.0% (before: 0.670 / 0.768 / 4.0%).
+# Sixth round: grooming, sexual violence and NCII reviewed from lower scores (learned.py
+# REVIEW_SHIFT 1.5, chosen on writers ad and ae and the engine's tests): s1 0.773 / 0.726 /
+# 2.1%; conversations 0.798 / 0.836 / 5.6%; forum unchanged; hate 0.727 / - / 11.7%; s3
+# chat 0.774 / 0.773 / 3.6%; s3 conversations 0.692 / 0.808 / 3.8%.
 FLOORS: dict[str, tuple[float, float, float]] = {
-    "s1-heldout_chat.jsonl.gz": (0.74, 0.68, 0.035),
-    "s2-conversations.jsonl.gz": (0.77, 0.79, 0.07),
+    "s1-heldout_chat.jsonl.gz": (0.755, 0.71, 0.035),
+    "s2-conversations.jsonl.gz": (0.78, 0.815, 0.07),
     "s2-forum_toxicity.jsonl.gz": (0.68, 0.60, 0.02),
     "s2-hate_functional.jsonl.gz": (0.70, 0.0, 0.13),
-    "s3-chat.jsonl.gz": (0.745, 0.74, 0.045),
-    "s3-conversations.jsonl.gz": (0.67, 0.77, 0.05),
+    "s3-chat.jsonl.gz": (0.755, 0.755, 0.05),
+    "s3-conversations.jsonl.gz": (0.67, 0.78, 0.05),
 }
 # issue 8: recall >= 0.85, child safety/grooming/sexual violence stopped >= 0.9, benign <= 5%
 TARGETS = (0.85, 0.9, 0.05)

@@ -48,6 +48,16 @@ SHORT_WORDS = 3
 # seen (writers s to w against text-v4, docs/moderation.md "Rules the model must
 # confirm"): 0.25 took benign flagged from 5.5% to 4.7% with recall unchanged
 CONFIRM_SHARE = 0.25
+# the review threshold of these categories lowered by this much in logit space (the alert
+# threshold, used once a minor is in sight, stays where training put it, or at the new
+# review threshold if that is lower): the thresholds the training chose weigh a miss and a
+# false alarm alike, while a missed grooming, sexual-violence or NCII message costs far
+# more. Chosen on development data text-v5 never saw (writers ad and ae, 3,549 lines;
+# docs/moderation.md, sixth round): most serious stopped 0.819 -> 0.846 and recall 0.739
+# -> 0.761 for benign flagged 5.2% -> 5.6% on those lines, whose benign half is full of the
+# words that mislead the model. 2.0 gained more there but held "venez à partir de minuit"
+# (tests/safety/test_engine.py); child safety was left alone (more false alarms per stop)
+REVIEW_SHIFT = {Category.GROOMING: 1.5, Category.SEXUAL_VIOLENCE: 1.5, Category.NCII: 1.5}
 CACHE_SIZE = 8192  # distinct (message, previous message) pairs whose scores are kept
 # names (engine context flags) under which explicit talk is welcome: no sexual_content
 _CONSENTED = frozenset({"@adult_room", "@recipient_explicit"})
@@ -107,6 +117,11 @@ class CategoryPolicy:
 
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
+
+
+def _shifted(threshold: float, shift: float) -> float:
+    """A probability threshold moved ``shift`` down in logit space."""
+    return threshold if not shift else _sigmoid(_logit(threshold) - shift)
 
 
 def _logit(p: float) -> float:
@@ -176,16 +191,18 @@ class TextModel:
         policies = []
         for name in labels:  # in the order of the weights' columns
             policy = meta["thresholds"][name]
+            shift = REVIEW_SHIFT.get(Category(name), 0.0)
+            review_at = _shifted(float(policy["review_at"]), shift)
             policies.append(
                 CategoryPolicy(
                     Category(name),
-                    float(policy["review_at"]),
+                    review_at,
                     Action[policy["review"].upper()],
                     float(policy["act_at"]),
                     Action[policy["act"].upper()],
-                    float(policy.get("alert_at", policy["review_at"])),
+                    min(float(policy.get("alert_at", policy["review_at"])), review_at),
                     float(policy.get("veto_at", 0.0)),
-                    CONFIRM_SHARE * float(policy["review_at"]),
+                    CONFIRM_SHARE * review_at,
                 )
             )
         return cls(

@@ -114,7 +114,9 @@ def words_of(pseudo: str) -> str:
     return re.sub(r"[_\-]+", " ", _CAMEL.sub(" ", pseudo)).strip()
 
 
-_CONTACT = frozenset({"$phone", "$premium_phone", "$email", "$handle"})
+# a handle needs a network named before it: the long names are words of _NETWORK_WORDS;
+# the detectors' short ones ("tg", "ig", "fb") come out of random letters split at capitals
+_CONTACT = frozenset({"$phone", "$premium_phone", "$email"})
 # a network's name as a word of the pseudo ("Lola_Snap", "insta-seb"); "Snapy" is a name
 _NETWORK_WORDS = frozenset(
     {
@@ -136,7 +138,7 @@ _NETWORK_WORDS = frozenset(
 
 
 def advertises_contact(pseudo: str) -> bool:
-    """True when the pseudo gives a phone number, an e-mail or a handle, or names a network."""
+    """True when the pseudo gives a phone number or an e-mail, or names a network."""
     folded = normalise(words_of(pseudo)).folded
     if not _CONTACT.isdisjoint(personal_data_features(folded)):
         return True
