@@ -98,7 +98,7 @@ class PicowsSocket(WSListener):
         elif kind is WSMsgType.CLOSE:
             payload = frame.get_payload_as_bytes()
             code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else NO_STATUS
-            self._peer_closed(code)
+            self._peer_closed(code, payload[2:])
 
     def on_ws_disconnected(self, transport: WSTransport) -> None:
         if self._gone is None:
@@ -194,14 +194,17 @@ class PicowsSocket(WSListener):
             self._ws.underlying_transport.pause_reading()
         self._wake()
 
-    def _peer_closed(self, code: int) -> None:
+    def _peer_closed(self, code: int, reason: bytes) -> None:
         self._gone = code
         ws = self._ws
         if ws is not None and not ws.is_disconnected:
-            if not self._close_sent:  # echo the peer's close (RFC 6455, 5.5.1)
+            if not self._close_sent:  # echo the peer's close (RFC 6455, 5.5.1), as uvicorn
                 self._close_sent = True
-                echo = code if code not in (NO_STATUS, ABNORMAL) else 1000
-                ws.underlying_transport.write(close_frame(echo))
+                if code == NO_STATUS:
+                    echo = bytes((0x88, 0))  # no code asked, none answered
+                else:
+                    echo = close_frame(code, reason.decode(errors="replace"))
+                ws.underlying_transport.write(echo)
             ws.underlying_transport.close()
         self._wake()
 
@@ -241,13 +244,13 @@ class PicowsFront:
     ) -> PicowsSocket | WSUpgradeResponseWithListener:
         """picows's listener factory: 403 for a page of another site, else a socket."""
         headers = {h: request.headers[h] for h in HANDSHAKE_HEADERS if h in request.headers}
-        handshake = Handshake(self._client_ip(request, peer), headers)
+        handshake = Handshake(self.client_ip(request, peer), headers)
         if not protections(self._app.state.services).origin_allowed(handshake):
             refused = WSUpgradeResponse.create_error_response(403, b"403 Forbidden")
             return WSUpgradeResponseWithListener(refused, None)
         return PicowsSocket(handshake, self.max_frame_bytes, self._start)
 
-    def _client_ip(self, request: WSUpgradeRequest, peer: str) -> str:
+    def client_ip(self, request: WSUpgradeRequest, peer: str) -> str:
         if self._proxy is None or peer not in self._proxy:
             return peer
         forwarded = ", ".join(request.headers.getall("x-forwarded-for", []))
