@@ -114,11 +114,11 @@ class StackSwitch(asyncio.Protocol):
         transport = self._transport
         assert transport is not None
         peername = transport.get_extra_info("peername")
-        peer = str(peername[0]) if peername else "0.0.0.0"
+        peer, port = (str(peername[0]), int(peername[1])) if peername else ("0.0.0.0", 0)
         front = self.front
 
         def listener(request: Any) -> Any:
-            return front.listener(request, peer)
+            return front.listener(request, peer, port)
 
         protocol = WSProtocol(
             None,  # host and port: a server's protocol has none

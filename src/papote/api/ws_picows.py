@@ -45,6 +45,8 @@ from papote.api.ws import protections, serve_socket
 from papote.realtime.wire import RawWriter, close_frame, text_frame
 
 log = logging.getLogger(__name__)
+# uvicorn's access lines for a WebSocket, in its logger: logs.py hashes their address
+access_log = logging.getLogger("uvicorn.error")
 
 INBOX_HIGH = 64  # frames received and not yet read by the gateway: stop reading the socket
 INBOX_LOW = 16  # ... and read again below this
@@ -240,14 +242,17 @@ class PicowsFront:
         self._proxy = ProxyHeadersMiddleware(self._app, hosts).trusted_hosts  # type: ignore[arg-type]
 
     def listener(
-        self, request: WSUpgradeRequest, peer: str
+        self, request: WSUpgradeRequest, peer: str, port: int = 0
     ) -> PicowsSocket | WSUpgradeResponseWithListener:
         """picows's listener factory: 403 for a page of another site, else a socket."""
         headers = {h: request.headers[h] for h in HANDSHAKE_HEADERS if h in request.headers}
         handshake = Handshake(self.client_ip(request, peer), headers)
+        client, path = f"{handshake.client_ip}:{port}", request.path.decode("latin-1")
         if not protections(self._app.state.services).origin_allowed(handshake):
+            access_log.info('%s - "WebSocket %s" 403', client, path)
             refused = WSUpgradeResponse.create_error_response(403, b"403 Forbidden")
             return WSUpgradeResponseWithListener(refused, None)
+        access_log.info('%s - "WebSocket %s" [accepted]', client, path)
         return PicowsSocket(handshake, self.max_frame_bytes, self._start)
 
     def client_ip(self, request: WSUpgradeRequest, peer: str) -> str:
