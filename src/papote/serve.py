@@ -1,5 +1,6 @@
 """``papote serve``: uvicorn with uvloop and httptools, graceful shutdown that tells
-clients to reconnect before their sockets close."""
+clients to reconnect before their sockets close. With ``PAPOTE_WS_STACK=picows`` the
+WebSocket upgrades of the same port go to picows instead (api/stack_switch.py)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,17 @@ import uvicorn
 from pydantic import ValidationError
 
 from papote.api.http_protocol import BoundedHttpToolsProtocol
+from papote.api.stack_switch import StackSwitch
+from papote.api.ws_picows import PicowsFront
 from papote.app import create_app, notify_shutdown
 from papote.settings import load_settings
 
+WS_MAX_SIZE = 1024 * 1024  # one WebSocket message, whichever stack (then 1009)
+
 
 class _Server(uvicorn.Server):
+    picows: PicowsFront | None = None
+
     async def shutdown(self, sockets: Any = None) -> None:
         app = self.config.loaded_app
         svc = getattr(getattr(app, "state", None), "services", None)
@@ -26,6 +33,8 @@ class _Server(uvicorn.Server):
             svc = getattr(getattr(inner, "state", None), "services", None)
         if svc is not None:
             await notify_shutdown(svc)
+        if self.picows is not None:  # uvicorn knows nothing of picows's sockets
+            await self.picows.shutdown()
         await super().shutdown(sockets)
 
 
@@ -47,17 +56,24 @@ def main(argv: Sequence[str]) -> int:
             field = ".".join(str(part) for part in error["loc"])
             print(f"papote serve: {field}: {error['msg']}", file=sys.stderr)
         return 2
-    protocol = BoundedHttpToolsProtocol.with_limits(
+    protocol: type[Any] = BoundedHttpToolsProtocol.with_limits(
         settings.http_head_timeout_s, settings.http_max_head_bytes
     )
+    app = create_app(settings)
+    front = None
+    if settings.ws_stack == "picows":
+        front = PicowsFront(app, WS_MAX_SIZE)
+        protocol = StackSwitch.configured(
+            front, protocol, settings.http_head_timeout_s, settings.http_max_head_bytes
+        )
     config = uvicorn.Config(
-        create_app(settings),
+        app,
         host=args.host,
         port=args.port,
         loop="uvloop",
         http=protocol,  # httptools, with time and size limits on request heads
         ws="websockets-sansio",
-        ws_max_size=1024 * 1024,
+        ws_max_size=WS_MAX_SIZE,
         # A frame is encoded once for all its recipients; per-message deflate would
         # compress it again for each of them (measured: +45% server CPU per frame).
         ws_per_message_deflate=False,
@@ -66,5 +82,9 @@ def main(argv: Sequence[str]) -> int:
         timeout_graceful_shutdown=5,
         server_header=False,
     )
-    _Server(config).run()
+    if front is not None and config.proxy_headers:  # uvicorn's own list of trusted proxies
+        front.trust_proxies(config.forwarded_allow_ips)
+    server = _Server(config)
+    server.picows = front
+    server.run()
     return 0

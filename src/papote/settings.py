@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # and fit in this size, or the connection is answered 408 / 431 and closed.
     http_head_timeout_s: float = Field(default=10.0, gt=0)
     http_max_head_bytes: int = Field(default=64 * 1024, ge=4096)
+    # The stack that carries /api/v1/ws: "asgi" (Starlette on uvicorn) or "picows" (the
+    # same gateway and protections on picows, on the same port: api/stack_switch.py).
+    ws_stack: Literal["asgi", "picows"] = "asgi"
 
     log_format: Literal["json", "console"] | None = None  # default: console in dev, json otherwise
     log_level: str = "INFO"

@@ -86,6 +86,21 @@ def test_big_room_small_with_every_peer(tmp_path: Path) -> None:
 
 
 @pytest.mark.timeout(400)
+def test_big_room_small_on_both_websocket_stacks(tmp_path: Path) -> None:
+    r = _chat(
+        tmp_path, "big-room", "--members", "20", "--duration", "2", "--max-steps", "1",
+        "--start-rate", "5", "--ws-stack", "picows,asgi", "--peers", "bare",
+    )  # fmt: skip
+    assert [run["label"] for run in r["runs"]] == ["papote-picows", "papote-asgi", "bare"]
+    for run in r["runs"]:
+        _check_run(run)
+        assert run["connect"][0]["welcomed"] == 20
+    assert {(x["papote"], x["peer"]) for x in r["ratios"]} == {
+        ("papote-picows", "bare"), ("papote-asgi", "bare"),
+    }  # fmt: skip
+
+
+@pytest.mark.timeout(400)
 def test_storm_small_welcomes_everyone(tmp_path: Path) -> None:
     r = _chat(tmp_path, "storm", "--connections", "150", "--seconds", "3")
     (run,) = r["runs"]

@@ -75,8 +75,9 @@ async def _non_reader(server: ServerProcess) -> tuple[object, dict]:
 
 
 @pytest.mark.timeout(400)  # starts and breaks real servers
-async def test_a_client_that_never_reads_is_dropped_not_the_server():
-    server = ServerProcess(dict(RELAXED)).start()
+@pytest.mark.parametrize("stack", ["asgi", "picows"])
+async def test_a_client_that_never_reads_is_dropped_not_the_server(stack):
+    server = ServerProcess({**RELAXED, "PAPOTE_WS_STACK": stack}).start()
     try:
         watcher = await Client.enter(server)
         writer = await Client.enter(server)

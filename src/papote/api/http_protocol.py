@@ -17,7 +17,7 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 
-def _reply(transport: asyncio.Transport, status: bytes) -> None:
+def reply_and_close(transport: asyncio.Transport, status: bytes) -> None:
     if not transport.is_closing():  # uvloop's transports are not asyncio.Transport subclasses
         transport.write(
             b"HTTP/1.1 " + status + b"\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
@@ -58,7 +58,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().data_received(data)  # a chunk may end the head and carry a body
         if self._in_head and self._head_bytes > self.max_head_bytes:
             self._disarm()
-            _reply(self.transport, b"431 Request Header Fields Too Large")
+            reply_and_close(self.transport, b"431 Request Header Fields Too Large")
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -86,4 +86,4 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def _head_timeout(self) -> None:
         self._head_timer = None
         if self._in_head:
-            _reply(self.transport, b"408 Request Timeout")
+            reply_and_close(self.transport, b"408 Request Timeout")

@@ -21,8 +21,9 @@ WebSocket, to which the connection writes frames built once per fan-out
 uvicorn's websockets-sansio protocol (serve.py), whose own writes (handshake, pings,
 close) are whole frames too.
 
-Moving the WebSocket path to another stack (picows, say) means writing one more
-``Socket``; none of the protections above changes. See docs/security-floods-faults.md.
+The second stack is picows (``PAPOTE_WS_STACK=picows``): api/ws_picows.py's
+``PicowsSocket`` is one more ``Socket``, on the same port (api/stack_switch.py); none of
+the protections above changes. See docs/security-floods-faults.md.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class Handshake:
 
 
 class Socket(Protocol):
-    """A WebSocket of any stack, as the gateway uses it."""
+    """A WebSocket of any stack, as the gateway uses it (``AsgiTransport``, ``PicowsSocket``)."""
 
     handshake: Handshake
 

@@ -34,3 +34,12 @@ def text_frame(text: str) -> bytes:
     if size < 1 << 16:
         return bytes((_TEXT_FIN, 126)) + size.to_bytes(2, "big") + payload
     return bytes((_TEXT_FIN, 127)) + size.to_bytes(8, "big") + payload
+
+
+_CLOSE_FIN = 0x88  # FIN + opcode 8 (close)
+
+
+def close_frame(code: int, reason: str = "") -> bytes:
+    """An unmasked close frame: the code, then the reason cut to fit a control frame."""
+    payload = code.to_bytes(2, "big") + reason.encode()[:123]
+    return bytes((_CLOSE_FIN, len(payload))) + payload

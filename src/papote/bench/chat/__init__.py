@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
         help="big-room: stop above it, once saturated (delivering < 80%% of the offer)",
     )
     p.add_argument(
+        "--ws-stack",
+        default="asgi",
+        help="Papote's WebSocket stack (PAPOTE_WS_STACK): asgi or picows; big-room takes "
+        "several, comma-separated, run one after the other (asgi,picows)",
+    )
+    p.add_argument(
         "--peers",
         default=",".join(PEERS),
         help=f"big-room: peers in the same run, comma-separated, or none ({','.join(PEERS)})",
@@ -80,6 +86,9 @@ def _progress(quiet: bool) -> Any:
 def main(argv: Sequence[str]) -> int:
     args = _parser().parse_args(list(argv))
     args.peers = [] if args.peers in ("", "none") else args.peers.split(",")
+    args.ws_stack = args.ws_stack.split(",")
+    if set(args.ws_stack) - {"asgi", "picows"}:
+        _parser().error(f"unknown WebSocket stack in {args.ws_stack}")
     unknown = set(args.peers) - set(PEERS)
     if unknown:
         _parser().error(f"unknown peers: {sorted(unknown)}")

@@ -43,7 +43,7 @@ def _mixed_workload(
 
 
 def evening(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
-    subject = PapoteNode.start()
+    subject = _papote(args, args.ws_stack[0])
     session = Session(subject, args.workers, args.seed)
     try:
         run = _mixed_workload(session, args, progress, churn=args.churn)
@@ -97,11 +97,22 @@ def _best(run: dict[str, Any], members: int) -> dict[str, Any] | None:
     return max(steps, key=lambda s: s["deliveries_per_second"], default=None)
 
 
-def _ratios(runs: list[dict[str, Any]], members: list[int]) -> list[dict[str, Any]]:
-    """Papote's best step against each peer's, per room size."""
-    papote = runs[0]
+def _ratios(
+    runs: list[dict[str, Any]], members: list[int], papotes: int = 1
+) -> list[dict[str, Any]]:
+    """Each Papote run's best step (the first ``papotes`` runs, one per WebSocket stack)
+    against each peer's, per room size."""
     out = []
-    for peer in runs[1:]:
+    for papote in runs[:papotes]:
+        out += _ratios_of(papote, runs[papotes:], members)
+    return out
+
+
+def _ratios_of(
+    papote: dict[str, Any], peers: list[dict[str, Any]], members: list[int]
+) -> list[dict[str, Any]]:
+    out = []
+    for peer in peers:
         for m in members:
             ours, theirs = _best(papote, m), _best(peer, m)
             if ours is None or theirs is None:
@@ -114,6 +125,7 @@ def _ratios(runs: list[dict[str, Any]], members: list[int]) -> list[dict[str, An
             cpu = round(cpu_ours / cpu_theirs, 2) if cpu_ours and cpu_theirs else None
             out.append(
                 {
+                    "papote": papote["label"],
                     "peer": peer["label"],
                     "members": m,
                     "deliveries_per_second_ratio": round(speed, 3),
@@ -124,10 +136,20 @@ def _ratios(runs: list[dict[str, Any]], members: list[int]) -> list[dict[str, An
 
 
 def big_room(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
-    runs = [_big_room_on(PapoteNode.start(), args, progress)]
+    """Papote once per WebSocket stack asked (``--ws-stack asgi,picows``, in that order),
+    then each peer; the ratios compare every Papote run with every peer."""
+    runs = [_big_room_on(_papote(args, stack), args, progress) for stack in args.ws_stack]
     for name in args.peers:
         runs.append(_big_room_on(Peer.start(name), args, progress))
-    return {"runs": runs, "ratios": _ratios(runs, args.members)}
+    return {"runs": runs, "ratios": _ratios(runs, args.members, len(args.ws_stack))}
+
+
+def _papote(args: argparse.Namespace, stack: str, env: dict[str, str] | None = None) -> Subject:
+    """A Papote node on this WebSocket stack, labelled with it when several are compared."""
+    node = PapoteNode.start({**(env or {}), "PAPOTE_WS_STACK": stack})
+    if len(args.ws_stack) > 1:
+        node.name = f"papote-{stack}"
+    return node
 
 
 # A storm is people coming back with the tokens they hold (a restart): their entry is
@@ -136,7 +158,7 @@ STORM_ENV = {"PAPOTE_RESUME_GRACE_S": "900"}
 
 
 def storm(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
-    subject = PapoteNode.start(STORM_ENV)
+    subject = _papote(args, args.ws_stack[0], STORM_ENV)
     session = Session(subject, args.workers, args.seed)
     try:
         users = list(range(args.connections))
