@@ -68,6 +68,8 @@ class Conversation:
         ("t'es au collège toi ?", "g_minor_named"),
         ("tu fais grande pour une fille de 5e", "g_minor_named"),
         ("t'as que 13 ans ?", "g_minor_named"),
+        ("t en 6eme ou 5eme?", "g_minor_named"),  # SMS: "t" for "t'es"
+        ("t au college ?", "g_minor_named"),
         ("tu veux gagner 40 euros ?", "g_gift"),
         ("tu pourrais m'envoyer une photo de ta tenue ?", "g_photo_request"),
     ],
@@ -129,6 +131,14 @@ def test_the_adult_names_the_school_year_then_secrecy_and_snap(engine: Moderatio
     assert verdict.action is Action.ESCALATE
     assert verdict.categories == (Category.GROOMING, Category.CHILD_SAFETY)
     assert verdict.rule == "grooming.minor"
+
+
+def test_the_same_path_in_sms_spelling(engine: ModerationEngine) -> None:
+    talk = Conversation(engine, a_age=41, b_age=19)
+    assert talk.say("a", "t en 5eme ou 4eme ?").action is Action.ALLOW  # alone: a question
+    verdict = talk.say("a", "t'inquiète, on continue sur snap ?")
+    assert verdict.action >= Action.HOLD
+    assert Category.GROOMING in verdict.categories
 
 
 def test_answering_yes_to_the_school_question_flags_the_minor(engine: ModerationEngine) -> None:

@@ -100,7 +100,11 @@ _SCHOOL_YEAR = (
     r"(?:[3-6]\s?(?:e|eme|em)\b(?!\s*annee)|sixieme|cinquieme|quatrieme|troisieme|cm[12]\b"
     r"|college\b|primaire\b|seconde\b(?!\s*annee)|2nde\b)"
 )
-_YOU = r"(?:t\s?'?\s?es|tes|tu es|t\s?'?\s?etais|tu sois|t\s?'?\s?sois|tu serais|t\s?'?\s?es que)"
+# "t" alone is the SMS "t'es": "t en 5eme ?", "t au college ?"
+_YOU = (
+    r"(?:t\s?'?\s?es|tes|tu es|t\s?'?\s?etais|tu sois|t\s?'?\s?sois|tu serais|t\s?'?\s?es que"
+    r"|t(?=\s+(?:au|en)\s))"
+)
 # the sender names the other's minor age or school year ("t'es au college ?",
 # "t'as 14 ans ?", "pour une fille de 5e", "que tu aies 13 ans")
 _MINOR_NAMED = re.compile(
