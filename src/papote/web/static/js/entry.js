@@ -197,12 +197,17 @@ export function initEntry(onEntered) {
     }
     button.disabled = true;
     button.textContent = t("entry.sending");
+    // The entry's answer says what the postal code is: a look-up still pending would
+    // write its own refusal under the field after the alert's.
+    clearTimeout(postalTimer);
+    if (postalAbort) postalAbort.abort();
     try {
       const session = await enterWithChallenge(fields);
       entered(session);
     } catch (err) {
       // The postal code's error is said once: in the alert, not under the field as well.
       if (err instanceof ApiError && err.code === "invalid_postal_code") showPostal("", true);
+      else onPostalInput(); // the commune shown again under a code that exists
       if (err instanceof ApiError) {
         showError(err.code, err.code === "network" ? t("err.network") : codeText(err.code, err.message), err.help);
       } else {
