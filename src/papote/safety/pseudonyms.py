@@ -10,8 +10,8 @@ database's unique index on it makes a look-alike ``pseudo_taken`` on every node.
 
 :func:`is_reserved` refuses the names of the service, its staff and its moderation,
 in any case, accent or look-alike form. :func:`advertises_contact` refuses a pseudo that
-carries a way to be reached elsewhere (a phone number, an e-mail, a handle, a network's
-name), which everyone online would read: on Coco, "snap" pseudos drew people, minors
+carries a way to be reached elsewhere (a phone number, an e-mail, a network's name),
+which everyone online would read: on Coco, "snap" pseudos drew people, minors
 among them, off the site. See docs/security.md.
 """
 
