@@ -30,7 +30,6 @@ import contextlib
 import statistics
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from papote.bench.names import run_tag
 from papote.bench.server import RELAXED_LIMITS, ServerProcess
 
 ROOM = "general"
@@ -196,7 +196,7 @@ def _ping(_index: int, _i: int) -> dict[str, Any]:
 async def _bench(args: argparse.Namespace, server: ServerProcess) -> dict[str, Any]:
     totals = Totals()
     clients: list[BenchClient] = []
-    run = uuid.uuid4().hex[:6]
+    run = run_tag(6)
     timeout = args.reply_timeout
     phase = "entry"
     try:

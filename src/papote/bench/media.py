@@ -25,7 +25,6 @@ import statistics
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ import httpx
 import orjson
 
 from papote.bench.load import BenchClient, Totals, _connect, _enter
+from papote.bench.names import run_tag
 from papote.bench.server import RELAXED_LIMITS, ServerProcess
 
 
@@ -187,7 +187,7 @@ async def _enter_as(http: httpx.AsyncClient, prefix: str) -> dict[str, Any]:
     spell a word the pseudo filter refuses, so a refused pseudo is drawn again."""
     for _ in range(5):
         try:
-            return await _enter(http, f"{prefix}{uuid.uuid4().hex[:6]}"[:20])
+            return await _enter(http, f"{prefix}{run_tag(6)}"[:20])
         except RuntimeError as refused:
             if "pseudo_refused" not in str(refused):
                 raise
@@ -198,7 +198,7 @@ async def _chat_phase(
     server: ServerProcess, senders: int, messages: int, gap_s: float
 ) -> tuple[list[float], int]:
     totals = Totals()
-    run = uuid.uuid4().hex[:5]
+    run = run_tag(5)
     async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
         sessions = [await _enter_as(http, f"m{run}{i}") for i in range(senders)]
     clients: list[BenchClient] = [await _connect(server, s, totals, False) for s in sessions]

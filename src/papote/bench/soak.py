@@ -34,6 +34,7 @@ import httpx
 import orjson
 
 from papote.bench.load import _new_loop, _percentile_ms
+from papote.bench.names import run_tag
 from papote.bench.server import RELAXED_LIMITS, ServerProcess
 from papote.bench.services import PostgresProcess, RedisProcess
 from papote.bench.soak_client import Ledger, SoakClient
@@ -91,7 +92,7 @@ async def _enter(http: httpx.AsyncClient, pseudo: str) -> dict[str, Any]:
 
 
 async def _people(args: argparse.Namespace, cluster: Cluster, ledger: Ledger) -> list[SoakClient]:
-    run = uuid.uuid4().hex[:5]
+    run = run_tag(5)
     urls = [n.ws_url for n in cluster.nodes]
     clients = []
     async with httpx.AsyncClient(base_url=cluster.nodes[0].url, timeout=30) as http:
