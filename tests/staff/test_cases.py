@@ -271,3 +271,93 @@ async def test_one_decision_on_all_of_an_authors_open_cases(server):
     assert bad.status_code == 400
     for c in (a, b):
         await c.close()
+
+
+async def test_two_moderators_do_not_overwrite_each_other(server):
+    """Claiming, notes and the version a decision was taken on (Discourse's locking)."""
+    first = login(server, add_staff(server))
+    second = login(server, add_staff(server))
+    a, b = await room_pair(server, "cuisine")
+    msg = await say(a, "cuisine", "qui a une recette de tarte aux poireaux ?")
+    await b.request({"type": "report", "reason": "spam", "message": msg["id"]})
+    case = case_for(server, first, msg["id"])
+    seen = case["version"]
+    note = staff_post(server, second, f"/cases/{case['id']}/notes", {"text": "à revoir"})
+    assert note.status_code == 200, note.text
+    stale = staff_post(
+        server,
+        first,
+        f"/cases/{case['id']}/actions",
+        {"action": "warn", "reason": "spam", "version": seen},
+    )
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "conflict"
+    assert staff_post(server, second, f"/cases/{case['id']}/claim").status_code == 200
+    taken = staff_post(server, first, f"/cases/{case['id']}/claim")
+    assert taken.status_code == 409 and taken.json()["error"]["code"] == "claimed"
+    blocked = staff_post(
+        server, first, f"/cases/{case['id']}/actions", {"action": "warn", "reason": "spam"}
+    )
+    assert blocked.status_code == 409 and blocked.json()["error"]["code"] == "claimed"
+    assert "Dossier pris par" in blocked.json()["error"]["message"]
+    released = staff_post(server, second, f"/cases/{case['id']}/claim", {"release": True})
+    assert released.status_code == 200
+    fresh = staff_get(server, first, f"/cases/{case['id']}").json()["case"]
+    done = staff_post(
+        server,
+        first,
+        f"/cases/{case['id']}/actions",
+        {"action": "dismiss", "reason": "spam", "version": fresh["version"]},
+    )
+    assert done.status_code == 200, done.text
+    kinds = [e["kind"] for e in done.json()["case"]["events"]]
+    assert kinds == ["reported", "note", "claimed", "unclaimed", "action"]
+    again = staff_post(
+        server, first, f"/cases/{case['id']}/actions", {"action": "warn", "reason": "spam"}
+    )
+    assert again.status_code == 409 and again.json()["error"]["code"] == "case_closed"
+    for c in (a, b):
+        await c.close()
+
+
+async def test_a_suspension_keeps_the_case_open_for_review(server):
+    mod = login(server, add_staff(server))
+    a, b = await room_pair(server, "18-25")
+    msg = await say(a, "18-25", "quelqu'un est déjà allé à Lisbonne ?")
+    await b.request({"type": "report", "reason": "harassment", "message": msg["id"]})
+    case = case_for(server, mod, msg["id"])
+    r = staff_post(
+        server, mod, f"/cases/{case['id']}/actions", {"action": "suspend", "reason": "harassment"}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["case"]["state"] == "open", "a suspension waits for a human decision"
+    frame = await a.wait_type("sanction")
+    assert "pendant 30 jours au plus" in frame["statement"]
+    assert await a.closed == 4003
+    async with httpx.AsyncClient(base_url=server.url, cookies=a.session["cookies"]) as http:
+        refused = await http.post(
+            "/api/v1/session",
+            json={"pseudo": "Retour1", "age": 30, "gender": "homme", "postal_code": "75011"},
+        )
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "banned"
+    await b.close()
+
+
+async def test_a_closed_room_empties_and_refuses_joins(server):
+    mod = login(server, add_staff(server))
+    a, b = await room_pair(server, "corse")
+    r = staff_post(server, mod, "/rooms/corse/actions", {"action": "close", "reason": "spam"})
+    assert r.status_code == 200, r.text
+    assert r.json()["room"]["mode"] == "closed"
+    for c in (a, b):
+        await c.wait_type("notice", key="room:corse")
+    await a.settle(0.2)
+    refused = await a.request({"type": "say", "room": "corse", "text": "il y a quelqu'un ?"})
+    assert refused["type"] == "rejected" and refused["code"] == "not_member", refused
+    join = await a.request({"type": "join", "room": "corse"})
+    assert join["type"] == "error" and join["code"] == "room_closed", join
+    undo = staff_post(server, mod, f"/sanctions/{r.json()['sanction']['id']}/undo")
+    assert undo.status_code == 200
+    await a.settle(0.2)
+    assert (await a.request({"type": "join", "room": "corse"}))["type"] != "error"
+    for c in (a, b):
+        await c.close()

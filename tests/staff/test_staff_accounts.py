@@ -69,6 +69,30 @@ def test_logout_ends_the_token(server):
     assert httpx.get(f"{server.url}/api/v1/staff/me", headers=auth(token)).status_code == 401
 
 
+def test_login_and_logout_are_audited(sqlite_server):
+    mod = add_staff(sqlite_server)
+    token = login(sqlite_server, mod)
+    assert (
+        httpx.post(f"{sqlite_server.url}/api/v1/staff/logout", headers=auth(token)).status_code
+        == 204
+    )
+    # an unknown token ends nothing and writes nothing
+    assert (
+        httpx.post(f"{sqlite_server.url}/api/v1/staff/logout", headers=auth(token)).status_code
+        == 204
+    )
+    db = Path(sqlite_server.data_dir) / "papote.db"
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT actor, action FROM audit_log WHERE target = ? ORDER BY id",
+            (f"staff:{mod.name}",),
+        ).fetchall()
+    assert [a for _, a in rows] == ["staff.add", "staff.login", "staff.logout"]
+    assert rows[-1][0] == mod.name
+    verified = papote(sqlite_server, "audit", "verify")
+    assert verified.returncode == 0 and '"ok": true' in verified.stdout
+
+
 def test_disabled_account_cannot_log_in(server):
     mod = add_staff(server)
     token = login(server, mod)

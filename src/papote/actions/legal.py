@@ -19,6 +19,7 @@ from papote.moderation import evidence
 from papote.moderation.severity import LEGAL_CATEGORIES
 from papote.store import cases as case_store
 from papote.store import legal, messages
+from papote.store import media as media_store
 from papote.store import sanctions as sanction_store
 from papote.store.cases import new_id
 from papote.store.models import AuditLog, Case, EvidencePackage, LegalHold, Message, Sanction
@@ -62,6 +63,26 @@ def _message_record(m: Message) -> dict[str, Any]:
         "text_sha256": evidence.file_hash(m.text.encode()),
         "media": m.media_id,
     }
+
+
+async def _file_records(svc: Services, context: list[Message]) -> list[dict[str, Any]]:
+    """The hashes of every image of the package's messages: of the file as uploaded
+    (SHA-256, MD5, PDQ, as hash lists and the authorities' tools use them) and of the
+    re-encoded copy Papote stores, if any (a blocked image has none)."""
+    files: list[dict[str, Any]] = []
+    for media_id in dict.fromkeys(m.media_id for m in context if m.media_id):
+        media = await media_store.get(svc.db, media_id)
+        stored = await media_store.blob(svc.db, media_id, "full") if media else None
+        files.append(
+            {
+                "media": media_id,
+                "sha256": media.sha256 if media else None,
+                "md5": media.md5 if media else None,
+                "pdq": (media.pdq or None) if media else None,
+                "stored_sha256": evidence.file_hash(stored) if stored else None,
+            }
+        )
+    return files
 
 
 async def build_package(svc: Services, case: Case, sanction: Sanction | None) -> dict[str, Any]:
@@ -116,11 +137,7 @@ async def build_package(svc: Services, case: Case, sanction: Sanction | None) ->
             "prefix_key": browser.prefix_key if browser else None,
             "connections": [{"ts": c.ts, "prefix_key": c.prefix_key} for c in connections],
         },
-        "files": [
-            {"media": m.media_id, "sha256": None, "note": "no image stored"}
-            for m in context
-            if m.media_id
-        ],
+        "files": await _file_records(svc, context),
         "created_at": svc.clock(),
     }
 
@@ -134,6 +151,8 @@ async def do_evidence_package(
         id=new_id("e"), case_id=case.id, body=text, signature=signature, created_at=svc.clock()
     )
     held = [m["id"] for m in body["context"]]
+    for record in body["files"]:  # the images as well: the retention purge keeps them
+        await media_store.keep_as_evidence(svc.db, record["media"])
     await legal.hold(
         svc.db,
         [LegalHold(message_id=mid, case_id=case.id, created_at=svc.clock()) for mid in held],

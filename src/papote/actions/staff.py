@@ -191,5 +191,13 @@ async def check_staff(svc: Services, token: str | None, *, admin: bool = False) 
 
 
 async def do_logout(svc: Services, token: str | None) -> None:
-    if token:
-        await staff_store.close_session(svc.db, _token_hash(token))
+    """End a staff token; the logout is audited like the login (an unknown token ends
+    nothing and writes nothing)."""
+    found = await staff_store.session_by_hash(svc.db, _token_hash(token)) if token else None
+    if token is None or found is None:
+        return
+    name = found[0].name
+    entry = AuditLog(
+        actor=name, action="staff.logout", target=f"staff:{name}", detail={}, ts=svc.clock()
+    )
+    await staff_store.close_session(svc.db, _token_hash(token), entry)

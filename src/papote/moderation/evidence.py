@@ -3,7 +3,8 @@
 The package holds the content, its context, timestamps, hashed identifiers and the
 SHA-256 of every file; it is serialised canonically (sorted keys, UTF-8, no spaces) and
 signed with the server's evidence key (``cryptography``'s Ed25519), so that anyone with
-the public key can check that nothing was changed since (``papote evidence verify``).
+the public key can check that nothing was changed since (``verify``; the console's
+``POST /api/v1/staff/cases/{id}/evidence`` answers the public key with the package).
 """
 
 from __future__ import annotations

@@ -60,9 +60,10 @@ async def session_by_hash(
         return (row[0], row[1]) if row else None
 
 
-async def close_session(db: Database, token_hash: str) -> None:
+async def close_session(db: Database, token_hash: str, entry: AuditLog) -> None:
     async with db.session() as s:
         await s.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash))
+        await audit.append_in(s, entry)
         await s.commit()
 
 

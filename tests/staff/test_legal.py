@@ -1,0 +1,64 @@
+"""Legal duties on a real server: acting on a threat to life builds, by itself, a signed
+evidence package with the hash of every file and puts the content under legal hold."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+from tests.images import encode, photo
+from tests.mediaclient import uploaded
+from tests.staff.test_cases import case_for, room_pair, staff_post
+from tests.staffhelp import add_staff, login
+
+
+async def test_a_ban_for_a_threat_packages_the_evidence_and_holds_it(sqlite_server):
+    server = sqlite_server
+    mod = add_staff(server)
+    token = login(server, mod)
+    a, b = await room_pair(server, "sport")
+    image = encode(photo(seed=83))
+    media = uploaded(server, a.session["token"], image)
+    said = await a.request(
+        {"type": "say", "room": "sport", "text": "regarde bien", "media": media["id"]}
+    )
+    assert said["type"] == "ack", said
+    message = said["message"]
+    await b.request({"type": "report", "reason": "violence", "message": message["id"]})
+    case = case_for(server, token, message["id"])
+    acted = staff_post(
+        server, token, f"/cases/{case['id']}/actions", {"action": "ban", "reason": "violence"}
+    )
+    assert acted.status_code == 200, acted.text
+
+    with sqlite3.connect(Path(server.data_dir) / "papote.db") as conn:
+        (body, signature), *_ = conn.execute(
+            "SELECT body, signature FROM evidence_packages WHERE case_id = ?", (case["id"],)
+        ).fetchall()
+        held = {r[0] for r in conn.execute("SELECT message_id FROM legal_holds")}
+        kept = conn.execute("SELECT evidence FROM media WHERE id = ?", (media["id"],)).fetchone()
+        audited = conn.execute(
+            "SELECT actor FROM audit_log WHERE action = 'evidence.package' AND target = ?",
+            (f"case:{case['id']}",),
+        ).fetchall()
+    package = json.loads(body)
+    assert package["content"]["text"] == "regarde bien"
+    assert package["decision"]["action"] == "ban" and not package["decision"]["automated"]
+    assert a.id not in body, "identifiers are hashed"
+    (file,) = package["files"]
+    assert file["media"] == media["id"]
+    assert file["sha256"] == hashlib.sha256(image).hexdigest(), "the hash of the file sent"
+    assert file["stored_sha256"] and file["md5"] == hashlib.md5(image).hexdigest()
+    assert message["id"] in held, "the content is under legal hold"
+    assert kept == (1,), "the image is kept from the purge"
+    assert audited == [(mod.name,)]
+    # signed with the server's key, which the console gives with a package it builds
+    public = staff_post(server, token, f"/cases/{case['id']}/evidence").json()["public_key"]
+    load_pem_public_key(public.encode()).verify(base64.b64decode(signature), body.encode())
+    for c in (a, b):
+        await c.close()
