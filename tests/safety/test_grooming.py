@@ -126,7 +126,8 @@ def test_the_adult_names_the_school_year_then_secrecy_and_snap(engine: Moderatio
     talk = Conversation(engine, a_age=44, b_age=19)
     assert talk.say("a", "coucou ça va ?").action is Action.ALLOW
     assert talk.say("b", "ça va et toi").action is Action.ALLOW
-    assert talk.say("a", "t'es encore au collège non ?").action is Action.ALLOW
+    # naming her school year himself already counts: held for a moderator, not delivered
+    assert talk.say("a", "t'es encore au collège non ?").action is Action.HOLD
     verdict = talk.say("a", "t'inquiète pas, garde ça pour toi et viens sur snap")
     assert verdict.action is Action.ESCALATE
     assert verdict.categories == (Category.GROOMING, Category.CHILD_SAFETY)

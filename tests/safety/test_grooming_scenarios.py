@@ -1,8 +1,8 @@
 """Grooming seen from the adult's side, and the protection gaps of issue 8, on a real
 server over real WebSockets (docs/minors.md):
 
-(e) an adult names the girl's school year himself, then asks for secrecy and Snapchat:
-    escalated as grooming, suspended, and she never gets it;
+(e) an adult names the girl's school year himself (held for a moderator), then asks for
+    secrecy and Snapchat: escalated as grooming, suspended, and she never gets either;
 (f) she says she is 14: the adult's very first sexual message after that, and another
     adult's first photo request, are both stopped (escalated, suspended);
 (g) a possible minor is taken out of Rencontres and cannot join Rencontres, the rooms for
@@ -29,8 +29,10 @@ async def test_e_the_adult_names_her_school_year_then_secrecy_and_snap(fresh_ser
     man = await Client.enter(server, pseudo="Didier63", age=46, gender="homme", postal_code="63100")
     await _talk(man, girl, "bonsoir jeune fille")
     await _talk(girl, man, "bonsoir")
-    # he names it himself; she says nothing about her age
-    await _talk(man, girl, "t'es en 5e ou en 4e toi ?")
+    # he names it himself; she says nothing about her age: the question is already held
+    # for a moderator (an adult who names the other's collège year), she never sees it
+    held = await _dm(man, girl, "t'es en 5e ou en 4e toi ?")
+    assert held["type"] == "rejected" and held["code"] == "held", held
     problems = await _assert_suspended(
         server,
         man,

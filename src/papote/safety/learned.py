@@ -57,7 +57,19 @@ CONFIRM_SHARE = 0.25
 # -> 0.761 for benign flagged 5.2% -> 5.6% on those lines, whose benign half is full of the
 # words that mislead the model. 2.0 gained more there but held "venez à partir de minuit"
 # (tests/safety/test_engine.py); child safety was left alone (more false alarms per stop)
-REVIEW_SHIFT = {Category.GROOMING: 1.5, Category.SEXUAL_VIOLENCE: 1.5, Category.NCII: 1.5}
+# Seventh round, chosen the same way (writers ad and ae, category by category, then
+# together): violence 1.0 and harassment, personal data and explicit content 0.5 took
+# recall 0.762 -> 0.782 for benign flagged 5.6% -> 6.3% on those lines; the training's
+# thresholds had left violence at 0.49 recall and harassment at 0.58 there
+REVIEW_SHIFT = {
+    Category.GROOMING: 1.5,
+    Category.SEXUAL_VIOLENCE: 1.5,
+    Category.NCII: 1.5,
+    Category.VIOLENCE: 0.5,
+    Category.HARASSMENT: 0.5,
+    Category.PERSONAL_DATA: 0.5,
+    Category.SEXUAL_CONTENT: 0.5,
+}
 CACHE_SIZE = 8192  # distinct (message, previous message) pairs whose scores are kept
 # names (engine context flags) under which explicit talk is welcome: no sexual_content
 _CONSENTED = frozenset({"@adult_room", "@recipient_explicit"})
@@ -83,6 +95,19 @@ SPAM_EVIDENCE = frozenset(
         "$suspicious_link",
         "$premium_phone",
     }
+)
+# this sender named the other's minor age or school year, now or earlier in the
+# conversation (safety/conversation.py): a sign that the other may be a minor, whatever age
+# they declared at entry, unless they stated an adult age since
+MINOR_NAMED = "@minor_named"
+# a short message of the gravest categories ("jlai prise endormie", "gbl ds son verre")
+# needs a score this far from the review threshold towards the act threshold (in logit
+# space), not the act threshold itself as other short messages do. Chosen on writers ad
+# and ae (seventh round): 0.5 took most serious stopped 0.855 -> 0.860 for benign flagged
+# 5.95% -> 6.04%; 0.25 cost 0.4 points of false alarms more for one point stopped
+SHORT_SHARE = 0.5
+SHORT_LOWERED = frozenset(
+    {Category.SEXUAL_VIOLENCE, Category.CHILD_SAFETY, Category.GROOMING, Category.NCII}
 )
 SENDER_MINOR = "@sender_minor"
 RECIPIENT_MINOR = "@recipient_minor"
@@ -165,6 +190,12 @@ class TextModel:
         self._review_logits = [_logit(p.review_at) for p in self._policies]
         self._alert_logits = [_logit(p.alert_at) for p in self._policies]
         self._act_logits = [_logit(p.act_at) for p in self._policies]
+        self._short_logits = [
+            review + SHORT_SHARE * (act - review) if p.category in SHORT_LOWERED else act
+            for p, review, act in zip(
+                self._policies, self._review_logits, self._act_logits, strict=True
+            )
+        ]
         self._veto_logits = {
             p.category: (i, _logit(p.veto_at)) for i, p in enumerate(self._policies)
         }
@@ -251,30 +282,37 @@ class TextModel:
         jeune, t'es très jolie" is a compliment between adults (as in text/grooming.py);
         towards a younger adult or an unknown person who gave no such sign ("on continue
         sur snap ?" to an 18-year-old), only a score past the act threshold counts, until
-        the conversation is under suspicion (a minor age or class named before, a minor's
-        own words)."""
+        the conversation is under suspicion (a minor's own words, or the sender naming the
+        other's minor age or class: "t'es encore au collège ?" from a 44-year-old is held).
+
+        A message of at most SHORT_WORDS words needs the act threshold, except in the
+        gravest categories, where it needs a bar SHORT_SHARE of the way to it."""
         logits = self._cached(text.variants, previous if self.context else None)
         out: list[Verdict] = []
         short = len(text.words.split()) <= SHORT_WORDS
         # towards an adult or an unknown person who gave no sign of being a minor,
         # grooming needs the act threshold
-        no_minor_seen = RECIPIENT_MINOR not in names and (
-            recipient_age is None or recipient_age >= 18
+        no_minor_seen = (
+            RECIPIENT_MINOR not in names
+            and (recipient_age is None or recipient_age >= 18)
+            and MINOR_NAMED not in names
         )
-        for policy, review_logit, alert_logit, act_logit, logit in zip(
+        for policy, review_logit, alert_logit, short_logit, act_logit, logit in zip(
             self._policies,
             self._review_logits,
             self._alert_logits,
+            self._short_logits,
             self._act_logits,
             logits,
             strict=True,
         ):
-            strict_bar = (
-                short
-                or (no_minor_seen and policy.category is Category.GROOMING)
-                or (policy.category is Category.SPAM and names.isdisjoint(SPAM_EVIDENCE))
-            )
-            if logit < review_logit or (strict_bar and logit < act_logit):
+            if (no_minor_seen and policy.category is Category.GROOMING) or (
+                policy.category is Category.SPAM and names.isdisjoint(SPAM_EVIDENCE)
+            ):
+                bar = act_logit
+            else:
+                bar = short_logit if short else review_logit
+            if logit < bar:
                 suspicion = _SUSPICION.get(policy.category)
                 if logit < alert_logit or suspicion is None or suspicion.isdisjoint(names):
                     continue
@@ -392,6 +430,7 @@ def context_allows(category: Category, names: AbstractSet[str], recipient_age: i
         and recipient_age is not None
         and recipient_age > YOUNG_LOOK_MAX_AGE
         and RECIPIENT_MINOR not in names
+        and MINOR_NAMED not in names
     ):
         return False
     return not (category is Category.SEXUAL_CONTENT and not _CONSENTED.isdisjoint(names))
