@@ -84,3 +84,22 @@ def test_a_word_always_matches_its_own_term(word: str) -> None:
 def test_normalising_is_idempotent_on_words(text: str) -> None:
     words = normalise(text).words
     assert normalise(words).words == words
+
+
+@pytest.mark.parametrize(
+    ("text", "spelled_out"),
+    [
+        ("jte jure jte viole", " je te jure je te viole "),
+        ("jvais tforcer", " je vais te forcer "),
+        ("jlai vue hier", " je lai vue hier "),
+    ],
+)
+def test_sms_contractions_are_spelled_out_as_a_variant(text: str, spelled_out: str) -> None:
+    variants = normalise(text).variants
+    assert variants[0] == f" {text} "  # the words as typed stay the first form
+    assert spelled_out in variants
+
+
+@pytest.mark.parametrize("text", ["le tchat en jpeg", "la tv", "tkt", "un tshirt", "je te vois"])
+def test_words_that_really_start_so_are_left_alone(text: str) -> None:
+    assert normalise(text).variants == (f" {text} ",)

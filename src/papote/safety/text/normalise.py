@@ -13,7 +13,8 @@ text is kept for display; only these forms are judged:
   character squeezed to one; padded with spaces so that `` term `` matches whole
   words only.
 - ``variants``: ``words`` plus, when they differ, the same after re-joining letters
-  split by separators, and after reading "1" as "l" rather than "i".
+  split by separators, with SMS contractions spelled out ("jte", "jvais", "tforcer" ->
+  "je te", "je vais", "te forcer"), and after reading "1" as "l" rather than "i".
 
 Rule terms go through :func:`normalise_term`, the very same steps, so that a term
 and a text that people read alike always meet. See docs/moderation.md.
@@ -150,6 +151,17 @@ _BARE_SPACE = re.compile(r"(?<![.\-_*~^+=/\\\s])\s+(?![.\-_*~^+=/\\\s])")
 _ONE_AS_LETTER = re.compile("[a-z][1!]|[1!][a-z]")
 
 
+# a word that starts with "j" or "t" then another consonant: French has almost none
+# ("jpeg", "tchat", "tsar", "tv", "tkt" are kept), SMS French has many ("jte", "jvais")
+_SMS_CLITIC = re.compile(
+    r" ([jt])(?=[bcdfgjklmnpqstvwxz][a-z])(?!chat|sar|sunami|weet|shirt|peg|kt\b)"
+)
+
+
+def _expand_clitic(match: re.Match[str]) -> str:
+    return " je " if match.group(1) == "j" else " te "
+
+
 @dataclass(frozen=True, slots=True)
 class NormalisedText:
     original: str
@@ -226,6 +238,11 @@ def normalise(text: str) -> NormalisedText:
             split = _words(split_folded)
             if split not in variants:
                 variants.append(split)
+    # SMS contractions spelled out: "jte", "jvais", "tforcer" -> "je te", "je vais", "te forcer"
+    if _SMS_CLITIC.search(words):
+        expanded = _SMS_CLITIC.sub(_expand_clitic, words)
+        if expanded not in variants:
+            variants.append(expanded)
     # "1" and "!" read as "l" rather than "i"
     if ("1" in folded or "!" in folded) and _ONE_AS_LETTER.search(folded):
         alt = _words(folded, alt=True)
