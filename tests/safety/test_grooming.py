@@ -68,6 +68,7 @@ class Conversation:
         ("t'es au collège toi ?", "g_minor_named"),
         ("tu fais grande pour une fille de 5e", "g_minor_named"),
         ("t'as que 13 ans ?", "g_minor_named"),
+        ("tas 13a ?", "g_minor_named"),  # SMS: "13a" for "13 ans"
         ("t en 6eme ou 5eme?", "g_minor_named"),  # SMS: "t" for "t'es"
         ("t au college ?", "g_minor_named"),
         ("tu veux gagner 40 euros ?", "g_gift"),

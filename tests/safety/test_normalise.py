@@ -103,3 +103,8 @@ def test_sms_contractions_are_spelled_out_as_a_variant(text: str, spelled_out: s
 @pytest.mark.parametrize("text", ["le tchat en jpeg", "la tv", "tkt", "un tshirt", "je te vois"])
 def test_words_that_really_start_so_are_left_alone(text: str) -> None:
     assert normalise(text).variants == (f" {text} ",)
+
+
+def test_an_sms_age_stays_a_number() -> None:
+    # "13a" is "13 ans", not the l33t of "iea"
+    assert normalise("ta lair grande pr 13a").words == " ta lair grande pr 13a "

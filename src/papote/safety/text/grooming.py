@@ -95,7 +95,7 @@ MINOR_RISK = 0.95  # any manipulation move towards a (possible) minor
 HOLD_AT = 0.6
 ESCALATE_AT = 0.9
 
-_MINOR_AGE = r"(?:[5-9]|1[0-7])\s*ans?\b"
+_MINOR_AGE = r"(?:[5-9]|1[0-7])(?:\s*ans?|a)\b"  # "13 ans", "13ans", SMS "13a"
 _SCHOOL_YEAR = (
     r"(?:[3-6]\s?(?:e|eme|em)\b(?!\s*annee)|sixieme|cinquieme|quatrieme|troisieme|cm[12]\b"
     r"|college\b|primaire\b|seconde\b(?!\s*annee)|2nde\b)"

@@ -127,7 +127,7 @@ _LEET_ALT = str.maketrans({"1": "l"})
 # a number with its unit is not l33t: "20e" (20 €), "3h", "15ans", "2eme", "1er", "10km"
 _QUANTITY = re.compile(
     r"\d+(?:[.,]\d+)?(?:e|eur|euros?|balles|k|h|min|mn|s|ans?|er|ere|eme|e?re|nd|nde|km|m|cm"
-    r"|kg|g|mg|ml|cl|l|x|am|pm|p)"
+    r"|kg|g|mg|ml|cl|l|x|am|pm|p|a)"
 )
 # "!" and "|" are letters only between letters ("p!ne", "sa|ope"), punctuation elsewhere
 _INNER_BANG = re.compile(r"(?<=[a-z])[!|](?=[a-z])")
