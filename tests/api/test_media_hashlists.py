@@ -141,6 +141,6 @@ async def test_a_child_safety_md5_match_suspends_the_uploader(own_server, tmp_pa
     uploader = await Client.enter(lists_server)
     _wait_listed(lists_server, uploader.session["token"], data)
     sanction = await uploader.wait_type("sanction")
-    assert sanction["action"] == "ban" and sanction["reason"] == "child_safety"
+    assert sanction["action"] == "suspend" and sanction["reason"] == "child_safety"
     reason = query(lists_server, "SELECT reason, priority FROM reports")
     assert reason == [("child_safety", 0)]

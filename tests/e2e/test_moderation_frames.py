@@ -119,6 +119,32 @@ def test_ban_ends_the_session_with_the_statement(new_page, page_errors, sqlite_s
     assert page_errors.errors == []
 
 
+def test_a_suspension_is_told_as_such_and_can_be_contested(new_page, page_errors, sqlite_server):
+    """A suspension pending review is the server's `sanction` `suspend` frame: the page
+    says « suspendu », never « banni·e », gives the 30-day limit, and the browser
+    contests it from /recours as it would a ban."""
+    mod = Moderator(sqlite_server)
+    page = new_page()
+    pseudo = unique_pseudo("Susi")
+    enter(page, pseudo)
+    mod.notice(pseudo, "harassment")
+    suspended = mod.act(mod.case_of(pseudo, "user"), action="suspend", reason="harassment")
+    assert suspended["action"] == "suspend"
+    expect(page.locator("#sanction-title")).to_have_text("Ton accès est suspendu")
+    expect(page.locator("#sanction-until")).to_contain_text("30 jours au plus")
+    expect(page.locator("#sanction-until")).to_contain_text("examen de ton dossier")
+    expect(page.locator("#sanction-dialog")).not_to_contain_text("banni")
+    expect(page.locator("#ended-view")).to_be_visible()
+    expect(page.locator("#ended-text")).to_contain_text("suspendu en attendant")
+    expect(page.locator("#ended-statement")).to_have_text(suspended["statement"])
+    page.goto("/recours")
+    expect(page.locator("#decision")).to_contain_text("Décision : suspension")
+    page.fill("#appeal-text", "Je n'ai harcelé personne.")
+    page.click("#appeal-form button[type=submit]")
+    expect(page.locator("#decision")).to_contain_text("en cours d'examen")
+    assert page_errors.errors == []
+
+
 def test_new_refusals_are_shown_by_the_composer(new_page, page_errors):
     """The server's `rejected` codes of the minors protection and DM limits, with the
     server's own French sentences, next to the composer and never as messages."""

@@ -283,7 +283,7 @@ async def _reach_person(svc: Services, sanction: Sanction) -> None:
         await _session_fields(svc, user_id, {"status": status})
         close = {"op": "close", "user_id": user_id, "code": CLOSE_BANNED, "reason": status}
         await svc.broker.publish(
-            Envelope(f"user:{user_id}", _sanction_frame(sanction, "ban"), control=close)
+            Envelope(f"user:{user_id}", _sanction_frame(sanction, action), control=close)
         )
 
 

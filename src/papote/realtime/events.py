@@ -168,7 +168,9 @@ class NoticeEvent(Event):
 @dataclass(frozen=True, slots=True)
 class SanctionEvent(Event):
     type: ClassVar[str] = "sanction"
-    action: Literal["mute", "kick", "ban"]
+    # "suspend" (extension): access closed pending a moderator's review, at most until
+    # `until`; the socket is closed with 4003 as for a ban (docs/protocol.md)
+    action: Literal["mute", "kick", "ban", "suspend"]
     until: int | None
     reason: str
     statement: str

@@ -130,11 +130,13 @@ function statementText(statement) {
 }
 
 export function showSanction(frame) {
-  const kind = ["mute", "kick", "ban"].includes(frame.action) ? frame.action : "mute";
+  const kind = ["mute", "kick", "ban", "suspend"].includes(frame.action) ? frame.action : "mute";
   $("#sanction-title").textContent = t("sanction." + kind);
   const until = typeof frame.until === "number" ? frame.until : null;
+  // a suspension waits for a moderator: its end is a limit, not a length
+  const length = kind === "suspend" ? "sanction.for.review" : "sanction.for";
   $("#sanction-until").textContent = until
-    ? t("sanction.for", { duration: durationText(until - Date.now()), date: formatDate(until) })
+    ? t(length, { duration: durationText(until - Date.now()), date: formatDate(until) })
     : kind === "kick" ? "" : t("sanction.forever");
   $("#sanction-reason").textContent = reasonText(frame.reason);
   $("#sanction-statement").textContent = statementText(frame.statement);
