@@ -8,7 +8,9 @@ head hash printed by ``verify`` can be kept elsewhere to also detect a cut tail.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,7 @@ from papote.store.db import Database
 from papote.store.models import AuditLog
 
 _LOCK_KEY = 0x7061706F  # "papo": one chain per database
+log = logging.getLogger(__name__)
 
 
 def entry_hash(prev_hash: str, row: AuditLog) -> str:
@@ -51,6 +54,42 @@ async def append(db: Database, row: AuditLog) -> AuditLog:
         await append_in(s, row)
         await s.commit()
     return row
+
+
+class AuditBatch:
+    """Entries written a moment later, many in one transaction: for automated actions
+    on a hot path (a message refused by the pipeline), whose caller must not wait for
+    the chain's lock nor a commit. ``add`` never blocks; ``drain`` waits for what was
+    added (at shutdown, and in tests). An entry that cannot be written is logged."""
+
+    def __init__(self, db: Database, delay_s: float = 0.2) -> None:
+        self._db = db
+        self._delay_s = delay_s
+        self._rows: list[AuditLog] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def add(self, row: AuditLog) -> None:
+        self._rows.append(row)
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(
+                self._write_soon(), name="audit-batch"
+            )
+
+    async def _write_soon(self) -> None:
+        await asyncio.sleep(self._delay_s)  # gather the refusals of a burst
+        while self._rows:
+            rows, self._rows = self._rows, []
+            try:
+                async with self._db.session() as s:
+                    for row in rows:
+                        await append_in(s, row)
+                    await s.commit()
+            except Exception:
+                log.exception("audit: %d automated entries not written", len(rows))
+
+    async def drain(self) -> None:
+        if self._task is not None:
+            await asyncio.shield(self._task)
 
 
 async def recent(db: Database, *, limit: int = 100) -> list[AuditLog]:
