@@ -119,6 +119,38 @@ def test_ban_ends_the_session_with_the_statement(new_page, page_errors, sqlite_s
     assert page_errors.errors == []
 
 
+def test_a_kick_is_shown_and_the_session_goes_on(new_page, page_errors, sqlite_server):
+    """The server's own `kick` frame: the page says « exclu·e », without an end date,
+    keeps the session, and the room no longer takes the person's messages."""
+    mod = Moderator(sqlite_server)
+    page = new_page()
+    pseudo = unique_pseudo("Kiki")
+    enter(page, pseudo)
+    say(page, "Avant l'exclusion")
+    expect(page.locator("#message-list .msg-text", has_text="Avant l'exclusion")).to_have_count(1)
+    mod.notice(pseudo, "spam")
+    person_case = mod.case_of(pseudo, "user")
+    message_id = person_case["evidence"]["context"][-1]["id"]
+    mod.notice(message_id, "spam")
+    kicked = mod.act(mod.case_of(pseudo, "message"), action="kick", reason="spam")
+    assert kicked["action"] == "kick"
+    dialog = page.locator("#sanction-dialog")
+    expect(page.locator("#sanction-title")).to_have_text("Tu as été exclu·e")
+    expect(page.locator("#sanction-until")).to_contain_text("15 minutes")  # out of the room
+    expect(page.locator("#sanction-reason")).to_have_text("Spam, publicité")
+    statement = page.locator("#sanction-statement")
+    expect(statement).to_contain_text("retiré·e du salon « Général »")
+    expect(statement).to_contain_text("« Avant l'exclusion »")
+    dialog.get_by_role("button", name="J’ai compris").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#ended-view")).to_be_hidden()
+    expect(page.locator("#chat-view")).to_be_visible()
+    say(page, "Après l'exclusion")
+    expect(page.locator("#composer-status")).not_to_be_empty()
+    expect(page.locator("#message-list .msg-text", has_text="Après l'exclusion")).to_have_count(0)
+    assert page_errors.errors == []
+
+
 def test_a_suspension_is_told_as_such_and_can_be_contested(new_page, page_errors, sqlite_server):
     """A suspension pending review is the server's `sanction` `suspend` frame: the page
     says « suspendu », never « banni·e », gives the 30-day limit, and the browser
