@@ -4,6 +4,7 @@ still verifies (``papote audit verify``)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
@@ -80,4 +81,36 @@ async def test_holds_blocks_escalations_and_imports_are_audited(sqlite_server, t
     }
     verified = papote(server, "audit", "verify")
     assert verified.returncode == 0 and '"ok": true' in verified.stdout, verified.stdout
+    await sender.close()
+
+
+async def test_a_burst_of_blocks_is_chained_in_batches(server):
+    """Many refusals at once (SQLite and PostgreSQL): each has its entry, written after
+    the answers in a few transactions, and the chain verifies."""
+    admin = login(server, add_staff(server, "admin"))
+    r = httpx.post(
+        f"{server.url}/api/v1/admin/terms",
+        headers=auth(admin),
+        json={"term": "motrafaleaudit", "category": "spam", "action": "block"},
+    )
+    assert r.status_code in (201, 409), r.text
+    rows_before = json.loads(papote(server, "audit", "verify").stdout)["rows"]
+    sender = await Client.enter(server)
+    await sender.request({"type": "join", "room": "general"})
+    replies = await asyncio.gather(
+        *(
+            sender.request({"type": "say", "room": "general", "text": f"motrafaleaudit {i}"})
+            for i in range(30)
+        )
+    )
+    assert all(r["code"] == "moderation" for r in replies), replies
+    deadline = time.monotonic() + 5
+    while True:
+        verified = papote(server, "audit", "verify")
+        report = json.loads(verified.stdout)
+        assert verified.returncode == 0 and report["ok"], verified.stdout
+        if report["rows"] >= rows_before + 30:
+            break
+        assert time.monotonic() < deadline, report
+        await asyncio.sleep(0.1)
     await sender.close()

@@ -39,14 +39,21 @@ def entry_hash(prev_hash: str, row: AuditLog) -> str:
 
 async def append_in(s: AsyncSession, row: AuditLog) -> AuditLog:
     """Chain ``row`` to the head inside the caller's transaction (commit is theirs)."""
+    await append_many_in(s, [row])
+    return row
+
+
+async def append_many_in(s: AsyncSession, rows: list[AuditLog]) -> None:
+    """Chain ``rows``, in order, to the head: one lock, one read of the head, one flush."""
     if s.get_bind().dialect.name == "postgresql":
         await s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
     head = await s.scalar(select(AuditLog.hash).order_by(AuditLog.id.desc()).limit(1))
-    row.prev_hash = head or ""
-    row.hash = entry_hash(row.prev_hash, row)
-    s.add(row)
+    prev = head or ""
+    for row in rows:
+        row.prev_hash = prev
+        row.hash = prev = entry_hash(prev, row)
+        s.add(row)  # added in order: the ids follow the chain
     await s.flush()
-    return row
 
 
 async def append(db: Database, row: AuditLog) -> AuditLog:
@@ -81,8 +88,7 @@ class AuditBatch:
             rows, self._rows = self._rows, []
             try:
                 async with self._db.session() as s:
-                    for row in rows:
-                        await append_in(s, row)
+                    await append_many_in(s, rows)
                     await s.commit()
             except Exception:
                 log.exception("audit: %d automated entries not written", len(rows))
