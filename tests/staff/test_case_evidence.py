@@ -77,3 +77,34 @@ async def test_case_page_shows_history_and_the_automated_verdict(model_server):
     assert models and all(re.fullmatch(r"model:[\w.-]+:.+", e) for e in models), verdict
     assert evidence["content"]["text"] == text
     await author.close()
+
+
+async def test_a_private_message_case_shows_both_sides(sqlite_server):
+    """A reported private message: the messages before and after it, from both people,
+    and nothing from anyone else's conversation."""
+    server = sqlite_server
+    mod = login(server, add_staff(server))
+    him, her = await Client.enter(server), await Client.enter(server, gender="femme")
+    lines = [
+        (him, "salut, tu habites vers Rouen ?"),
+        (her, "oui, près de la cathédrale"),
+        (him, "tu fais quoi ce week-end ?"),
+        (her, "je vois des amis, pourquoi ?"),
+        (him, "on pourrait boire un café"),
+    ]
+    sent = []
+    for who, text in lines:
+        other = her if who is him else him
+        ack = await who.request({"type": "dm", "to": other.id, "text": text})
+        assert ack["type"] == "ack", ack
+        sent.append(ack["message"])
+        await other.message(text)
+    reported = sent[2]
+    await her.request({"type": "report", "reason": "harassment", "message": reported["id"]})
+    case = case_for(server, mod, reported["id"])
+    evidence = staff_get(server, mod, f"/cases/{case['id']}").json()["case"]["evidence"]
+    assert evidence["content"]["text"] == "tu fais quoi ce week-end ?"
+    context = [(m["from"]["id"], m["text"]) for m in evidence["context"]]
+    assert context == [(who.id, text) for who, text in lines], context
+    for c in (him, her):
+        await c.close()
