@@ -120,8 +120,8 @@ def test_ban_ends_the_session_with_the_statement(new_page, page_errors, sqlite_s
 
 
 def test_a_kick_is_shown_and_the_session_goes_on(new_page, page_errors, sqlite_server):
-    """The server's own `kick` frame: the page says « exclu·e », without an end date,
-    keeps the session, and the room no longer takes the person's messages."""
+    """The server's own `kick` frame: the page says « exclu·e » for how long, closes
+    that room's tab, and the session goes on."""
     mod = Moderator(sqlite_server)
     page = new_page()
     pseudo = unique_pseudo("Kiki")
@@ -144,10 +144,13 @@ def test_a_kick_is_shown_and_the_session_goes_on(new_page, page_errors, sqlite_s
     dialog.get_by_role("button", name="J’ai compris").click()
     expect(dialog).to_be_hidden()
     expect(page.locator("#ended-view")).to_be_hidden()
-    expect(page.locator("#chat-view")).to_be_visible()
+    # the room's tab closes (the frame names the room: extension `room`)
+    expect(page.locator("#conv-tabs .tab", has_text="Général")).to_have_count(0)
+    # the session goes on: another room, and a message there
+    page.locator("#room-list-theme [data-room=cuisine]").click()
+    expect(page.locator("#conv-title")).to_have_text("Cuisine")
     say(page, "Après l'exclusion")
-    expect(page.locator("#composer-status")).not_to_be_empty()
-    expect(page.locator("#message-list .msg-text", has_text="Après l'exclusion")).to_have_count(0)
+    expect(page.locator("#message-list .msg-text", has_text="Après l'exclusion")).to_have_count(1)
     assert page_errors.errors == []
 
 

@@ -225,6 +225,7 @@ async def test_kick_takes_out_of_the_room(server):
     assert r.status_code == 200, r.text
     kick = await a.wait_type("sanction")
     assert kick["action"] == "kick" and "« Amitié »" in kick["statement"]
+    assert kick["room"] == "amitie", kick  # extension: the room, for the page to close it
     left = await b.wait_type("member_left", room="amitie")
     assert left["user"]["id"] == a.id
     refused = await a.request({"type": "say", "room": "amitie", "text": "re"})

@@ -182,7 +182,9 @@ async def do_sanction(svc: Services, spec: SanctionSpec) -> Sanction:
 
 
 def _sanction_frame(sanction: Sanction, action: str) -> str:
-    return SanctionEvent(action, sanction.until, sanction.category, sanction.statement).encode()  # type: ignore[arg-type]
+    room = sanction.room_id or "" if action == "kick" else ""
+    event = SanctionEvent(action, sanction.until, sanction.category, sanction.statement, room)  # type: ignore[arg-type]
+    return event.encode()
 
 
 async def _session_fields(

@@ -174,15 +174,19 @@ class SanctionEvent(Event):
     until: int | None
     reason: str
     statement: str
+    room: str = ""  # extension, a kick: the room the person was taken out of ("" = all)
 
     def frame(self) -> dict[str, Any]:
-        return {
+        frame: dict[str, Any] = {
             "type": self.type,
             "action": self.action,
             "until": self.until,
             "reason": self.reason,
             "statement": self.statement,
         }
+        if self.action == "kick":
+            frame["room"] = self.room or None
+        return frame
 
 
 @dataclass(frozen=True, slots=True)
