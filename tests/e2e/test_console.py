@@ -254,7 +254,7 @@ def test_live_queue_search_keys_and_act_and_next(new_page, sqlite_server, page_e
     staff = add_staff(sqlite_server)
     console = new_page()
     _login(console, staff)
-    console.locator("body").click()
+    console.locator("#queue-title").click()  # the page, not a row of the queue
     console.keyboard.press("/")
     expect(console.locator("#search")).to_be_focused()
     console.keyboard.type(pseudo)
