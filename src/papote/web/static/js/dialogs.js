@@ -123,10 +123,13 @@ function reasonText(reason) {
   return reason || "";
 }
 
-/** A statement that names a category by its code ("catégorie : child_safety") says it in words. */
+/**
+ * A statement that names a category by its code ("catégorie : child_safety") says it in
+ * words. Only after "catégorie :": "spam" is also a French word ("l'interdiction du spam").
+ */
 function statementText(statement) {
-  const codes = new RegExp(`\\b(${CATEGORIES.join("|")})\\b`, "g");
-  return String(statement || "").replace(codes, (code) => t("cat." + code));
+  const codes = new RegExp(`(catégorie\\s*:\\s*)(${CATEGORIES.join("|")})\\b`, "gi");
+  return String(statement || "").replace(codes, (_, named, code) => named + t("cat." + code.toLowerCase()));
 }
 
 export function showSanction(frame) {
