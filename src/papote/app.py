@@ -215,6 +215,8 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await images.close()
+        if svc.audit_batch is not None:
+            await svc.audit_batch.drain()
         await svc.broker.publish(Envelope("nodes", control={"op": "node_down", "node": svc.node}))
         await svc.broker.close()
         if redis is not None:

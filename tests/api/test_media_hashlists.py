@@ -7,12 +7,14 @@ import json
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from papote.safety.media.signals import fingerprint
 from tests.images import encode, photo
 from tests.mediaclient import papote, query, upload, uploaded
 from tests.serverproc import RELAXED, ServerProcess
+from tests.staffhelp import add_staff, auth, login
 from tests.wsclient import Client, enter
 
 ENV = {
@@ -104,6 +106,12 @@ async def test_resized_recompressed_copy_of_a_listed_image_is_refused_and_escala
     assert match["list"] == "stopncii" and match["label"] == "ncii"
     assert 0 < match["distance"] <= 31
     assert evidence["uploader"]["id"] == sharer.id and evidence["uploader"]["ip_hash"]
+    # the report is a case in the moderators' queue, on the image, among the worst
+    mod = login(lists_server, add_staff(lists_server))
+    queue = httpx.get(f"{lists_server.url}/api/v1/staff/cases", headers=auth(mod)).json()
+    (case,) = [c for c in queue["cases"] if c["subject"] == {"kind": "media", "id": rows[-1][0]}]
+    assert case["category"] == "ncii" and case["automated"] and case["user"]["id"] == sharer.id
+    assert case["priority"] <= 2 and queue["cases"][0]["priority"] <= case["priority"]
     # an unrelated photo still goes through, and the sharer was not suspended for ncii
     assert upload(lists_server, token, encode(photo(seed=22))).status_code == 201
     await sharer.close()
@@ -141,6 +149,6 @@ async def test_a_child_safety_md5_match_suspends_the_uploader(own_server, tmp_pa
     uploader = await Client.enter(lists_server)
     _wait_listed(lists_server, uploader.session["token"], data)
     sanction = await uploader.wait_type("sanction")
-    assert sanction["action"] == "ban" and sanction["reason"] == "child_safety"
+    assert sanction["action"] == "suspend" and sanction["reason"] == "child_safety"
     reason = query(lists_server, "SELECT reason, priority FROM reports")
     assert reason == [("child_safety", 0)]

@@ -237,3 +237,63 @@ def test_a_reported_image_is_blurred_until_the_moderator_shows_it(
     expect(image).not_to_have_attribute("src", blurred_src or "")
     assert image.evaluate("img => img.naturalWidth") > 0
     assert page_errors.errors == []
+
+
+def test_live_queue_search_keys_and_act_and_next(new_page, sqlite_server, page_errors):
+    """The pseudo search (/), a new case appearing without reloading, the action keys
+    d w x m e s, n for the note, and « act and go to the next »."""
+    from tests.staffhelp import auth, login
+
+    base = sqlite_server.url
+    chat = new_page()
+    pseudo = unique_pseudo("Touches")
+    enter(chat, pseudo)
+    say(chat, "un message pour le dossier")
+    expect(chat.locator("#message-list .msg-text", has_text="pour le dossier")).to_have_count(1)
+    _notice(base, pseudo, "spam")
+    staff = add_staff(sqlite_server)
+    console = new_page()
+    _login(console, staff)
+    console.locator("#queue-title").click()  # the page, not a row of the queue
+    console.keyboard.press("/")
+    expect(console.locator("#search")).to_be_focused()
+    console.keyboard.type(pseudo)
+    console.keyboard.press("Enter")
+    expect(console.locator("#queue-title")).to_have_text(f"Dossiers de « {pseudo} »")
+    rows = console.locator("#queue-body tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(pseudo)
+
+    # a new case on that person appears without reloading (the queue refreshes itself)
+    token = login(sqlite_server, staff)
+    cases = httpx.get(f"{base}/api/v1/staff/cases?pseudo={pseudo}", headers=auth(token))
+    person = cases.json()["cases"][0]["id"]
+    detail = httpx.get(f"{base}/api/v1/staff/cases/{person}", headers=auth(token)).json()
+    _notice(base, detail["case"]["evidence"]["context"][-1]["id"], "harassment")
+    expect(rows).to_have_count(2, timeout=8_000)
+    expect(rows.first).to_contain_text("Harcèlement")  # the worse one first
+
+    console.locator("#queue-title").click()  # out of the search field
+    console.keyboard.press("Enter")
+    expect(console.locator("#case-title")).to_contain_text("Harcèlement")
+    first = console.locator("#case-meta").inner_text()
+    keys = {"d": "dismiss", "w": "warn", "x": "delete", "m": "mute", "e": "kick", "s": "suspend"}
+    for key, action in keys.items():
+        console.keyboard.press(key)
+        expect(console.locator(f"#act-actions input[value={action}]")).to_be_checked()
+    console.keyboard.press("n")
+    expect(console.locator("#act-note")).to_be_focused()
+    console.keyboard.type("rien de grave")
+    console.locator("#case-title").click()
+    console.keyboard.press("d")
+    expect(console.locator("#act-actions input[value=dismiss]")).to_be_checked()
+    console.keyboard.press("Enter")
+    expect(console.locator("#status")).to_contain_text("classer — fait")
+    # act and go to the next: the person's other case opens by itself
+    expect(console.locator("#case-title")).to_contain_text("Spam")
+    expect(console.locator("#case-meta")).not_to_have_text(first)
+    expect(console.locator("#case-view")).to_be_visible()
+    done = httpx.get(f"{base}/api/v1/staff/cases?pseudo={pseudo}", headers=auth(token)).json()
+    states = sorted((c["category"], c["state"]) for c in done["cases"])
+    assert states == [("harassment", "closed"), ("spam", "open")]
+    assert page_errors.errors == []

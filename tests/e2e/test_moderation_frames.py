@@ -119,6 +119,69 @@ def test_ban_ends_the_session_with_the_statement(new_page, page_errors, sqlite_s
     assert page_errors.errors == []
 
 
+def test_a_kick_is_shown_and_the_session_goes_on(new_page, page_errors, sqlite_server):
+    """The server's own `kick` frame: the page says « exclu·e » for how long, closes
+    that room's tab, and the session goes on."""
+    mod = Moderator(sqlite_server)
+    page = new_page()
+    pseudo = unique_pseudo("Kiki")
+    enter(page, pseudo)
+    say(page, "Avant l'exclusion")
+    expect(page.locator("#message-list .msg-text", has_text="Avant l'exclusion")).to_have_count(1)
+    mod.notice(pseudo, "spam")
+    person_case = mod.case_of(pseudo, "user")
+    message_id = person_case["evidence"]["context"][-1]["id"]
+    mod.notice(message_id, "spam")
+    kicked = mod.act(mod.case_of(pseudo, "message"), action="kick", reason="spam")
+    assert kicked["action"] == "kick"
+    dialog = page.locator("#sanction-dialog")
+    expect(page.locator("#sanction-title")).to_have_text("Tu as été exclu·e")
+    expect(page.locator("#sanction-until")).to_contain_text("15 minutes")  # out of the room
+    expect(page.locator("#sanction-reason")).to_have_text("Spam, publicité")
+    statement = page.locator("#sanction-statement")
+    expect(statement).to_contain_text("retiré·e du salon « Général »")
+    # the statement as the server wrote it: "spam" is a French word, not a code to translate
+    expect(statement).to_have_text(kicked["statement"])
+    expect(statement).to_contain_text("l'interdiction du spam")
+    dialog.get_by_role("button", name="J’ai compris").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#ended-view")).to_be_hidden()
+    # the room's tab closes (the frame names the room: extension `room`)
+    expect(page.locator("#conv-tabs .tab", has_text="Général")).to_have_count(0)
+    # the session goes on: another room, and a message there
+    page.locator("#room-list-theme [data-room=cuisine]").click()
+    expect(page.locator("#conv-title")).to_have_text("Cuisine")
+    say(page, "Après l'exclusion")
+    expect(page.locator("#message-list .msg-text", has_text="Après l'exclusion")).to_have_count(1)
+    assert page_errors.errors == []
+
+
+def test_a_suspension_is_told_as_such_and_can_be_contested(new_page, page_errors, sqlite_server):
+    """A suspension pending review is the server's `sanction` `suspend` frame: the page
+    says « suspendu », never « banni·e », gives the 30-day limit, and the browser
+    contests it from /recours as it would a ban."""
+    mod = Moderator(sqlite_server)
+    page = new_page()
+    pseudo = unique_pseudo("Susi")
+    enter(page, pseudo)
+    mod.notice(pseudo, "harassment")
+    suspended = mod.act(mod.case_of(pseudo, "user"), action="suspend", reason="harassment")
+    assert suspended["action"] == "suspend"
+    expect(page.locator("#sanction-title")).to_have_text("Ton accès est suspendu")
+    expect(page.locator("#sanction-until")).to_contain_text("30 jours au plus")
+    expect(page.locator("#sanction-until")).to_contain_text("examen de ton dossier")
+    expect(page.locator("#sanction-dialog")).not_to_contain_text("banni")
+    expect(page.locator("#ended-view")).to_be_visible()
+    expect(page.locator("#ended-text")).to_contain_text("suspendu en attendant")
+    expect(page.locator("#ended-statement")).to_have_text(suspended["statement"])
+    page.goto("/recours")
+    expect(page.locator("#decision")).to_contain_text("Décision : suspension")
+    page.fill("#appeal-text", "Je n'ai harcelé personne.")
+    page.click("#appeal-form button[type=submit]")
+    expect(page.locator("#decision")).to_contain_text("en cours d'examen")
+    assert page_errors.errors == []
+
+
 def test_new_refusals_are_shown_by_the_composer(new_page, page_errors):
     """The server's `rejected` codes of the minors protection and DM limits, with the
     server's own French sentences, next to the composer and never as messages."""

@@ -153,11 +153,12 @@ def test_suspension_dialog_says_the_real_duration_and_no_code(new_page, page_err
     enter(page, unique_pseudo("Suspendu"))
     until = int(time.time() * 1000) + 30 * 86_400_000
     statement = "Ton compte est suspendu (catégorie : child_safety) en attendant un modérateur."
-    frame = {"type": "sanction", "action": "ban", "until": until, "reason": "child_safety"}
+    frame = {"type": "sanction", "action": "suspend", "until": until, "reason": "child_safety"}
     sockets[-1].send(json.dumps({**frame, "statement": statement}))
     dialog = page.locator("#sanction-dialog")
     expect(dialog).to_be_visible()
-    expect(page.locator("#sanction-until")).to_contain_text("30 jours")
+    expect(page.locator("#sanction-title")).to_have_text("Ton accès est suspendu")
+    expect(page.locator("#sanction-until")).to_contain_text("30 jours au plus")
     expect(page.locator("#sanction-until")).not_to_contain_text("Sans limite")
     expect(page.locator("#sanction-reason")).to_have_text("Mise en danger d’un mineur")
     expect(page.locator("#sanction-statement")).to_contain_text("Mise en danger d’un mineur")

@@ -83,7 +83,7 @@ async def _assert_suspended(
     ref = f"grooming-{man.id}"
     await man.send({"type": "dm", "to": victim.id, "text": text, "ref": ref})
     sanction = await man.wait_type("sanction")
-    assert sanction["action"] == "ban"
+    assert sanction["action"] == "suspend"  # pending review, told as such
     assert sanction["reason"] == category
     assert "suspendu" in sanction["statement"] and "modérateur" in sanction["statement"]
     # the real end of the 30-day suspension, and the category in words, never its code

@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import sqlite3
+import time
+from pathlib import Path
 
 import httpx
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
@@ -239,3 +242,39 @@ def test_terms_by_staff_are_attributed_and_reports_are_public_figures(server):
     assert set(data) == {"period", "notices", "user_reports", "actions", "appeals"}
     assert data["actions"]["total"] == sum(data["actions"]["by_type"].values())
     assert data["notices"]["total"] == sum(data["notices"]["by_category"].values())
+
+
+async def test_an_appeal_after_six_months_is_too_late(sqlite_server):
+    """Article 20: six months to contest. The ban is backdated in the database by seven
+    months (the server's clock is real): the appeal is refused ``appeal_too_late``;
+    one day inside the window it is accepted."""
+    server = sqlite_server
+    mod = login(server, add_staff(server))
+    a, b = await room_pair(server, "occitanie")
+    msg = await say(a, "occitanie", "qui connaît un bon restaurant à Albi ?")
+    await b.request({"type": "report", "reason": "spam", "message": msg["id"]})
+    case = case_for(server, mod, msg["id"])
+    act = staff_post(
+        server, mod, f"/cases/{case['id']}/actions", {"action": "ban", "reason": "spam"}
+    )
+    assert act.status_code == 200, act.text
+    sanction_id = act.json()["sanction"]["id"]
+    assert await a.closed == 4003
+    cookies = a.session["cookies"]
+    day = 86_400_000
+
+    def backdate(days: int) -> None:
+        created = int(time.time() * 1000) - days * day
+        with sqlite3.connect(Path(server.data_dir) / "papote.db") as db:
+            db.execute("UPDATE sanctions SET created_at = ? WHERE id = ?", (created, sanction_id))
+
+    backdate(7 * 30)
+    seen = httpx.get(f"{server.url}/api/v1/appeals", cookies=cookies).json()["decision"]
+    assert seen["appealable_until"] < time.time() * 1000
+    late = httpx.post(f"{server.url}/api/v1/appeals", cookies=cookies, json={"text": "trop tard ?"})
+    assert late.status_code == 400 and late.json()["error"]["code"] == "appeal_too_late", late.text
+    assert "six mois" in late.json()["error"]["message"]
+    backdate(182)  # a day inside the window (183 days)
+    in_time = httpx.post(f"{server.url}/api/v1/appeals", cookies=cookies, json={"text": "à temps"})
+    assert in_time.status_code == 201, in_time.text
+    await b.close()

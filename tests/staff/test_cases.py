@@ -225,6 +225,7 @@ async def test_kick_takes_out_of_the_room(server):
     assert r.status_code == 200, r.text
     kick = await a.wait_type("sanction")
     assert kick["action"] == "kick" and "« Amitié »" in kick["statement"]
+    assert kick["room"] == "amitie", kick  # extension: the room, for the page to close it
     left = await b.wait_type("member_left", room="amitie")
     assert left["user"]["id"] == a.id
     refused = await a.request({"type": "say", "room": "amitie", "text": "re"})
@@ -331,6 +332,8 @@ async def test_a_suspension_keeps_the_case_open_for_review(server):
     assert r.status_code == 200, r.text
     assert r.json()["case"]["state"] == "open", "a suspension waits for a human decision"
     frame = await a.wait_type("sanction")
+    # told as a suspension pending review (protocol extension), never as a ban
+    assert frame["action"] == "suspend" and frame["reason"] == "harassment"
     assert "pendant 30 jours au plus" in frame["statement"]
     assert await a.closed == 4003
     async with httpx.AsyncClient(base_url=server.url, cookies=a.session["cookies"]) as http:
@@ -338,7 +341,12 @@ async def test_a_suspension_keeps_the_case_open_for_review(server):
             "/api/v1/session",
             json={"pseudo": "Retour1", "age": 30, "gender": "homme", "postal_code": "75011"},
         )
-    assert refused.status_code == 403 and refused.json()["error"]["code"] == "banned"
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "banned"
+        # the appeal works as for a ban, from the same browser
+        seen = await http.get("/api/v1/appeals")
+        assert seen.status_code == 200 and seen.json()["decision"]["action"] == "suspend"
+        appeal = await http.post("/api/v1/appeals", json={"text": "Je parlais de voyages."})
+        assert appeal.status_code == 201 and appeal.json()["appeal"]["state"] == "open"
     await b.close()
 
 

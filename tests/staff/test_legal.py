@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import sqlite3
+import time
 from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
@@ -15,6 +16,7 @@ from tests.images import encode, photo
 from tests.mediaclient import uploaded
 from tests.staff.test_cases import case_for, room_pair, staff_post
 from tests.staffhelp import add_staff, login
+from tests.wsclient import Client
 
 
 async def test_a_ban_for_a_threat_packages_the_evidence_and_holds_it(sqlite_server):
@@ -61,4 +63,32 @@ async def test_a_ban_for_a_threat_packages_the_evidence_and_holds_it(sqlite_serv
     public = staff_post(server, token, f"/cases/{case['id']}/evidence").json()["public_key"]
     load_pem_public_key(public.encode()).verify(base64.b64decode(signature), body.encode())
     for c in (a, b):
+        await c.close()
+
+
+async def test_each_websocket_connection_writes_a_connection_log_row(sqlite_server):
+    """Time, hashed address prefix and session of each connection (kept one year):
+    one row per WebSocket, never the address itself."""
+    db = Path(sqlite_server.data_dir) / "papote.db"
+
+    def rows(user_id: str) -> list[tuple[int, str]]:
+        with sqlite3.connect(db) as conn:
+            query = "SELECT ts, prefix_key FROM connection_log WHERE user_id = ? ORDER BY id"
+            return list(conn.execute(query, (user_id,)))
+
+    def wait_rows(user_id: str, count: int) -> list[tuple[int, str]]:
+        deadline = time.monotonic() + 5
+        while len(found := rows(user_id)) < count:
+            assert time.monotonic() < deadline, found
+            time.sleep(0.05)
+        return found
+
+    started = int(time.time() * 1000)
+    person = await Client.enter(sqlite_server)
+    ((ts, prefix),) = wait_rows(person.id, 1)
+    assert started - 1000 <= ts <= int(time.time() * 1000) + 1000
+    assert prefix and "127.0.0" not in prefix and len(prefix) >= 16  # hashed, not the address
+    second = await Client.connect(sqlite_server.ws_url, person.session)  # a second tab
+    assert [p for _, p in wait_rows(person.id, 2)] == [prefix, prefix]
+    for c in (second, person):
         await c.close()

@@ -145,6 +145,40 @@ def test_audit_chain_detects_tampering():
         proc.stop()
 
 
+def test_audit_chain_detects_deleted_and_inserted_rows():
+    """A row taken out of the middle, or one slipped in with a made-up hash, breaks the
+    chain at that row (docs/moderators.md, Audit)."""
+    proc = ServerProcess(dict(RELAXED)).start()
+    try:
+        for _ in range(3):
+            login(proc, add_staff(proc))
+        db = Path(proc.data_dir) / "papote.db"
+        ok = papote(proc, "audit", "verify")
+        assert ok.returncode == 0 and '"ok": true' in ok.stdout, ok.stdout
+        with sqlite3.connect(db) as conn:
+            ids = [i for (i,) in conn.execute("SELECT id FROM audit_log ORDER BY id")]
+            backup = conn.execute("SELECT * FROM audit_log WHERE id = ?", (ids[2],)).fetchone()
+            conn.execute("DELETE FROM audit_log WHERE id = ?", (ids[2],))
+        deleted = papote(proc, "audit", "verify")
+        assert deleted.returncode == 1 and f'"broken_at": {ids[3]}' in deleted.stdout
+        assert "previous hash does not match" in deleted.stdout
+        with sqlite3.connect(db) as conn:  # put it back, then insert a forged row
+            marks = ",".join("?" * len(backup))
+            conn.execute(f"INSERT INTO audit_log VALUES ({marks})", backup)
+        assert papote(proc, "audit", "verify").returncode == 0
+        with sqlite3.connect(db) as conn:
+            head = conn.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+            conn.execute(
+                "INSERT INTO audit_log (actor, action, target, detail, ts, prev_hash, hash)"
+                " VALUES ('someone', 'sanction.undo', 'user:x', '{}', 0, ?, ?)",
+                (head[0], "0" * 64),
+            )
+        forged = papote(proc, "audit", "verify")
+        assert forged.returncode == 1 and "content does not match" in forged.stdout
+    finally:
+        proc.stop()
+
+
 def test_the_legacy_admin_token_grants_nothing_unless_kept_on(fresh_server):
     token = "legacy-operator-token-0123456789-abcdefghijklmnopqrstuvwxyz"
     fresh_server.env["PAPOTE_ADMIN_TOKEN"] = token

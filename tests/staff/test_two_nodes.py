@@ -63,3 +63,35 @@ async def test_mute_and_ban_cross_nodes(cluster):
     assert (await offender.wait_type("sanction", action="ban"))["reason"] == "hate"
     assert await offender.closed == 4003
     await witness.close()
+
+
+async def test_a_takedown_on_one_node_disappears_on_the_other(cluster):
+    """A deletion decided on node A takes the message off the screen of a reader on
+    node B, in a room and in a private conversation, and out of B's history."""
+    node_a, node_b = cluster
+    mod = login(node_a, add_staff(node_a))
+    author = await Client.enter(node_a)
+    reader = await Client.enter(node_b, gender="femme")
+    for c in (author, reader):
+        await c.request({"type": "join", "room": "bretagne"})
+    in_room = await say(author, "bretagne", "quelqu'un pour une balade à Brocéliande ?")
+    await reader.message(in_room["text"])  # delivered on node B first
+    dm = await author.request({"type": "dm", "to": reader.id, "text": "on se voit samedi ?"})
+    assert dm["type"] == "ack", dm
+    for message in (in_room, dm["message"]):
+        await reader.request({"type": "report", "reason": "harassment", "message": message["id"]})
+        case = case_for(node_a, mod, message["id"])
+        delete = {"action": "delete", "reason": "harassment"}
+        r = staff_post(node_a, mod, f"/cases/{case['id']}/actions", delete)
+        assert r.status_code == 200, r.text
+        removed = await reader.wait_type("message_removed", id=message["id"])
+        if message is in_room:
+            assert removed["room"] == "bretagne"
+        else:
+            assert removed["dm"] == author.id
+    page = await reader.request({"type": "history", "room": "bretagne"})
+    assert in_room["id"] not in [m["id"] for m in page["messages"]]
+    talk = await reader.request({"type": "history", "with": author.id})
+    assert dm["message"]["id"] not in [m["id"] for m in talk["messages"]]
+    for c in (author, reader):
+        await c.close()

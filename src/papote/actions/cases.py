@@ -57,6 +57,7 @@ class Filing:
     subject: Subject
     escalated: bool = False
     automated: bool | None = None  # default: filed by the system (no reporter)
+    entry: AuditLog | None = None  # the audit entry, when not the default ``case.report``
 
 
 async def do_file(svc: Services, filing: Filing) -> Case:
@@ -96,8 +97,8 @@ async def do_file(svc: Services, filing: Filing) -> Case:
         case.severity = min(current, proposed)
         case.target_at = case.opened_at + target_ms(case.severity % 10)
 
-    entry = None
-    if automated:
+    entry = filing.entry
+    if entry is None and automated:
         entry = AuditLog(
             actor="system",
             action="case.report",

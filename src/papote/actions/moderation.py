@@ -14,6 +14,7 @@ from papote.actions.draft import Draft
 from papote.actions.errors import Rejected
 from papote.actions.minors import calls_for_suspension, do_suspend, react_to_flags
 from papote.actions.reports import file_safety_report
+from papote.actions.safety_audit import safety_entry
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
 from papote.realtime.broker import Envelope
@@ -79,6 +80,8 @@ async def judge(svc: Services, session: SessionUser, draft: Draft, *, ip_hash: s
         await file_safety_report(svc, draft.message, verdict, sender_ip_hash=ip_hash)
     if action is Action.HOLD:
         raise Rejected("held", category=category, message_id=draft.message.id)
+    if action is Action.BLOCK:  # nothing stored: its entry is written a moment later
+        svc.audit_soon(safety_entry(verdict, draft.message, svc.clock()))
     aftermath = None
     if calls_for_suspension(verdict):
 

@@ -14,6 +14,7 @@ from typing import Any
 from papote import ids
 from papote.actions.cases import Filing, do_file
 from papote.actions.errors import ActionError
+from papote.actions.safety_audit import safety_entry
 from papote.actions.services import Services
 from papote.actions.session import SessionUser
 from papote.actions.views import message_view
@@ -133,7 +134,8 @@ async def file_safety_report(
         created_at=svc.clock(),
     )
     subject = Subject("message", message.id, message.sender_id)
-    await do_file(svc, Filing(report, subject, escalated=escalated))
+    entry = safety_entry(verdict, message, report.created_at)  # in the report's transaction
+    await do_file(svc, Filing(report, subject, escalated=escalated, entry=entry))
     return report.id
 
 

@@ -182,7 +182,9 @@ async def do_sanction(svc: Services, spec: SanctionSpec) -> Sanction:
 
 
 def _sanction_frame(sanction: Sanction, action: str) -> str:
-    return SanctionEvent(action, sanction.until, sanction.category, sanction.statement).encode()  # type: ignore[arg-type]
+    room = sanction.room_id or "" if action == "kick" else ""
+    event = SanctionEvent(action, sanction.until, sanction.category, sanction.statement, room)  # type: ignore[arg-type]
+    return event.encode()
 
 
 async def _session_fields(
@@ -283,7 +285,7 @@ async def _reach_person(svc: Services, sanction: Sanction) -> None:
         await _session_fields(svc, user_id, {"status": status})
         close = {"op": "close", "user_id": user_id, "code": CLOSE_BANNED, "reason": status}
         await svc.broker.publish(
-            Envelope(f"user:{user_id}", _sanction_frame(sanction, "ban"), control=close)
+            Envelope(f"user:{user_id}", _sanction_frame(sanction, action), control=close)
         )
 
 

@@ -15,7 +15,9 @@ from papote.realtime.seats import MemorySeats, Seats
 from papote.reference.places import Places
 from papote.safety.pipeline import SafetyPipeline
 from papote.settings import Settings
+from papote.store.audit import AuditBatch
 from papote.store.db import Database
+from papote.store.models import AuditLog
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +49,10 @@ class Services:
     sessions: dict[str, Any] = field(default_factory=dict)  # user id -> SessionUser (local)
     linger: dict[str, asyncio.TimerHandle] = field(default_factory=dict)  # user -> offline timer
     seats: Seats = field(default_factory=lambda: MemorySeats("local"))  # connection caps
+    audit_batch: AuditBatch | None = None  # automated entries written a moment later
+
+    def audit_soon(self, row: AuditLog) -> None:
+        """Chain ``row`` to the audit log without waiting (store/audit.py AuditBatch)."""
+        if self.audit_batch is None:
+            self.audit_batch = AuditBatch(self.db)
+        self.audit_batch.add(row)

@@ -168,19 +168,25 @@ class NoticeEvent(Event):
 @dataclass(frozen=True, slots=True)
 class SanctionEvent(Event):
     type: ClassVar[str] = "sanction"
-    action: Literal["mute", "kick", "ban"]
+    # "suspend" (extension): access closed pending a moderator's review, at most until
+    # `until`; the socket is closed with 4003 as for a ban (docs/protocol.md)
+    action: Literal["mute", "kick", "ban", "suspend"]
     until: int | None
     reason: str
     statement: str
+    room: str = ""  # extension, a kick: the room the person was taken out of ("" = all)
 
     def frame(self) -> dict[str, Any]:
-        return {
+        frame: dict[str, Any] = {
             "type": self.type,
             "action": self.action,
             "until": self.until,
             "reason": self.reason,
             "statement": self.statement,
         }
+        if self.action == "kick":
+            frame["room"] = self.room or None
+        return frame
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,9 @@ head hash printed by ``verify`` can be kept elsewhere to also detect a cut tail.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,7 @@ from papote.store.db import Database
 from papote.store.models import AuditLog
 
 _LOCK_KEY = 0x7061706F  # "papo": one chain per database
+log = logging.getLogger(__name__)
 
 
 def entry_hash(prev_hash: str, row: AuditLog) -> str:
@@ -36,14 +39,21 @@ def entry_hash(prev_hash: str, row: AuditLog) -> str:
 
 async def append_in(s: AsyncSession, row: AuditLog) -> AuditLog:
     """Chain ``row`` to the head inside the caller's transaction (commit is theirs)."""
+    await append_many_in(s, [row])
+    return row
+
+
+async def append_many_in(s: AsyncSession, rows: list[AuditLog]) -> None:
+    """Chain ``rows``, in order, to the head: one lock, one read of the head, one flush."""
     if s.get_bind().dialect.name == "postgresql":
         await s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
     head = await s.scalar(select(AuditLog.hash).order_by(AuditLog.id.desc()).limit(1))
-    row.prev_hash = head or ""
-    row.hash = entry_hash(row.prev_hash, row)
-    s.add(row)
+    prev = head or ""
+    for row in rows:
+        row.prev_hash = prev
+        row.hash = prev = entry_hash(prev, row)
+        s.add(row)  # added in order: the ids follow the chain
     await s.flush()
-    return row
 
 
 async def append(db: Database, row: AuditLog) -> AuditLog:
@@ -51,6 +61,41 @@ async def append(db: Database, row: AuditLog) -> AuditLog:
         await append_in(s, row)
         await s.commit()
     return row
+
+
+class AuditBatch:
+    """Entries written a moment later, many in one transaction: for automated actions
+    on a hot path (a message refused by the pipeline), whose caller must not wait for
+    the chain's lock nor a commit. ``add`` never blocks; ``drain`` waits for what was
+    added (at shutdown, and in tests). An entry that cannot be written is logged."""
+
+    def __init__(self, db: Database, delay_s: float = 0.2) -> None:
+        self._db = db
+        self._delay_s = delay_s
+        self._rows: list[AuditLog] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def add(self, row: AuditLog) -> None:
+        self._rows.append(row)
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(
+                self._write_soon(), name="audit-batch"
+            )
+
+    async def _write_soon(self) -> None:
+        await asyncio.sleep(self._delay_s)  # gather the refusals of a burst
+        while self._rows:
+            rows, self._rows = self._rows, []
+            try:
+                async with self._db.session() as s:
+                    await append_many_in(s, rows)
+                    await s.commit()
+            except Exception:
+                log.exception("audit: %d automated entries not written", len(rows))
+
+    async def drain(self) -> None:
+        if self._task is not None:
+            await asyncio.shield(self._task)
 
 
 async def recent(db: Database, *, limit: int = 100) -> list[AuditLog]:

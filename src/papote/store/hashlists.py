@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from papote.store import audit
 from papote.store.db import Database
-from papote.store.models import HashEntry, HashList
+from papote.store.models import AuditLog, HashEntry, HashList
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +41,15 @@ async def ensure_list(db: Database, name: str, label: str, source: str, now: int
 
 
 async def add_entries(
-    db: Database, list_name: str, entries: Sequence[tuple[str, str, str]], now: int
+    db: Database,
+    list_name: str,
+    entries: Sequence[tuple[str, str, str]],
+    now: int,
+    entry: AuditLog | None = None,
 ) -> int:
-    """Insert (kind, value, label) rows, ignoring those the list already has."""
-    if not entries:
+    """Insert (kind, value, label) rows, ignoring those the list already has; ``entry``
+    is chained to the audit log in the same transaction, with the count added."""
+    if not entries and entry is None:
         return 0
     insert = pg_insert if db.dialect == "postgresql" else sqlite_insert
     rows = [
@@ -56,6 +62,9 @@ async def add_entries(
             statement = insert(HashEntry).values(rows[start : start + 5000])
             result = await s.execute(statement.on_conflict_do_nothing())
             added += int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if entry is not None:
+            entry.detail = {**(entry.detail or {}), "added": added}
+            await audit.append_in(s, entry)
         await s.commit()
     return added
 

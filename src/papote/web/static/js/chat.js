@@ -157,13 +157,24 @@ function onNotice(frame) {
   addNotice(frame);
 }
 
+/** The server took this person out of a room: its tab closes, nothing is sent back. */
+function leftRoom(id) {
+  state.joined.delete(id);
+  state.members.delete(id);
+  if (state.convs.has(roomKey(id))) closeConversation(roomKey(id));
+}
+
 function onSanction(frame) {
   showSanction(frame);
   if (frame.action === "mute") {
     state.muteUntil = frame.until || Number.POSITIVE_INFINITY;
     showStatus(t("sanction.mute"));
   } else if (frame.action === "kick") {
-    // taken out of a room (named in the statement); the session goes on
+    // taken out of a room (extension `room`; null: every room); the session goes on
+    const rooms = typeof frame.room === "string" ? [frame.room] : [...state.joined];
+    for (const id of rooms) leftRoom(id);
+    setActive(state.active);
+    redrawRooms();
   } else {
     endedBySanction = frame;
     ui.conn.final = true;

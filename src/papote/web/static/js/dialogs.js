@@ -123,18 +123,23 @@ function reasonText(reason) {
   return reason || "";
 }
 
-/** A statement that names a category by its code ("catégorie : child_safety") says it in words. */
+/**
+ * A statement that names a category by its code ("catégorie : child_safety") says it in
+ * words. Only after "catégorie :": "spam" is also a French word ("l'interdiction du spam").
+ */
 function statementText(statement) {
-  const codes = new RegExp(`\\b(${CATEGORIES.join("|")})\\b`, "g");
-  return String(statement || "").replace(codes, (code) => t("cat." + code));
+  const codes = new RegExp(`(catégorie\\s*:\\s*)(${CATEGORIES.join("|")})\\b`, "gi");
+  return String(statement || "").replace(codes, (_, named, code) => named + t("cat." + code.toLowerCase()));
 }
 
 export function showSanction(frame) {
-  const kind = ["mute", "kick", "ban"].includes(frame.action) ? frame.action : "mute";
+  const kind = ["mute", "kick", "ban", "suspend"].includes(frame.action) ? frame.action : "mute";
   $("#sanction-title").textContent = t("sanction." + kind);
   const until = typeof frame.until === "number" ? frame.until : null;
+  // a suspension waits for a moderator: its end is a limit, not a length
+  const length = kind === "suspend" ? "sanction.for.review" : "sanction.for";
   $("#sanction-until").textContent = until
-    ? t("sanction.for", { duration: durationText(until - Date.now()), date: formatDate(until) })
+    ? t(length, { duration: durationText(until - Date.now()), date: formatDate(until) })
     : kind === "kick" ? "" : t("sanction.forever");
   $("#sanction-reason").textContent = reasonText(frame.reason);
   $("#sanction-statement").textContent = statementText(frame.statement);

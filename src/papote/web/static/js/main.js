@@ -27,7 +27,9 @@ function enterChat(token) {
     onEnded: ({ reason, sanction }) => {
       saveToken(null);
       showView("ended");
-      $("#ended-text").textContent = reason === "quit" ? t("ended.quit") : t("ended.sanction");
+      const ended = reason === "quit" ? "ended.quit"
+        : sanction && sanction.action === "suspend" ? "ended.suspend" : "ended.sanction";
+      $("#ended-text").textContent = t(ended);
       const statement = $("#ended-statement");
       statement.hidden = !sanction;
       statement.textContent = sanction ? sanction.statement || sanction.reason || "" : "";

@@ -180,7 +180,12 @@ function renderCase(c) {
   for (const r of ev.reports) {
     reports.append(li(`${when(r.created_at)} — ${CATEGORIES[r.reason] || r.reason} (${r.from === "system" ? "automatique" : `poids ${r.weight}`}) `, r.comment || ""));
   }
-  for (const v of ev.verdicts) reports.append(li(`Verdict : ${label(VERDICTS, v.action)} ${v.category ? label(CATEGORIES, v.category) : ""} · règle ${v.rule || "—"}`));
+  for (const v of ev.verdicts) {
+    // "model:<version>:<category>" in the evidence: the learned model's version
+    const model = (v.evidence || []).find((e) => typeof e === "string" && e.startsWith("model:"));
+    reports.append(li(`Verdict : ${label(VERDICTS, v.action)} ${v.category ? label(CATEGORIES, v.category) : ""} · règle ${v.rule || "—"}` +
+      (model ? ` · modèle ${model.split(":")[1]}` : "")));
+  }
   const history = $("#case-history");
   clear(history);
   for (const s of ev.sanctions) history.append(li(`${when(s.created_at)} — ${label(ACTION_NAMES, s.action)} (${CATEGORIES[s.category] || s.category})${s.revoked_at ? " — annulée" : ""}`));
