@@ -68,5 +68,6 @@ def downgrade() -> None:
     with sqlite3.connect(side) as source:
         cursor = source.execute("SELECT media_id, variant, data FROM media_blobs")
         while rows := cursor.fetchmany(_CHUNK):
-            bind.execute(insert, [dict(zip(("media_id", "variant", "data"), r)) for r in rows])
+            keys = ("media_id", "variant", "data")
+            bind.execute(insert, [dict(zip(keys, r, strict=True)) for r in rows])
     source.close()
