@@ -117,3 +117,20 @@ def test_upgrade_moves_bytes_stored_in_the_main_file_before(tmp_path):
             await db.close()
 
     assert asyncio.run(read()) == bytes([99]) * 1000
+
+
+async def test_bytes_whose_row_is_gone_are_swept(tmp_path):
+    """As after restoring the two files from backups of different moments."""
+    settings = Settings(data_dir=tmp_path)
+    upgrade(settings)
+    db = Database(settings.db_url)
+    try:
+        await media_store.create(db, _row("m-kept"), {"full": b"a"})
+        await media_store.create(db, _row("m-lost"), {"full": b"b", "blurred": b"c"})
+        with sqlite3.connect(tmp_path / "papote.db") as conn:
+            conn.execute("DELETE FROM media WHERE id = 'm-lost'")
+        assert await media_store.purge_orphan_bytes(db, chunk=1) == 1
+        assert await media_store.blob(db, "m-lost", "blurred") is None
+        assert await media_store.blob(db, "m-kept", "full") == b"a"
+    finally:
+        await db.close()

@@ -103,3 +103,25 @@ async def purge_unreferenced(db: Database, cutoff_ts: int) -> int:
         await s.execute(delete(Media).where(Media.id.in_(ids)))
         await s.commit()
     return len(ids)
+
+
+async def purge_orphan_bytes(db: Database, chunk: int = 500) -> int:
+    """Bytes in the side file whose row is gone. In operation they never outlive their
+    row (written after it, deleted before it); restoring the two files from backups
+    taken at different moments can leave some, which would otherwise escape retention."""
+    if not db.media_apart:
+        return 0  # one database: the bytes and their rows come and go together
+    async with db.media_session() as s:
+        stored = list((await s.execute(select(MediaBlob.media_id).distinct())).scalars())
+    orphans: list[str] = []
+    for start in range(0, len(stored), chunk):
+        some = stored[start : start + chunk]
+        async with db.session() as s:
+            known = set((await s.execute(select(Media.id).where(Media.id.in_(some)))).scalars())
+        orphans += [media_id for media_id in some if media_id not in known]
+    for start in range(0, len(orphans), chunk):
+        async with db.media_session() as s:
+            some = orphans[start : start + chunk]
+            await s.execute(delete(MediaBlob).where(MediaBlob.media_id.in_(some)))
+            await s.commit()
+    return len(orphans)
