@@ -49,7 +49,10 @@ def papote(server: ServerProcess, *args: str) -> str:
     return done.stdout
 
 
-def query(server: ServerProcess, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    """Read the server's SQLite database (evidence the API does not expose yet)."""
-    with sqlite3.connect(Path(server.data_dir) / "papote.db") as db:
+def query(
+    server: ServerProcess, sql: str, *params: Any, file: str = "papote.db"
+) -> list[tuple[Any, ...]]:
+    """Read the server's SQLite database (evidence the API does not expose yet);
+    ``file="papote-media.db"`` for the image bytes (store/media_file.py)."""
+    with sqlite3.connect(Path(server.data_dir) / file) as db:
         return list(db.execute(sql, params))

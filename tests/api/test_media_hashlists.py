@@ -84,7 +84,8 @@ async def test_resized_recompressed_copy_of_a_listed_image_is_refused_and_escala
         "message": "Cette image ne peut pas être partagée sur Papote.",
     }
     # never stored viewable: hashes only, kept as evidence
-    blobs_before = query(lists_server, "SELECT count(*) FROM media_blobs")[0][0]
+    stored = query(lists_server, "SELECT count(*) FROM media_blobs", file="papote-media.db")
+    blobs_before = stored[0][0]
     rows = query(
         lists_server,
         "SELECT id, state, evidence, md5 FROM media WHERE owner_id = ? ORDER BY created_at",

@@ -86,10 +86,10 @@ def test_data_files_are_the_servers_alone(prod_server):
     enter_body = {"pseudo": unique_pseudo(), "age": 30, "gender": "homme", "postal_code": "75011"}
     assert httpx.post(f"{prod_server.url}/api/v1/session", json=enter_body).status_code == 201
     names = os.listdir(prod_server.data_dir)
-    assert "papote.db" in names and "secret.key" in names
+    assert {"papote.db", "papote-media.db", "secret.key"} <= set(names)
     for name in names:
         mode = stat.S_IMODE(os.stat(os.path.join(prod_server.data_dir, name)).st_mode)
-        if name.startswith(("papote.db", "secret")):
+        if name.startswith(("papote.db", "papote-media.db", "secret")):
             assert mode & 0o077 == 0, (name, oct(mode))
 
 

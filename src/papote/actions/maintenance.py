@@ -115,6 +115,9 @@ async def purge_once(svc: Services) -> int:
     removed = await messages.purge_older_than(svc.db, cutoff)
     # images follow their messages; one never sent goes after media_unsent_ttl_s
     await media.purge_unreferenced(svc.db, now - svc.settings.media_unsent_ttl_s * 1000)
+    orphans = await media.purge_orphan_bytes(svc.db)  # SQLite's side file, after a restore
+    if orphans:
+        log.warning("image bytes without their row deleted", extra={"images": orphans})
     await browser_sessions.forget_ended(svc.db)
     await SqlAgeGateStore(svc.db).purge(now)
     await legal.purge(svc, now)  # connection logs after a year; browser keys

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from papote.store import media_file
 from papote.store.batch import Commit, GroupCommit, Grouped, Run
 
 T = TypeVar("T")
@@ -56,13 +57,25 @@ def _count_statement(
 
 
 class Database:
-    """Owns the engine; ``async with db.session() as s`` is the only way to a session."""
+    """Owns the engines; ``async with db.session() as s`` is the only way to a session.
+
+    ``media_session`` reaches the image bytes (``media_blobs``): on SQLite a side file with
+    its own connection, so that storing an image never holds the chat's only connection
+    (media_file.py); elsewhere the same database as ``session``.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_engine(url)
         self.session = session_factory(self.engine)
         event.listen(self.engine.sync_engine, "before_cursor_execute", _count_statement)
+        self.media_engine = self.engine
+        side = media_file.side_path(url)
+        if side is not None:
+            media_file.create_schema(side)
+            self.media_engine = create_engine(media_file.side_url(side))
+            event.listen(self.media_engine.sync_engine, "before_cursor_execute", _count_statement)
+        self.media_session = session_factory(self.media_engine)
         self._batches: dict[str, Grouped[Any, Any]] = {}
 
     def group_commit(self, what: str, commit: Commit[T]) -> Grouped[T, None]:
@@ -84,7 +97,14 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def media_apart(self) -> bool:
+        """True when the image bytes live outside the main database (SQLite's side file)."""
+        return self.media_engine is not self.engine
+
     async def close(self) -> None:
+        if self.media_apart:
+            await self.media_engine.dispose()
         await self.engine.dispose()
 
 

@@ -1,4 +1,11 @@
-"""Queries on images: rows, their variants, where they were sent, retention."""
+"""Queries on images: rows, their variants, where they were sent, retention.
+
+The bytes (``media_blobs``) are reached through ``db.media_session``: on SQLite a side
+file apart from the chat's database (media_file.py), so an image is stored in two
+transactions: its row first, then its bytes. A crash between them leaves a row without
+bytes, which serves nothing (fetches answer 404) and which the retention purge removes
+like any unsent image; bytes never exist without their row, so none escape retention.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +16,39 @@ from papote.store.models import Media, MediaBlob, Message
 
 
 async def create(db: Database, media: Media, blobs: dict[str, bytes]) -> None:
-    """The row and its variants in one transaction (a blocked image has no variant)."""
+    """The row and its variants (a blocked image has no variant); both variants are
+    written in one transaction, so an image is never half there."""
+    if not db.media_apart:
+        async with db.session() as s:
+            s.add(media)
+            s.add_all(_blob_rows(media.id, blobs))
+            await s.commit()
+        return
     async with db.session() as s:
         s.add(media)
-        for variant, data in blobs.items():
-            s.add(MediaBlob(media_id=media.id, variant=variant, data=data))
         await s.commit()
+    if not blobs:
+        return
+    try:
+        async with db.media_session() as s:
+            s.add_all(_blob_rows(media.id, blobs))
+            await s.commit()
+    except Exception:
+        await _forget(db, media.id)  # best effort; else the purge removes the bare row
+        raise
+
+
+def _blob_rows(media_id: str, blobs: dict[str, bytes]) -> list[MediaBlob]:
+    return [MediaBlob(media_id=media_id, variant=v, data=data) for v, data in blobs.items()]
+
+
+async def _forget(db: Database, media_id: str) -> None:
+    try:
+        async with db.session() as s:
+            await s.execute(delete(Media).where(Media.id == media_id))
+            await s.commit()
+    except Exception:  # the database itself is failing: leave the row to the purge
+        pass
 
 
 async def get(db: Database, media_id: str) -> Media | None:
@@ -23,7 +57,7 @@ async def get(db: Database, media_id: str) -> Media | None:
 
 
 async def blob(db: Database, media_id: str, variant: str) -> bytes | None:
-    async with db.session() as s:
+    async with db.media_session() as s:
         row = await s.get(MediaBlob, (media_id, variant))
         return row.data if row is not None else None
 
@@ -45,7 +79,10 @@ async def keep_as_evidence(db: Database, media_id: str) -> None:
 
 async def purge_unreferenced(db: Database, cutoff_ts: int) -> int:
     """Images older than ``cutoff_ts`` that no message carries any more (their messages
-    were purged, or they were never sent), unless kept as evidence."""
+    were purged, or they were never sent), unless kept as evidence.
+
+    The bytes go first, then the rows: a crash between leaves rows without bytes, which
+    the next purge takes (the rows are what it looks for)."""
     referenced = exists().where(Message.media_id == Media.id)
     async with db.session() as s:
         ids = list(
@@ -57,8 +94,34 @@ async def purge_unreferenced(db: Database, cutoff_ts: int) -> int:
                 )
             ).scalars()
         )
-        if ids:
-            await s.execute(delete(MediaBlob).where(MediaBlob.media_id.in_(ids)))
-            await s.execute(delete(Media).where(Media.id.in_(ids)))
+    if not ids:
+        return 0
+    async with db.media_session() as s:
+        await s.execute(delete(MediaBlob).where(MediaBlob.media_id.in_(ids)))
+        await s.commit()
+    async with db.session() as s:
+        await s.execute(delete(Media).where(Media.id.in_(ids)))
+        await s.commit()
+    return len(ids)
+
+
+async def purge_orphan_bytes(db: Database, chunk: int = 500) -> int:
+    """Bytes in the side file whose row is gone. In operation they never outlive their
+    row (written after it, deleted before it); restoring the two files from backups
+    taken at different moments can leave some, which would otherwise escape retention."""
+    if not db.media_apart:
+        return 0  # one database: the bytes and their rows come and go together
+    async with db.media_session() as s:
+        stored = list((await s.execute(select(MediaBlob.media_id).distinct())).scalars())
+    orphans: list[str] = []
+    for start in range(0, len(stored), chunk):
+        some = stored[start : start + chunk]
+        async with db.session() as s:
+            known = set((await s.execute(select(Media.id).where(Media.id.in_(some)))).scalars())
+        orphans += [media_id for media_id in some if media_id not in known]
+    for start in range(0, len(orphans), chunk):
+        async with db.media_session() as s:
+            some = orphans[start : start + chunk]
+            await s.execute(delete(MediaBlob).where(MediaBlob.media_id.in_(some)))
             await s.commit()
-        return len(ids)
+    return len(orphans)
