@@ -18,7 +18,8 @@ from papote.store import media as media_store
 from papote.store import messages
 from papote.store.db import Database
 from papote.store.migrate import upgrade
-from papote.store.models import Media, Message
+from papote.store.models import Message
+from tests.store.test_media import media_row
 
 ROOM = RoomInfo("general", "Général", "", "theme", None, False)
 ADULT_ROOM = RoomInfo("adultes", "Adultes", "", "theme", None, True)
@@ -97,22 +98,10 @@ async def test_images_follow_their_messages_and_evidence_stays(tmp_path):
     db = Database(settings.db_url)
     try:
         for media_id in ("m-sent", "m-unsent", "m-evidence", "m-fresh"):
-            row = Media(
-                id=media_id,
-                owner_id="anna",
-                state="ready",
-                width=1,
-                height=1,
-                explicit=False,
-                nudity_score=0.0,
-                nudity_labels=[],
-                model="",
-                pdq="",
-                pdq_quality=0,
-                md5="0" * 32,
-                sha256="0" * 64,
-                evidence=media_id == "m-evidence",
+            row = media_row(
+                media_id,
                 created_at=5 if media_id == "m-fresh" else 1,
+                evidence=media_id == "m-evidence",
             )
             await media_store.create(db, row, {"full": b"x", "blurred": b"y"})
         await messages.insert(db, _message(explicit=False, dm=True, media_id="m-sent"))

@@ -19,7 +19,8 @@ from papote.store.migrate import alembic_config, upgrade
 from papote.store.models import Media
 
 
-def _row(media_id: str, created_at: int = 1) -> Media:
+def media_row(media_id: str, created_at: int = 1, evidence: bool = False) -> Media:
+    """A ready image's row with neutral hashes (the store's tests and the media rules')."""
     return Media(
         id=media_id,
         owner_id="anna",
@@ -34,7 +35,7 @@ def _row(media_id: str, created_at: int = 1) -> Media:
         pdq_quality=0,
         md5="0" * 32,
         sha256="0" * 64,
-        evidence=False,
+        evidence=evidence,
         created_at=created_at,
     )
 
@@ -51,7 +52,7 @@ async def test_sqlite_keeps_image_bytes_in_the_side_file_and_purge_removes_them(
     main, side = tmp_path / "papote.db", tmp_path / "papote-media.db"
     try:
         assert db.media_apart
-        await media_store.create(db, _row("m1"), {"full": b"x" * 300_000, "blurred": b"y"})
+        await media_store.create(db, media_row("m1"), {"full": b"x" * 300_000, "blurred": b"y"})
         assert await media_store.blob(db, "m1", "full") == b"x" * 300_000
         assert _count(side, "SELECT count(*) FROM media_blobs WHERE media_id = 'm1'") == 2
         assert _count(main, "SELECT count(*) FROM media_blobs") == 0
@@ -71,7 +72,7 @@ async def test_a_row_whose_bytes_never_arrived_serves_nothing_and_is_purged(tmp_
     upgrade(settings)
     db = Database(settings.db_url)
     try:
-        await media_store.create(db, _row("m-bare"), {})  # the row alone, as after a crash
+        await media_store.create(db, media_row("m-bare"), {})  # the row alone, as after a crash
         assert await media_store.get(db, "m-bare") is not None
         assert await media_store.blob(db, "m-bare", "full") is None  # fetch answers 404
         assert await media_store.blob(db, "m-bare", "blurred") is None
@@ -89,7 +90,7 @@ async def test_a_failed_byte_write_takes_its_row_back(tmp_path):
         with sqlite3.connect(tmp_path / "papote-media.db") as conn:
             conn.execute("DROP TABLE media_blobs")  # the side file refuses any bytes
         with pytest.raises(OperationalError):
-            await media_store.create(db, _row("m1"), {"full": b"a", "blurred": b"b"})
+            await media_store.create(db, media_row("m1"), {"full": b"a", "blurred": b"b"})
         assert await media_store.get(db, "m1") is None
     finally:
         await db.close()
@@ -125,8 +126,8 @@ async def test_bytes_whose_row_is_gone_are_swept(tmp_path):
     upgrade(settings)
     db = Database(settings.db_url)
     try:
-        await media_store.create(db, _row("m-kept"), {"full": b"a"})
-        await media_store.create(db, _row("m-lost"), {"full": b"b", "blurred": b"c"})
+        await media_store.create(db, media_row("m-kept"), {"full": b"a"})
+        await media_store.create(db, media_row("m-lost"), {"full": b"b", "blurred": b"c"})
         with sqlite3.connect(tmp_path / "papote.db") as conn:
             conn.execute("DELETE FROM media WHERE id = 'm-lost'")
         assert await media_store.purge_orphan_bytes(db, chunk=1) == 1
