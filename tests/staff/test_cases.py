@@ -56,6 +56,35 @@ def case_for(server, token: str, subject_id: str, state: str = "open") -> dict[s
     return found[0]
 
 
+async def reported_in_room(
+    server, token: str, room: str, text: str, reason: str = "harassment"
+) -> tuple[Client, Client, dict[str, Any], dict[str, Any]]:
+    """``a`` says ``text`` in ``room``, ``b`` reports it: the two people, the message and
+    its case as the moderator ``token`` sees it."""
+    a, b = await room_pair(server, room)
+    msg = await say(a, room, text)
+    await b.request({"type": "report", "reason": reason, "message": msg["id"]})
+    return a, b, msg, case_for(server, token, msg["id"])
+
+
+def act(server, token: str, case: dict[str, Any], action: str, reason: str) -> dict[str, Any]:
+    """One decision on ``case``; it must be taken."""
+    r = staff_post(
+        server, token, f"/cases/{case['id']}/actions", {"action": action, "reason": reason}
+    )
+    assert r.status_code == 200, r.text
+    result: dict[str, Any] = r.json()
+    return result
+
+
+def room_act(server, token: str, room: str, action: str, reason: str) -> dict[str, Any]:
+    """One decision on a room (close, lock, slow mode); it must be taken."""
+    r = staff_post(server, token, f"/rooms/{room}/actions", {"action": action, "reason": reason})
+    assert r.status_code == 200, r.text
+    result: dict[str, Any] = r.json()
+    return result
+
+
 async def test_report_to_ban_end_to_end(server):
     mod_token = login(server, add_staff(server))
     man, woman = await room_pair(server)
@@ -322,15 +351,11 @@ async def test_two_moderators_do_not_overwrite_each_other(server):
 
 async def test_a_suspension_keeps_the_case_open_for_review(server):
     mod = login(server, add_staff(server))
-    a, b = await room_pair(server, "18-25")
-    msg = await say(a, "18-25", "quelqu'un est déjà allé à Lisbonne ?")
-    await b.request({"type": "report", "reason": "harassment", "message": msg["id"]})
-    case = case_for(server, mod, msg["id"])
-    r = staff_post(
-        server, mod, f"/cases/{case['id']}/actions", {"action": "suspend", "reason": "harassment"}
+    a, b, _, case = await reported_in_room(
+        server, mod, "18-25", "quelqu'un est déjà allé à Lisbonne ?"
     )
-    assert r.status_code == 200, r.text
-    assert r.json()["case"]["state"] == "open", "a suspension waits for a human decision"
+    decided = act(server, mod, case, "suspend", "harassment")
+    assert decided["case"]["state"] == "open", "a suspension waits for a human decision"
     frame = await a.wait_type("sanction")
     # told as a suspension pending review (protocol extension), never as a ban
     assert frame["action"] == "suspend" and frame["reason"] == "harassment"
@@ -353,9 +378,8 @@ async def test_a_suspension_keeps_the_case_open_for_review(server):
 async def test_a_closed_room_empties_and_refuses_joins(server):
     mod = login(server, add_staff(server))
     a, b = await room_pair(server, "corse")
-    r = staff_post(server, mod, "/rooms/corse/actions", {"action": "close", "reason": "spam"})
-    assert r.status_code == 200, r.text
-    assert r.json()["room"]["mode"] == "closed"
+    closed = room_act(server, mod, "corse", "close", "spam")
+    assert closed["room"]["mode"] == "closed"
     for c in (a, b):
         await c.wait_type("notice", key="room:corse")
     await a.settle(0.2)
@@ -363,7 +387,7 @@ async def test_a_closed_room_empties_and_refuses_joins(server):
     assert refused["type"] == "rejected" and refused["code"] == "not_member", refused
     join = await a.request({"type": "join", "room": "corse"})
     assert join["type"] == "error" and join["code"] == "room_closed", join
-    undo = staff_post(server, mod, f"/sanctions/{r.json()['sanction']['id']}/undo")
+    undo = staff_post(server, mod, f"/sanctions/{closed['sanction']['id']}/undo")
     assert undo.status_code == 200
     await a.settle(0.2)
     assert (await a.request({"type": "join", "room": "corse"}))["type"] != "error"
