@@ -130,6 +130,11 @@ async def test_a_protected_photo_is_refused_to_anyone_and_never_kept(lists_serve
     ) == [(0,)]
     kinds = query(lists_server, "SELECT kind, label FROM hash_entries WHERE list_name='protected'")
     assert sorted(kinds) == [("md5", "ncii"), ("pdq", "ncii")]
+    # the change of the list is in the audit log, by that person, without the hashes
+    audited = query(
+        lists_server, "SELECT actor, target FROM audit_log WHERE action = 'hashlist.protect'"
+    )
+    assert audited == [(f"user:{owner['user']['id']}", "hashlist:protected")]
     # someone else tries to share it, recompressed: refused at once (same node, no wait)
     other = await enter(lists_server.url)
     copy = encode(mine.resize((700, 560)), "WEBP", quality=70)

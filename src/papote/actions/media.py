@@ -30,7 +30,7 @@ from papote.safety.media.matching import verdict_for
 from papote.safety.verdict import Action
 from papote.store import hashlists, users
 from papote.store import media as media_store
-from papote.store.models import Media, User
+from papote.store.models import AuditLog, Media, User
 
 if TYPE_CHECKING:  # the analysis runs in worker processes; only its result comes here
     from papote.safety.media.analysis import Analysis
@@ -167,7 +167,16 @@ async def do_protect(svc: Services, user_id: str, data: bytes) -> dict[str, Any]
         entries.append(("pdq", prints.pdq, "ncii"))
     now = svc.clock()
     await hashlists.ensure_list(svc.db, PROTECTED_LIST, "ncii", "submitted by people", now)
-    await hashlists.add_entries(svc.db, PROTECTED_LIST, entries, now)
+    # audited like any change of a hash list, in the same transaction (the person's id, the
+    # kinds of hash; never the hashes, which would tell who protected which photo)
+    entry = AuditLog(
+        actor=f"user:{user.id}",
+        action="hashlist.protect",
+        target=f"hashlist:{PROTECTED_LIST}",
+        detail={"kinds": [kind for kind, _, _ in entries]},
+        ts=now,
+    )
+    await hashlists.add_entries(svc.db, PROTECTED_LIST, entries, now, entry)
     await runtime(svc).refresh(svc)
     await svc.broker.publish(Envelope("nodes", control={"op": "hashes"}))
     return {"pdq": bool(prints.pdq), "md5": True}
