@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,15 +64,25 @@ async def append(db: Database, row: AuditLog) -> AuditLog:
     return row
 
 
+# a batch that cannot be written is tried again after these pauses (about 18 s of an
+# outage, the time a database restart takes), then logged as lost
+RETRY_S = (0.5, 1.0, 2.0, 4.0, 10.0)
+MAX_PENDING = 10_000
+
+
 class AuditBatch:
     """Entries written a moment later, many in one transaction: for automated actions
     on a hot path (a message refused by the pipeline), whose caller must not wait for
     the chain's lock nor a commit. ``add`` never blocks; ``drain`` waits for what was
-    added (at shutdown, and in tests). An entry that cannot be written is logged."""
+    added (at shutdown, and in tests). A batch that cannot be written is tried again
+    (RETRY_S), then logged."""
 
-    def __init__(self, db: Database, delay_s: float = 0.2) -> None:
+    def __init__(
+        self, db: Database, delay_s: float = 0.2, retry_s: Sequence[float] = RETRY_S
+    ) -> None:
         self._db = db
         self._delay_s = delay_s
+        self._retry_s = retry_s
         self._rows: list[AuditLog] = []
         self._task: asyncio.Task[None] | None = None
 
@@ -84,14 +95,24 @@ class AuditBatch:
 
     async def _write_soon(self) -> None:
         await asyncio.sleep(self._delay_s)  # gather the refusals of a burst
+        failures = 0
         while self._rows:
             rows, self._rows = self._rows, []
             try:
                 async with self._db.session() as s:
                     await append_many_in(s, rows)
                     await s.commit()
+                failures = 0
             except Exception:
-                log.exception("audit: %d automated entries not written", len(rows))
+                if failures >= len(self._retry_s):  # the database stayed away: give up
+                    log.exception("audit: %d automated entries not written", len(rows))
+                    failures = 0
+                    continue
+                log.warning("audit: %d automated entries wait for the database", len(rows))
+                # back in front, in order; a flood during an outage keeps the newest
+                self._rows = (rows + self._rows)[-MAX_PENDING:]
+                await asyncio.sleep(self._retry_s[failures])
+                failures += 1
 
     async def drain(self) -> None:
         if self._task is not None:
