@@ -265,6 +265,24 @@ async def test_kick_takes_out_of_the_room(server):
         await c.close()
 
 
+async def test_a_kick_on_a_person_takes_them_out_of_every_room(server):
+    mod = login(server, add_staff(server))
+    a, b = await room_pair(server, "musique")
+    for c in (a, b):
+        await c.request({"type": "join", "room": "cuisine"})
+    await b.request({"type": "report", "reason": "harassment", "user": a.id})
+    act(server, mod, case_for(server, mod, a.id), "kick", "harassment")
+    kick = await a.wait_type("sanction")
+    assert kick["action"] == "kick" and kick["room"] is None, kick  # every room
+    for room in ("musique", "cuisine"):
+        left = await b.wait_type("member_left", room=room)
+        assert left["user"]["id"] == a.id
+        refused = await a.request({"type": "say", "room": room, "text": "re"})
+        assert refused["type"] == "rejected" and refused["code"] == "not_member"
+    for c in (a, b):
+        await c.close()
+
+
 async def test_one_decision_on_all_of_an_authors_open_cases(server):
     mod = login(server, add_staff(server))
     a, b = await room_pair(server, "jeux-video")
