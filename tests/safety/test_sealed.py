@@ -45,7 +45,10 @@ SEALED = Path(__file__).resolve().parents[1] / "corpus" / "sealed"
 # lower bar; all chosen on writers ad and ae): s1 0.791 / 0.761 / 2.4%; s2 conversations
 # 0.798 / 0.836 / 7.4%; forum 0.763 / 1.0 (5) / 0.0%; hate unchanged; s3 chat 0.781 / 0.777 /
 # 4.2%; s3 conversations 0.699 / 0.828 / 4.7%; s4 chat 0.773 / 0.825 / 4.0%; s4
-# conversations 0.814 / 0.901 / 5.7%.
+# conversations 0.814 / 0.901 / 5.7%. The round's last reading (SMS spelling, "13a", spam
+# pointers as evidence too): s1 0.794 / 0.761 / 2.4%; s2 conversations 0.798 / 0.836 / 7.4%;
+# forum 0.763; s3 chat 0.783 / 0.777 / 4.2%; s3 conversations 0.701 / 0.828 / 4.7%; s4 chat
+# 0.773 / 0.825 / 4.0%; s4 conversations 0.814 / 0.910 / 5.7%.
 FLOORS: dict[str, tuple[float, float, float]] = {
     "s1-heldout_chat.jsonl.gz": (0.775, 0.745, 0.035),
     "s2-conversations.jsonl.gz": (0.78, 0.815, 0.085),
