@@ -58,9 +58,10 @@ CONFIRM_SHARE = 0.25
 # words that mislead the model. 2.0 gained more there but held "venez à partir de minuit"
 # (tests/safety/test_engine.py); child safety was left alone (more false alarms per stop)
 # Seventh round, chosen the same way (writers ad and ae, category by category, then
-# together): violence 1.0 and harassment, personal data and explicit content 0.5 took
-# recall 0.762 -> 0.782 for benign flagged 5.6% -> 6.3% on those lines; the training's
-# thresholds had left violence at 0.49 recall and harassment at 0.58 there
+# together): violence, harassment, personal data and explicit content at 0.5 took recall
+# 0.762 -> 0.777 for benign flagged 5.6% -> 5.95% on those lines (the training's
+# thresholds had left violence at 0.49 recall and harassment at 0.58 there); violence at
+# 1.0 gained more but held "ma plante va mourir si je l'arrose pas" (a test)
 REVIEW_SHIFT = {
     Category.GROOMING: 1.5,
     Category.SEXUAL_VIOLENCE: 1.5,
