@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -45,55 +46,53 @@ def _count(path: Path, sql: str) -> int:
         return int(db.execute(sql).fetchone()[0])
 
 
-async def test_sqlite_keeps_image_bytes_in_the_side_file_and_purge_removes_them(tmp_path):
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A fresh embedded database (papote.db and its side file) in ``tmp_path``."""
     settings = Settings(data_dir=tmp_path)
     upgrade(settings)
-    db = Database(settings.db_url)
+    database = Database(settings.db_url)
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+async def test_sqlite_keeps_image_bytes_in_the_side_file_and_purge_removes_them(
+    db: Database, tmp_path: Path
+):
     main, side = tmp_path / "papote.db", tmp_path / "papote-media.db"
-    try:
-        assert db.media_apart
-        await media_store.create(db, media_row("m1"), {"full": b"x" * 300_000, "blurred": b"y"})
-        assert await media_store.blob(db, "m1", "full") == b"x" * 300_000
-        assert _count(side, "SELECT count(*) FROM media_blobs WHERE media_id = 'm1'") == 2
-        assert _count(main, "SELECT count(*) FROM media_blobs") == 0
-        assert _count(main, "SELECT count(*) FROM media WHERE id = 'm1'") == 1
-        with sqlite3.connect(side) as conn:
-            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert await media_store.purge_unreferenced(db, cutoff_ts=3) == 1
-        assert _count(side, "SELECT count(*) FROM media_blobs") == 0
-        assert await media_store.get(db, "m1") is None
-    finally:
-        await db.close()
+    assert db.media_apart
+    await media_store.create(db, media_row("m1"), {"full": b"x" * 300_000, "blurred": b"y"})
+    assert await media_store.blob(db, "m1", "full") == b"x" * 300_000
+    assert _count(side, "SELECT count(*) FROM media_blobs WHERE media_id = 'm1'") == 2
+    assert _count(main, "SELECT count(*) FROM media_blobs") == 0
+    assert _count(main, "SELECT count(*) FROM media WHERE id = 'm1'") == 1
+    with sqlite3.connect(side) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert await media_store.purge_unreferenced(db, cutoff_ts=3) == 1
+    assert _count(side, "SELECT count(*) FROM media_blobs") == 0
+    assert await media_store.get(db, "m1") is None
 
 
-async def test_a_row_whose_bytes_never_arrived_serves_nothing_and_is_purged(tmp_path):
+async def test_a_row_whose_bytes_never_arrived_serves_nothing_and_is_purged(
+    db: Database, tmp_path: Path
+):
     """What a crash between the two writes leaves behind: the row, not the bytes."""
-    settings = Settings(data_dir=tmp_path)
-    upgrade(settings)
-    db = Database(settings.db_url)
-    try:
-        await media_store.create(db, media_row("m-bare"), {})  # the row alone, as after a crash
-        assert await media_store.get(db, "m-bare") is not None
-        assert await media_store.blob(db, "m-bare", "full") is None  # fetch answers 404
-        assert await media_store.blob(db, "m-bare", "blurred") is None
-        assert await media_store.purge_unreferenced(db, cutoff_ts=3) == 1
-        assert await media_store.get(db, "m-bare") is None
-    finally:
-        await db.close()
+    await media_store.create(db, media_row("m-bare"), {})  # the row alone, as after a crash
+    assert await media_store.get(db, "m-bare") is not None
+    assert await media_store.blob(db, "m-bare", "full") is None  # fetch answers 404
+    assert await media_store.blob(db, "m-bare", "blurred") is None
+    assert await media_store.purge_unreferenced(db, cutoff_ts=3) == 1
+    assert await media_store.get(db, "m-bare") is None
 
 
-async def test_a_failed_byte_write_takes_its_row_back(tmp_path):
-    settings = Settings(data_dir=tmp_path)
-    upgrade(settings)
-    db = Database(settings.db_url)
-    try:
-        with sqlite3.connect(tmp_path / "papote-media.db") as conn:
-            conn.execute("DROP TABLE media_blobs")  # the side file refuses any bytes
-        with pytest.raises(OperationalError):
-            await media_store.create(db, media_row("m1"), {"full": b"a", "blurred": b"b"})
-        assert await media_store.get(db, "m1") is None
-    finally:
-        await db.close()
+async def test_a_failed_byte_write_takes_its_row_back(db: Database, tmp_path: Path):
+    with sqlite3.connect(tmp_path / "papote-media.db") as conn:
+        conn.execute("DROP TABLE media_blobs")  # the side file refuses any bytes
+    with pytest.raises(OperationalError):
+        await media_store.create(db, media_row("m1"), {"full": b"a", "blurred": b"b"})
+    assert await media_store.get(db, "m1") is None
 
 
 def test_upgrade_moves_bytes_stored_in_the_main_file_before(tmp_path):
@@ -120,18 +119,12 @@ def test_upgrade_moves_bytes_stored_in_the_main_file_before(tmp_path):
     assert asyncio.run(read()) == bytes([99]) * 1000
 
 
-async def test_bytes_whose_row_is_gone_are_swept(tmp_path):
+async def test_bytes_whose_row_is_gone_are_swept(db: Database, tmp_path: Path):
     """As after restoring the two files from backups of different moments."""
-    settings = Settings(data_dir=tmp_path)
-    upgrade(settings)
-    db = Database(settings.db_url)
-    try:
-        await media_store.create(db, media_row("m-kept"), {"full": b"a"})
-        await media_store.create(db, media_row("m-lost"), {"full": b"b", "blurred": b"c"})
-        with sqlite3.connect(tmp_path / "papote.db") as conn:
-            conn.execute("DELETE FROM media WHERE id = 'm-lost'")
-        assert await media_store.purge_orphan_bytes(db, chunk=1) == 1
-        assert await media_store.blob(db, "m-lost", "blurred") is None
-        assert await media_store.blob(db, "m-kept", "full") == b"a"
-    finally:
-        await db.close()
+    await media_store.create(db, media_row("m-kept"), {"full": b"a"})
+    await media_store.create(db, media_row("m-lost"), {"full": b"b", "blurred": b"c"})
+    with sqlite3.connect(tmp_path / "papote.db") as conn:
+        conn.execute("DELETE FROM media WHERE id = 'm-lost'")
+    assert await media_store.purge_orphan_bytes(db, chunk=1) == 1
+    assert await media_store.blob(db, "m-lost", "blurred") is None
+    assert await media_store.blob(db, "m-kept", "full") == b"a"
