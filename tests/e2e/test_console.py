@@ -297,3 +297,29 @@ def test_live_queue_search_keys_and_act_and_next(new_page, sqlite_server, page_e
     states = sorted((c["category"], c["state"]) for c in done["cases"])
     assert states == [("harassment", "closed"), ("spam", "open")]
     assert page_errors.errors == []
+
+
+def test_the_case_page_names_the_rule_and_the_model_version(new_page, sqlite_server, page_errors):
+    """A message the learned model held and no rule saw: its case page gives the verdict,
+    the rule and the model's version, as the evidence list has them."""
+    from papote.safety.learned import DEFAULT_VERSION
+    from tests.staff.test_case_evidence import held_by_the_model
+
+    chat = new_page()
+    pseudo = unique_pseudo("Modele")
+    enter(chat, pseudo)
+    say(chat, held_by_the_model())
+    staff = add_staff(sqlite_server)
+    console = new_page()
+    _login(console, staff)
+    console.locator("#queue-title").click()
+    console.keyboard.press("/")
+    console.keyboard.type(pseudo)
+    console.keyboard.press("Enter")
+    expect(console.locator("#queue-body tr")).to_have_count(1, timeout=8_000)
+    console.locator("#queue-title").click()
+    console.keyboard.press("Enter")
+    reports = console.locator("#case-reports")
+    expect(reports).to_contain_text("Verdict : retenu")
+    expect(reports).to_contain_text(f"modèle {DEFAULT_VERSION}")
+    assert page_errors.errors == []

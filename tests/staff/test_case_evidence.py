@@ -22,7 +22,7 @@ DATA = Path(__file__).resolve().parents[2] / "data" / "moderation"
 ROOM = "normandie"  # a room no other test of this server uses
 
 
-def _held_by_the_model() -> str:
+def held_by_the_model() -> str:
     """A development message that the learned model holds in a room and no rule sees."""
     engine = ModerationEngine.load(with_model=True)
     rules_only = ModerationEngine.load(with_model=False)
@@ -50,7 +50,7 @@ def model_server() -> Iterator[ServerProcess]:
 async def test_case_page_shows_history_and_the_automated_verdict(model_server):
     server = model_server
     mod = login(server, add_staff(server))
-    text = _held_by_the_model()
+    text = held_by_the_model()
     author = await Client.enter(server)
     await author.request({"type": "join", "room": ROOM})
     held = await author.request({"type": "say", "room": ROOM, "text": text})
