@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from prometheus_client import Counter
@@ -84,6 +85,18 @@ class Database:
         if batch is None:
             batch = self._batches[what] = GroupCommit(what, commit)
         return batch
+
+    async def insert_durably(self, row: Any) -> None:
+        """Insert one ORM row; returns once it is durable, in the same transaction as
+        every other row inserted this way at the same moment (messages and image rows
+        share one commit and one fsync instead of one each)."""
+
+        async def commit(rows: Sequence[Any]) -> None:
+            async with self.session() as s:
+                s.add_all(rows)
+                await s.commit()
+
+        await self.group_commit("inserts", commit).add(row)
 
     def grouped(self, what: str, run: Run[T, R]) -> Grouped[T, R]:
         """The grouped caller of one kind of read (batch.py): a moment's lookups in one

@@ -5,6 +5,8 @@ file apart from the chat's database (media_file.py), so an image is stored in tw
 transactions: its row first, then its bytes. A crash between them leaves a row without
 bytes, which serves nothing (fetches answer 404) and which the retention purge removes
 like any unsent image; bytes never exist without their row, so none escape retention.
+The row joins the messages' group commit (``Database.insert_durably``): an upload adds
+no fsync of its own to the chat's database.
 """
 
 from __future__ import annotations
@@ -24,9 +26,7 @@ async def create(db: Database, media: Media, blobs: dict[str, bytes]) -> None:
             s.add_all(_blob_rows(media.id, blobs))
             await s.commit()
         return
-    async with db.session() as s:
-        s.add(media)
-        await s.commit()
+    await db.insert_durably(media)  # with the messages of the moment: one fsync for all
     if not blobs:
         return
     try:

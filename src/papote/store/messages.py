@@ -12,14 +12,9 @@ from papote.store.models import LegalHold, Message
 
 async def insert(db: Database, message: Message) -> None:
     """Commit the message; returns only once it is durable (WAL + synchronous=FULL), in
-    one transaction with the messages sent at the same moment (group commit, batch.py)."""
-
-    async def commit(batch: Sequence[Message]) -> None:
-        async with db.session() as s:
-            s.add_all(batch)
-            await s.commit()
-
-    await db.group_commit("messages", commit).add(message)
+    one transaction with the messages sent (and images uploaded) at the same moment
+    (group commit, batch.py)."""
+    await db.insert_durably(message)
 
 
 async def get(db: Database, message_id: str) -> Message | None:
